@@ -1,0 +1,153 @@
+"""Balai: the village office in a resident's phone."""
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, redirect, render_template, request, url_for
+from flask_compress import Compress
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+import models
+from htmx import is_htmx
+
+ROOT = Path(__file__).resolve().parent
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+compress = Compress()
+
+
+def secret_key(data_dir):
+    """The key from the environment, or one made once and kept in data/ across restarts."""
+    if os.environ.get("BALAI_SECRET_KEY"):
+        return os.environ["BALAI_SECRET_KEY"]
+    path = Path(data_dir) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(config=None):
+    app = Flask(__name__)
+    data_dir = Path((config or {}).get("DATA_DIR") or os.environ.get("BALAI_DATA_DIR", ROOT / "data"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        DATA_DIR=str(data_dir),
+        DATABASE=str(data_dir / "balai.db"),
+        UPLOAD_DIR=str(data_dir / "uploads"),
+        LETTER_DIR=str(data_dir / "letters"),
+        KEYS_DIR=str(data_dir / "keys"),
+        MAX_CONTENT_LENGTH=26 * 1024 * 1024,
+        UPLOAD_MAX_BYTES=5 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        WTF_CSRF_HEADERS=["X-CSRFToken"],
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript", "text/csv",
+                            "application/json", "image/svg+xml", "application/atom+xml"],
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_MIN_SIZE=256,
+    )
+    if config:
+        app.config.update(config)
+    app.config.setdefault("SECRET_KEY", secret_key(data_dir))
+    for key in ("UPLOAD_DIR", "LETTER_DIR", "KEYS_DIR"):
+        Path(app.config[key]).mkdir(parents=True, exist_ok=True)
+
+    models.init_db(app.config["DATABASE"])
+    csrf.init_app(app)
+    compress.init_app(app)
+    init_login(app)
+    register_blueprints(app)
+    register_hooks(app)
+
+    import cli
+    cli.register(app)
+    return app
+
+
+def init_login(app):
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Silakan masuk terlebih dahulu."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        uid, _, version = user_id.partition(":")
+        user = models.User.get_or_none(models.User.id == int(uid))
+        return user if user and str(user.session_version) == version else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+        if is_htmx():
+            return "", 204, {"HX-Redirect": target}
+        return redirect(target)
+
+
+def register_blueprints(app):
+    from views import auth, home, inbox, letters, operator, verify
+    for module in (home, auth, letters, inbox, operator, verify):
+        app.register_blueprint(module.bp)
+
+
+def register_hooks(app):
+    @app.before_request
+    def connect_db():
+        models.db.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def close_db(exc):
+        if not models.db.is_closed():
+            models.db.close()
+
+    @app.context_processor
+    def layout_context():
+        return {"village": models.Village.current(),
+                "inbox_count": lambda user: models.LetterRequest.inbox_for(user).count()}
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if response.mimetype == "text/html":
+            response.vary.add("HX-Request")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        message = ("Halaman ini sudah terlalu lama dibuka sehingga formulirnya kedaluwarsa. "
+                   "Muat ulang halaman, lalu kirim lagi.")
+        return error_page(message, 400)
+
+    @app.errorhandler(413)
+    def too_large(error):
+        mb = app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
+        return error_page(f"Berkas yang Anda kirim terlalu besar. Ukuran paling besar {mb} MB "
+                          "per berkas. Perkecil foto atau pindai ulang dengan resolusi lebih "
+                          "rendah, lalu coba lagi.", 413)
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return error_page("Anda tidak berhak melakukan tindakan ini.", 403)
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return error_page("Halaman yang Anda cari tidak ditemukan.", 404)
+
+
+def error_page(message, status):
+    """A plain page in Bahasa Indonesia; for htmx, the message goes into the page's message area."""
+    if is_htmx():
+        html = render_template("_message.html", message=message, category="error")
+        return html, status, {"HX-Retarget": "#pesan", "HX-Reswap": "innerHTML"}
+    return render_template("error.html", message=message, status=status), status

@@ -1,0 +1,53 @@
+"""Flask commands for the operator and whoever hosts Balai."""
+import click
+from peewee import IntegrityError
+
+import models
+from models.people import OFFICIAL_ROLES
+
+
+def register(app):
+    @app.cli.command("init-db")
+    def init_db():
+        """Create the database tables (safe to run again)."""
+        models.create_tables()
+        click.echo(f"Database siap: {app.config['DATABASE']}")
+
+    @app.cli.command("seed-demo")
+    def seed_demo():
+        """Load the demo village "Desa Sukamaju" if the database has no accounts yet."""
+        import seed
+        models.create_tables()
+        with models.db.connection_context():
+            accounts = seed.seed_demo()
+        click.echo("Desa demo dimuat." if accounts else "Data sudah ada; demo tidak dimuat ulang.")
+
+    @app.cli.command("demo-accounts")
+    def demo_accounts():
+        """Print the demo accounts that exist in this database, with their password."""
+        import seed
+        with models.db.connection_context():
+            accounts = seed.demo_accounts()
+        if accounts:
+            click.echo("Akun demo:")
+        for login, role, password in accounts:
+            click.echo(f"  {login:<18} {role:<28} sandi: {password}")
+
+    @app.cli.command("create-user")
+    @click.option("--username", prompt="Nama pengguna")
+    @click.option("--role", prompt="Peran", type=click.Choice(OFFICIAL_ROLES))
+    @click.option("--name", "full_name", prompt="Nama lengkap")
+    @click.password_option(prompt="Kata sandi")
+    def create_user(username, role, full_name, password):
+        """Create an official's account (operator, kasi_pem, kasi_kesra, sekdes, kades)."""
+        import seed
+        if len(password) < 8:
+            raise click.ClickException("Kata sandi paling sedikit 8 karakter.")
+        models.create_tables()
+        with models.db.connection_context():
+            try:
+                seed.make_official(username.strip().lower(), role, full_name, password)
+            except IntegrityError:
+                raise click.ClickException(f"Nama pengguna {username} sudah dipakai.")
+            seed.seed_letter_types()
+        click.echo(f"Akun {username} ({role}) dibuat.")

@@ -1,0 +1,47 @@
+"""The database: one SqliteDatabase, initialised by the app factory, and every model."""
+import json
+
+from peewee import Model, SqliteDatabase, TextField
+
+db = SqliteDatabase(None)
+
+PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": "normal",
+    "busy_timeout": 10000,
+    "cache_size": -8000,
+}
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+
+
+class JSONField(TextField):
+    """A dict or list stored as JSON text."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+def init_db(path):
+    db.init(path, pragmas=PRAGMAS, check_same_thread=False)
+
+
+from .people import Village, Person, User, LoginFailure  # noqa: E402
+from .letters import (  # noqa: E402
+    LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry, WorkflowError,
+)
+
+MODELS = [Village, Person, User, LoginFailure,
+          LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry]
+
+
+def create_tables():
+    with db.connection_context():
+        db.create_tables(MODELS)

@@ -1,0 +1,275 @@
+"""Letter types, letter requests and their workflow, and the register of outgoing letters."""
+import datetime
+import secrets
+
+from peewee import (CharField, DateTimeField, ForeignKeyField, IntegerField, IntegrityError,
+                    OperationalError, TextField, fn)
+
+from . import BaseModel, JSONField, db
+from .people import Person, User, now
+
+
+class WorkflowError(Exception):
+    """An action that the workflow refuses; the message is for the person who tried it."""
+
+
+class LetterType(BaseModel):
+    """A kind of letter the village issues; rows are data, seeded and edited by the operator."""
+    code = CharField()  # classification code, e.g. "470"
+    slug = CharField(unique=True)
+    name = CharField()
+    verifier = CharField()  # "kasi_pem" or "kasi_kesra"
+    requirements = JSONField(default=list)  # [{"key", "label", "mandatory"}]
+    extra_fields = JSONField(default=list)  # [{"key", "label"}]
+    body_template = TextField()
+    validity_days = IntegerField(default=30)
+    active = CharField(default="1")
+
+    @classmethod
+    def available(cls):
+        return cls.select().where(cls.active == "1").order_by(cls.name)
+
+
+# States of a request, with the words a resident reads.
+STATUS_LABELS = {
+    "draf": "Draf (belum diajukan)",
+    "diajukan": "Menunggu pemeriksaan Kasi",
+    "diverifikasi": "Menunggu pemeriksaan Sekretaris Desa",
+    "diperiksa": "Menunggu persetujuan Kepala Desa",
+    "selesai": "Selesai, surat dapat diunduh",
+    "dikembalikan": "Perlu diperbaiki",
+    "ditolak": "Ditolak",
+    "dibatalkan": "Dibatalkan",
+}
+
+# The workflow: (state, action, role) -> next state. "pemohon" is the applicant side: the
+# resident, or the official who filed the request at the counter. "kasi" is the Kasi that the
+# letter type names.
+TRANSITIONS = {
+    ("draf", "ajukan", "pemohon"): "diajukan",
+    ("dikembalikan", "ajukan", "pemohon"): "diajukan",
+    ("draf", "batalkan", "pemohon"): "dibatalkan",
+    ("diajukan", "batalkan", "pemohon"): "dibatalkan",
+    ("dikembalikan", "batalkan", "pemohon"): "dibatalkan",
+    ("diajukan", "setujui", "kasi"): "diverifikasi",
+    ("diajukan", "kembalikan", "kasi"): "dikembalikan",
+    ("diajukan", "tolak", "kasi"): "ditolak",
+    ("diverifikasi", "setujui", "sekdes"): "diperiksa",
+    ("diverifikasi", "kembalikan", "sekdes"): "dikembalikan",
+    ("diverifikasi", "tolak", "sekdes"): "ditolak",
+    ("diperiksa", "setujui", "kades"): "selesai",
+    ("diperiksa", "kembalikan", "kades"): "dikembalikan",
+    ("diperiksa", "tolak", "kades"): "ditolak",
+}
+ACTION_LABELS = {"ajukan": "Diajukan", "batalkan": "Dibatalkan", "setujui": "Disetujui",
+                 "kembalikan": "Dikembalikan untuk diperbaiki", "tolak": "Ditolak",
+                 "terbit": "Surat terbit"}
+NEEDS_REASON = {"kembalikan", "tolak"}
+NOTE_MAX = 500
+OFFICIAL_STEP = {"diajukan": "kasi", "diverifikasi": "sekdes", "diperiksa": "kades"}
+
+
+class LetterRequest(BaseModel):
+    """A resident's request for a letter, from draft to issued letter."""
+    person = ForeignKeyField(Person, backref="letter_requests")
+    letter_type = ForeignKeyField(LetterType)
+    status = CharField(default="draf", index=True)
+    purpose = TextField(default="")
+    fields = JSONField(default=dict)
+    created_by = ForeignKeyField(User, backref="filed_requests")
+    form_key = CharField(unique=True)  # the new-request form's nonce: a double submit is one request
+    created_at = DateTimeField(default=now)
+    submitted_at = DateTimeField(null=True, index=True)
+    updated_at = DateTimeField(default=now)
+    version = IntegerField(default=0)  # bumped at each transition, so a stale page is noticed
+    number = CharField(null=True, unique=True)
+    issued_at = DateTimeField(null=True)
+    pdf_file = CharField(null=True)
+    verify_token = CharField(null=True, unique=True)
+
+    class Meta:
+        indexes = ((("status", "submitted_at"), False),)
+
+    @property
+    def status_label(self):
+        if self.status == "diajukan":
+            return f"Menunggu pemeriksaan {'Kasi Pemerintahan' if self.letter_type.verifier == 'kasi_pem' else 'Kasi Kesra'}"
+        return STATUS_LABELS[self.status]
+
+    @property
+    def is_editable(self):
+        return self.status in ("draf", "dikembalikan")
+
+    @property
+    def filed_at_counter(self):
+        return self.created_by.person_id != self.person_id
+
+    @classmethod
+    def of_person(cls, person):
+        return (cls.select(cls, LetterType).join(LetterType)
+                .where(cls.person == person).order_by(cls.created_at.desc()))
+
+    @classmethod
+    def inbox_for(cls, user):
+        """What waits for this official's step, oldest first."""
+        query = cls.select(cls, LetterType, Person).join(LetterType).switch(cls).join(Person)
+        if user.role in ("kasi_pem", "kasi_kesra"):
+            query = query.where((cls.status == "diajukan") & (LetterType.verifier == user.role))
+        elif user.role == "sekdes":
+            query = query.where(cls.status == "diverifikasi")
+        elif user.role == "kades":
+            query = query.where(cls.status == "diperiksa")
+        else:
+            return query.where(False)
+        return query.order_by(cls.submitted_at, cls.id)
+
+    def roles_of(self, user):
+        """The workflow roles this user holds for this request."""
+        roles = set()
+        if user.person_id == self.person_id or (self.filed_at_counter and user.id == self.created_by_id):
+            roles.add("pemohon")
+        if user.role == self.letter_type.verifier:
+            roles.add("kasi")
+        if user.role in ("sekdes", "kades"):
+            roles.add(user.role)
+        return roles
+
+    def can_view(self, user):
+        return user.is_official or "pemohon" in self.roles_of(user)
+
+    def waits_for(self, user):
+        """True when the next official step is this user's."""
+        return OFFICIAL_STEP.get(self.status) in self.roles_of(user)
+
+    def allowed_actions(self, user):
+        roles = self.roles_of(user)
+        return [action for (state, action, role) in TRANSITIONS
+                if state == self.status and role in roles]
+
+    def apply(self, action, user, note="", seen_version=None):
+        """Move the request along the workflow and record the event; refuse what is not allowed.
+
+        The update is a compare-and-set on the version, so two officials (or a double click)
+        can never both move the same request."""
+        note = (note or "").strip()
+        if action in NEEDS_REASON and not note:
+            raise WorkflowError("Tuliskan alasannya agar pemohon tahu apa yang harus dilakukan.")
+        if len(note) > NOTE_MAX:
+            raise WorkflowError(f"Catatan terlalu panjang: paling banyak {NOTE_MAX} huruf "
+                                f"(sekarang {len(note)}).")
+        if seen_version is not None and int(seen_version) != self.version:
+            raise WorkflowError("Permohonan ini sudah berubah sejak halaman Anda dibuka. "
+                                "Muat ulang halaman untuk melihat keadaan terbaru.")
+        role = next((r for (s, a, r) in TRANSITIONS
+                     if s == self.status and a == action and r in self.roles_of(user)), None)
+        if role is None:
+            raise WorkflowError("Tindakan ini tidak dapat dilakukan: permohonan tidak sedang "
+                                "menunggu Anda. Muat ulang halaman untuk melihat keadaannya.")
+        new_status = TRANSITIONS[(self.status, action, role)]
+        with db.atomic():
+            changes = {LetterRequest.status: new_status, LetterRequest.updated_at: now(),
+                       LetterRequest.version: LetterRequest.version + 1}
+            if action == "ajukan":
+                changes[LetterRequest.submitted_at] = now()
+            moved = (LetterRequest.update(changes)
+                     .where((LetterRequest.id == self.id) & (LetterRequest.version == self.version))
+                     .execute())
+            if not moved:
+                raise WorkflowError("Permohonan ini baru saja diproses orang lain. "
+                                    "Muat ulang halaman untuk melihat keadaan terbaru.")
+            event = LetterEvent.create(request=self, actor=user, role=user.role, action=action,
+                                       from_status=self.status, to_status=new_status, note=note)
+        self.status, self.version = new_status, self.version + 1
+        return event
+
+    def timeline(self):
+        return self.events.order_by(LetterEvent.at, LetterEvent.id)
+
+    def attachment_for(self, key):
+        return self.attachments.where(Attachment.requirement_key == key).first()
+
+    def missing_requirements(self):
+        have = {a.requirement_key for a in self.attachments}
+        return [r for r in self.letter_type.requirements if r["mandatory"] and r["key"] not in have]
+
+
+class Attachment(BaseModel):
+    """An uploaded requirement (syarat); the file lives under data/uploads with a random name."""
+    request = ForeignKeyField(LetterRequest, backref="attachments", on_delete="CASCADE")
+    requirement_key = CharField()
+    original_name = CharField()
+    stored_name = CharField(unique=True)
+    content_type = CharField()
+    size = IntegerField()
+    uploaded_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("request", "requirement_key"), True),)
+
+    @property
+    def is_image(self):
+        return self.content_type.startswith("image/")
+
+
+class LetterEvent(BaseModel):
+    """One step in a request's timeline: who did what, in which role, when, and why."""
+    request = ForeignKeyField(LetterRequest, backref="events", on_delete="CASCADE")
+    actor = ForeignKeyField(User, null=True)
+    role = CharField()
+    action = CharField()
+    from_status = CharField()
+    to_status = CharField()
+    note = TextField(default="")
+    at = DateTimeField(default=now)
+
+    @property
+    def action_label(self):
+        return ACTION_LABELS.get(self.action, self.action)
+
+
+class RegisterEntry(BaseModel):
+    """The register of outgoing letters (buku agenda surat keluar): one running number a year."""
+    year = IntegerField()
+    seq = IntegerField()
+    number = CharField()
+    request = ForeignKeyField(LetterRequest, null=True, backref="register_entries")
+    status = CharField(default="terbit")  # "terbit" or "batal"
+    void_reason = TextField(default="")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("year", "seq"), True),)
+
+    @classmethod
+    def last_seq(cls, year):
+        return cls.select(fn.MAX(cls.seq)).where(cls.year == year).scalar() or 0
+
+    @classmethod
+    def take_number(cls, year, make_number, request):
+        """Take the next number of the year; a unique constraint settles a race, and we retry.
+
+        A writer that read before another committed fails with IntegrityError (same number) or,
+        in WAL mode, with a busy snapshot; both mean: read again."""
+        for _ in range(50):
+            try:
+                with db.atomic():
+                    seq = cls.last_seq(year) + 1
+                    return cls.create(year=year, seq=seq, number=make_number(seq), request=request)
+            except (IntegrityError, OperationalError):
+                continue
+        raise WorkflowError("Nomor surat sedang sibuk dibuat. Coba lagi sebentar.")
+
+    @classmethod
+    def for_year(cls, year):
+        return (cls.select(cls, LetterRequest, LetterType, Person)
+                .join(LetterRequest, on=(cls.request == LetterRequest.id))
+                .join(LetterType).switch(LetterRequest).join(Person)
+                .where(cls.year == year).order_by(cls.seq))
+
+    def void(self, reason):
+        self.status, self.void_reason = "batal", reason
+        self.save()
+
+
+def new_verify_token():
+    return secrets.token_urlsafe(24)

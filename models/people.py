@@ -1,0 +1,162 @@
+"""The village, its population records (penduduk), accounts and login failures."""
+import datetime
+
+from flask_login import UserMixin
+from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
+                    IntegerField, TextField, fn)
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from . import BaseModel, db
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+class Village(BaseModel):
+    """The village profile; one row."""
+    name = CharField(default="Desa")
+    kecamatan = CharField(default="")
+    kabupaten = CharField(default="")
+    provinsi = CharField(default="")
+    kode_desa = CharField(default="")
+    address = CharField(default="")
+    phone = CharField(default="")
+    email = CharField(default="")
+    kades_name = CharField(default="")
+    logo = CharField(null=True)  # file name under data/uploads
+    paper = CharField(default="A4")  # "A4" or "F4"
+    timezone = CharField(default="Asia/Jakarta")
+    public_url = CharField(default="http://127.0.0.1:5000")
+    number_format = CharField(default="{kode}/{nomor:03}/{kode_desa}/{bulan_romawi}/{tahun}")
+
+    @classmethod
+    def current(cls):
+        village = cls.select().order_by(cls.id).first()
+        return village or cls.create()
+
+
+class Person(BaseModel):
+    """A population record (penduduk)."""
+    nik = CharField(max_length=16, unique=True)
+    kk_number = CharField(max_length=16, index=True)
+    name = CharField()
+    birth_place = CharField()
+    birth_date = DateField()
+    sex = CharField()  # "L" or "P"
+    religion = CharField(default="")
+    marital_status = CharField(default="")
+    occupation = CharField(default="")
+    citizenship = CharField(default="WNI")
+    address = CharField(default="")
+    rt = CharField(default="")
+    rw = CharField(default="")
+    dusun = CharField(default="")
+
+    SEXES = {"L": "Laki-laki", "P": "Perempuan"}
+
+    @property
+    def sex_label(self):
+        return self.SEXES.get(self.sex, self.sex)
+
+    @classmethod
+    def search(cls, text):
+        text = (text or "").strip()
+        query = cls.select().order_by(cls.name)
+        if text:
+            query = query.where((cls.nik.startswith(text)) | (cls.name.contains(text)))
+        return query
+
+    @classmethod
+    def matching(cls, nik, kk_number, birth_date):
+        """The record with all three facts, or None."""
+        return cls.get_or_none((cls.nik == nik) & (cls.kk_number == kk_number)
+                               & (cls.birth_date == birth_date))
+
+
+ROLES = {
+    "warga": "Warga",
+    "operator": "Operator",
+    "kasi_pem": "Kasi Pemerintahan",
+    "kasi_kesra": "Kasi Kesejahteraan Rakyat",
+    "sekdes": "Sekretaris Desa",
+    "kades": "Kepala Desa",
+}
+OFFICIAL_ROLES = ("operator", "kasi_pem", "kasi_kesra", "sekdes", "kades")
+
+
+class User(UserMixin, BaseModel):
+    """An account. Residents log in with their NIK, officials with a username."""
+    username = CharField(unique=True, null=True)
+    person = ForeignKeyField(Person, unique=True, null=True, backref="accounts")
+    role = CharField(default="warga")
+    full_name = CharField(default="")
+    password_hash = CharField()
+    active = BooleanField(default=False)
+    created_at = DateTimeField(default=now)
+    session_version = IntegerField(default=0)  # bumped on reset: old sessions end
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def is_official(self):
+        return self.role in OFFICIAL_ROLES
+
+    @property
+    def role_label(self):
+        return ROLES[self.role]
+
+    @property
+    def display_name(self):
+        return self.person.name if self.person_id else self.full_name
+
+    def get_id(self):
+        return f"{self.id}:{self.session_version}"
+
+    def set_password(self, password):
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    @classmethod
+    def by_login(cls, login):
+        """The account for a NIK (residents) or a username (officials), or None."""
+        login = (login or "").strip()
+        if login.isdigit():
+            return (cls.select().join(Person).where(Person.nik == login).first())
+        return cls.get_or_none(cls.username == login.lower())
+
+
+# A dummy hash so that a login for an unknown name costs as much time as a real one.
+DUMMY_HASH = generate_password_hash("balai-dummy-password")
+
+
+class LoginFailure(BaseModel):
+    """A failed login, counted per login name so limits hold across workers and restarts."""
+    login = CharField(index=True)
+    address = CharField(default="")
+    at = DateTimeField(default=now, index=True)
+
+    LIMIT = 5
+    WINDOW = datetime.timedelta(minutes=15)
+
+    @classmethod
+    def is_locked(cls, login):
+        """True when the last LIMIT failures for this name all fall in the window."""
+        since = now() - cls.WINDOW
+        recent = (cls.select(fn.COUNT(cls.id))
+                  .where((cls.login == login) & (cls.at > since)).scalar())
+        return recent >= cls.LIMIT
+
+    @classmethod
+    def record(cls, login, address):
+        with db.atomic():
+            cls.create(login=login, address=address)
+            cls.delete().where(cls.at < now() - cls.WINDOW).execute()
+
+    @classmethod
+    def clear(cls, login):
+        cls.delete().where(cls.login == login).execute()

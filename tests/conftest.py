@@ -1,0 +1,107 @@
+import os
+import re
+
+import pytest
+
+os.environ.setdefault("BALAI_HUEY_IMMEDIATE", "1")
+
+import models  # noqa: E402
+import seed  # noqa: E402
+from app import create_app  # noqa: E402
+from models import LetterRequest, LetterType, Person, User  # noqa: E402
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path), "SECRET_KEY": "test",
+                      "WTF_CSRF_ENABLED": False})
+    models.create_tables()
+    with models.db.connection_context():
+        seed.seed_demo()
+    yield app
+    if not models.db.is_closed():
+        models.db.close()
+
+
+@pytest.fixture
+def db(app):
+    """The database for the test itself (each request still opens and closes its own)."""
+    models.db.connect(reuse_if_open=True)
+    yield models.db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Login:
+    """Log a test client in as one of the demo accounts."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def as_(self, login, password=seed.DEMO_PASSWORD):
+        client = self.app.test_client()
+        response = client.post("/masuk", data={"login": login, "password": password})
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return client
+
+
+@pytest.fixture
+def login(app):
+    return Login(app)
+
+
+BUDI, SITI, AHMAD = (r["nik"] for r in seed.RESIDENTS)
+
+
+@pytest.fixture
+def budi(login):
+    return login.as_(BUDI)
+
+
+@pytest.fixture
+def siti(login):
+    return login.as_(SITI)
+
+
+@pytest.fixture
+def kasipem(login):
+    return login.as_("kasipem")
+
+
+@pytest.fixture
+def kasikesra(login):
+    return login.as_("kasikesra")
+
+
+@pytest.fixture
+def sekdes(login):
+    return login.as_("sekdes")
+
+
+@pytest.fixture
+def kades(login):
+    return login.as_("kades")
+
+
+@pytest.fixture
+def operator(login):
+    return login.as_("operator")
+
+
+def make_request(nik=BUDI, slug="domisili", status="draf", purpose="Melamar pekerjaan"):
+    """A letter request in the given state, made directly in the database."""
+    import secrets
+    person = Person.get(Person.nik == nik)
+    user = User.get(User.person == person)
+    return LetterRequest.create(person=person, letter_type=LetterType.get(LetterType.slug == slug),
+                                status=status, purpose=purpose, created_by=user,
+                                form_key=secrets.token_hex(8),
+                                submitted_at=None if status == "draf" else models.people.now())
+
+
+def csrf_token_from(html):
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    return match and match.group(1)
