@@ -4,10 +4,8 @@ The register number is taken in its own short transaction, the PDF is rendered o
 transaction, and one atomic step moves the request to `selesai` with its number and file. If
 anything fails once a number is taken, the number is voided with the reason: the register never
 silently skips a number."""
-import datetime
 import secrets
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 
@@ -49,7 +47,7 @@ def issue_letter(request_id, user, note="", seen_version=None, sign=None):
         raise OutOfTurn("Hanya Kepala Desa yang dapat menerbitkan surat yang sudah diperiksa.")
     village = Village.current()
     issued_at = now()
-    local_now = issued_at.replace(tzinfo=datetime.timezone.utc).astimezone(ZoneInfo(village.timezone))
+    local_now = village.localtime(issued_at)
     entry = take_number(letter, village, local_now)
     path = None
     try:

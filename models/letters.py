@@ -123,7 +123,9 @@ class LetterRequest(BaseModel):
     @classmethod
     def inbox_for(cls, user):
         """What waits for this official's step, oldest first."""
-        query = cls.select(cls, LetterType, Person).join(LetterType).switch(cls).join(Person)
+        filer = User.alias()  # who filed it: residents themselves, or an official at the counter
+        query = (cls.select(cls, LetterType, Person, filer).join(LetterType).switch(cls).join(Person)
+                 .switch(cls).join(filer, on=(cls.created_by == filer.id)))
         if user.role in ("kasi_pem", "kasi_kesra"):
             query = query.where((cls.status == "diajukan") & (LetterType.verifier == user.role))
         elif user.role == "sekdes":
