@@ -8,6 +8,7 @@ from pathlib import Path
 import segno
 from flask import current_app, render_template
 from xhtml2pdf import pisa
+from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 import letter_text
 
@@ -35,6 +36,12 @@ def link_callback(uri, rel):
     if path.is_file() and any(path.is_relative_to(folder) for folder in allowed_dirs()):
         return str(path)
     return ""
+
+
+def resource_policy():
+    """xhtml2pdf's own gate, opened to the same folders; no network at all."""
+    static, uploads = allowed_dirs()
+    return ResourceAccessPolicy.server(base_dir=static, extra_roots=(uploads,), allow_remote=False)
 
 
 def qr_data_uri(url):
@@ -74,7 +81,8 @@ def render_letter(letter, village, number, issued_on, verify_url):
         logo=logo, qr=qr_data_uri(verify_url))
     output = io.BytesIO()
     with _render_lock:
-        result = pisa.CreatePDF(html, dest=output, link_callback=link_callback, encoding="utf-8")
+        result = pisa.CreatePDF(html, dest=output, link_callback=link_callback, encoding="utf-8",
+                                resource_policy=resource_policy())
     if result.err:
         raise RenderError(f"PDF tidak dapat dibuat ({result.err} kesalahan).")
     return output.getvalue()
