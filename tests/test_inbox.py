@@ -122,7 +122,8 @@ def test_kasi_kesra_cannot_act_on_a_pemerintahan_letter(db, kasikesra):
     letter = waiting()
     response = decide(kasikesra, letter, "setujui")
     assert response.status_code == 403
-    assert kasikesra.get(f"/kotak-masuk/{letter.id}").status_code == 403
+    detail = kasikesra.get(f"/kotak-masuk/{letter.id}")
+    assert detail.status_code == 403 and "Kasi lain" in detail.get_data(as_text=True)
     assert status_of(letter) == "diajukan"
 
 

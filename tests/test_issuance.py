@@ -11,6 +11,7 @@ import zxingcpp
 from PIL import Image
 
 import issuance
+import letter_pdf
 from models import LetterRequest, RegisterEntry, User, Village
 from models.letters import OutOfTurn, WorkflowError
 from tests.conftest import make_request
@@ -158,3 +159,14 @@ def test_refused_up_front_takes_no_number(ctx, login, status, version):
     assert refused.value.status == (409 if version else 403)
     assert not RegisterEntry.select().exists()
     assert isinstance(refused.value, OutOfTurn) == (not version)
+
+
+@pytest.mark.parametrize("uri", ["/etc/passwd", "../secret_key", "http://127.0.0.1/x.png",
+                                 "file:///etc/hostname"])
+def test_the_link_callback_refuses_anything_outside_static_and_uploads(ctx, uri):
+    assert letter_pdf.link_callback(uri, None) == ""
+
+
+def test_the_link_callback_allows_static_files(ctx):
+    icon = Path(ctx.static_folder) / "icon.svg"
+    assert letter_pdf.link_callback(str(icon), None) == str(icon.resolve())

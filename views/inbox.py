@@ -1,5 +1,6 @@
 """Officials' inbox: what waits for their step, and approving, returning or rejecting it."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, flash, make_response, redirect, render_template, request,
+                   url_for)
 from flask_login import current_user, login_required
 
 from app import error_page
@@ -29,7 +30,8 @@ def official_letter(request_id):
     if letter is None:
         abort(404)
     if not letter.roles_of(current_user) & {"kasi", "sekdes", "kades"}:
-        abort(403)
+        abort(make_response(error_page("Permohonan ini diperiksa oleh Kasi lain, bukan oleh "
+                                       "Anda. Buka kotak masuk Anda untuk melihat tugas Anda.", 403)))
     return letter
 
 
