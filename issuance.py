@@ -12,8 +12,13 @@ from flask import current_app
 import letter_text
 from letter_pdf import render_letter
 from models import LetterEvent, LetterRequest, LetterType, RegisterEntry, Village, db
-from models.letters import OutOfTurn, new_verify_token
+from models.letters import OutOfTurn, WorkflowError, new_verify_token
 from models.people import now
+
+
+class IssueFailed(WorkflowError):
+    """Rendering, signing or storing failed after a number was taken (and voided)."""
+    status = 500
 
 
 def verify_url(village, token):
@@ -67,5 +72,9 @@ def issue_letter(request_id, user, note="", seen_version=None, sign=None):
         entry.void(f"Surat tidak jadi terbit: {error}")
         if path is not None:
             path.unlink(missing_ok=True)
-        raise
+        if isinstance(error, WorkflowError):
+            raise
+        raise IssueFailed(f"Surat belum dapat diterbitkan karena gangguan saat membuat berkasnya. "
+                          f"Nomor {entry.number} dicatat batal. Coba setujui lagi; bila tetap "
+                          f"gagal, hubungi operator.") from error
     return LetterRequest.get_by_id(request_id)

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
+import issuance
 from models import Attachment, LetterEvent, LetterRequest, RegisterEntry, User, Village
 from models.letters import NOTE_MAX
 from models.people import now
@@ -282,3 +283,16 @@ def test_in_a_browser_rows_leave_and_the_count_follows(db, live_url):
         expect(count).to_have_text("0")
         assert page.evaluate("window.sameDocument") is True  # never a full page load
         browser.close()
+
+
+def test_a_failed_issue_says_so_and_the_request_stays_with_the_kades(db, kades, monkeypatch):
+
+    def broken(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(issuance, "store_pdf", broken)
+    letter = waiting(status="diperiksa")
+    response = decide(kades, letter, "setujui", headers=HTMX)
+    assert response.status_code == 500 and "dicatat batal" in response.get_data(as_text=True)
+    assert status_of(letter) == "diperiksa"
+    assert RegisterEntry.get().status == "batal"

@@ -124,9 +124,10 @@ def test_a_render_failure_voids_the_number_and_changes_nothing(ctx, kades, monke
 
     monkeypatch.setattr(issuance, "render_letter", broken)
     letter = make_request(status="diperiksa")
-    with pytest.raises(RuntimeError):
+    with pytest.raises(issuance.IssueFailed) as failed:
         issuance.issue_letter(letter.id, kades, "", letter.version)
     entry = RegisterEntry.get()
+    assert entry.number in str(failed.value) and "dicatat batal" in str(failed.value)
     assert entry.status == "batal" and "printer on fire" in entry.void_reason
     after = LetterRequest.get_by_id(letter.id)
     assert (after.status, after.number, after.pdf_file, after.version) == ("diperiksa", None, None, 0)

@@ -79,6 +79,6 @@ def decide(letter, action, note, version):
 def refused(letter, error, note):
     """A note to fix re-shows the form (422); out of turn (403) and stale (409) say why."""
     if error.status == 422 and not is_htmx():
-        return render_template("inbox/detail.html", letter=letter, errors={f"note-{letter.id}": str(error)},
-                               note=note), 422
+        errors = {f"note-{letter.id}": str(error)}
+        return render_template("inbox/detail.html", letter=letter, errors=errors, note=note), 422
     return error_page(str(error), error.status)
