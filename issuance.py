@@ -57,7 +57,8 @@ def issue_letter(request_id, user, note="", seen_version=None, sign=None):
     path = None
     try:
         token = new_verify_token()
-        pdf = render_letter(letter, village, entry.number, local_now.date(), verify_url(village, token))
+        pdf = render_letter(letter, village, entry.number, local_now.date(),
+                            verify_url(village, token))
         if sign is not None:
             pdf = sign(pdf)
         path = store_pdf(pdf)

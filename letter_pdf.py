@@ -74,7 +74,8 @@ def render_letter(letter, village, number, issued_on, verify_url):
     html = render_template(
         "pdf/letter.html", letter=letter, village=village, number=number,
         paragraphs=[p for p in body.split("\n\n") if p.strip()],
-        date=letter_text.indonesian_date(issued_on), page_size=PAPER_SIZES.get(village.paper, PAPER_SIZES["A4"]),
+        date=letter_text.indonesian_date(issued_on),
+        page_size=PAPER_SIZES.get(village.paper, PAPER_SIZES["A4"]),
         birth_date=letter_text.indonesian_date(letter.person.birth_date),
         extra_fields=[(f["label"], (letter.fields or {}).get(f["key"], ""))
                       for f in letter.letter_type.extra_fields],

@@ -124,8 +124,8 @@ class LetterRequest(BaseModel):
     def inbox_for(cls, user):
         """What waits for this official's step, oldest first."""
         filer = User.alias()  # who filed it: residents themselves, or an official at the counter
-        query = (cls.select(cls, LetterType, Person, filer).join(LetterType).switch(cls).join(Person)
-                 .switch(cls).join(filer, on=(cls.created_by == filer.id)))
+        query = (cls.select(cls, LetterType, Person, filer).join(LetterType)
+                 .switch(cls).join(Person).switch(cls).join(filer, on=(cls.created_by == filer.id)))
         if user.role in ("kasi_pem", "kasi_kesra"):
             query = query.where((cls.status == "diajukan") & (LetterType.verifier == user.role))
         elif user.role == "sekdes":
@@ -203,7 +203,8 @@ class LetterRequest(BaseModel):
         new_status = TRANSITIONS[(self.status, action, role)]
         with db.atomic():
             changes = {**(changes or {}), LetterRequest.status: new_status,
-                       LetterRequest.updated_at: now(), LetterRequest.version: LetterRequest.version + 1}
+                       LetterRequest.updated_at: now(),
+                       LetterRequest.version: LetterRequest.version + 1}
             if action == "ajukan":
                 changes[LetterRequest.submitted_at] = now()
             moved = (LetterRequest.update(changes)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 import issuance
-from models import Attachment, LetterEvent, LetterRequest, RegisterEntry, User, Village
+from models import Attachment, LetterEvent, LetterRequest, RegisterEntry, User
 from models.letters import NOTE_MAX
 from models.people import now
 from tests.conftest import AHMAD, make_request

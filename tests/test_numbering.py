@@ -52,7 +52,8 @@ def test_two_racing_approvals_get_two_consecutive_numbers(db, monkeypatch):
 
 def test_the_number_restarts_each_year(db):
     letter = make_request(status="diperiksa")
-    seqs = [RegisterEntry.take_number(year, number, letter).seq for year in (2026, 2026, 2027, 2026)]
+    years = (2026, 2026, 2027, 2026)
+    seqs = [RegisterEntry.take_number(year, number, letter).seq for year in years]
     assert seqs == [1, 2, 1, 3]
 
 

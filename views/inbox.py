@@ -30,8 +30,9 @@ def official_letter(request_id):
     if letter is None:
         abort(404)
     if not letter.roles_of(current_user) & {"kasi", "sekdes", "kades"}:
-        abort(make_response(error_page("Permohonan ini diperiksa oleh Kasi lain, bukan oleh "
-                                       "Anda. Buka kotak masuk Anda untuk melihat tugas Anda.", 403)))
+        message = ("Permohonan ini diperiksa oleh Kasi lain, bukan oleh Anda. "
+                   "Buka kotak masuk Anda untuk melihat tugas Anda.")
+        abort(make_response(error_page(message, 403)))
     return letter
 
 

@@ -20,5 +20,5 @@ def letter(token):
               .first())
     if letter is None:
         return render_template("verify/not_found.html"), 404
-    return render_template("verify/letter.html", letter=letter, name=masked_name(letter.person.name),
-                           valid=now() <= letter.valid_until)
+    return render_template("verify/letter.html", letter=letter,
+                           name=masked_name(letter.person.name), valid=now() <= letter.valid_until)
