@@ -9,7 +9,8 @@ from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 import issuance
-from models import Attachment, LetterEvent, LetterRequest, RegisterEntry, User
+import letter_text
+from models import Attachment, LetterEvent, LetterRequest, RegisterEntry, User, Village
 from models.letters import NOTE_MAX
 from models.people import now
 from tests.conftest import AHMAD, make_request
@@ -232,6 +233,7 @@ def test_verification_shows_the_letter_without_personal_data(db, client):
     assert "Bu** Sa****" in page and "Budi" not in page and "Santoso" not in page
     assert "3213051508900001" not in page and "Sukamaju No. 12" not in page
     assert "Berlaku" in page
+    assert letter_text.indonesian_date(Village.current().localtime(letter.issued_at)) in page
 
 
 def test_an_expired_letter_says_kedaluwarsa(db, client):

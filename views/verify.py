@@ -1,7 +1,8 @@
 """The public verification page that a letter's QR code opens."""
 from flask import Blueprint, render_template
 
-from models import LetterRequest, LetterType, Person
+import letter_text
+from models import LetterRequest, LetterType, Person, Village
 from models.people import now
 
 bp = Blueprint("verify", __name__)
@@ -20,5 +21,9 @@ def letter(token):
               .first())
     if letter is None:
         return render_template("verify/not_found.html"), 404
-    return render_template("verify/letter.html", letter=letter,
-                           name=masked_name(letter.person.name), valid=now() <= letter.valid_until)
+    village = Village.current()
+    issued_on, valid_until = (letter_text.indonesian_date(village.localtime(moment))
+                              for moment in (letter.issued_at, letter.valid_until))
+    return render_template("verify/letter.html", letter=letter, issued_on=issued_on,
+                           valid_until=valid_until, name=masked_name(letter.person.name),
+                           valid=now() <= letter.valid_until)
