@@ -1,6 +1,7 @@
 """Letter types, letter requests and their workflow, and the register of outgoing letters."""
 import datetime
 import secrets
+import time
 
 from peewee import (CharField, DateTimeField, ForeignKeyField, IntegerField, IntegrityError,
                     OperationalError, TextField, fn)
@@ -286,13 +287,14 @@ class RegisterEntry(BaseModel):
 
         A writer that read before another committed fails with IntegrityError (same number) or,
         in WAL mode, with a busy snapshot; both mean: read again."""
-        for _ in range(50):
+        for attempt in range(50):
             try:
                 with db.atomic():
                     seq = cls.last_seq(year) + 1
                     return cls.create(year=year, seq=seq, number=make_number(seq), request=request)
             except (IntegrityError, OperationalError):
-                continue
+                time.sleep(0.005 * attempt)  # the winner may not have committed yet
+
         raise WorkflowError("Nomor surat sedang sibuk dibuat. Coba lagi sebentar.")
 
     @classmethod

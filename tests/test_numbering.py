@@ -44,7 +44,9 @@ def test_two_racing_approvals_get_two_consecutive_numbers(db, monkeypatch):
     for thread in threads:
         thread.join(20)
     assert not errors
-    assert reads == [0, 0, 1]  # both read 0 at the barrier; the loser read again
+    # Both read 0 at the barrier; the loser read again (maybe more than once, while the winner
+    # had not committed yet) until it saw 1.
+    assert reads[:2] == [0, 0] and reads[-1] == 1 and len(reads) >= 3
     assert sorted(entry.seq for entry in taken) == [1, 2]
     assert sorted(entry.number for entry in taken) == ["470/001/2026", "470/002/2026"]
     assert RegisterEntry.select().count() == 2
