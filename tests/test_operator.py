@@ -86,11 +86,17 @@ def test_village_profile_is_saved(operator, db):
 ])
 def test_village_profile_errors_are_explained_and_nothing_is_saved(operator, db, field, value, message):
     response = operator.post("/operator/profil", data=profile(**{field: value, "kecamatan": "Baru"}))
-    html = response.get_data(as_text=True)
-    assert response.status_code == 422
-    assert 'class="error-summary"' in html and f'href="#{field}"' in html and message in html
+    html = error_page_html(response, field, message)
     assert 'value="Baru"' in html  # what was typed is kept
     assert Village.current().kecamatan == "Sukamaju"
+
+
+def error_page_html(response, field, message):
+    """Assert a 422 whose error summary links to the field with the message; return the page."""
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'class="error-summary"' in html and f'<a href="#{field}">' in html and message in html
+    return html
 
 
 def image_bytes(fmt, size=(40, 30), mode="RGB"):

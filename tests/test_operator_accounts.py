@@ -3,6 +3,7 @@ import pytest
 
 from models import Person, User
 from tests.conftest import BUDI
+from tests.test_operator import error_page_html
 
 AHMAD = "3213050101850003"
 
@@ -135,8 +136,7 @@ def test_operator_creates_an_official_who_can_log_in(operator, login, db):
 ])
 def test_bad_official_form_is_explained(operator, db, field, value, message):
     before = User.select().count()
-    response = operator.post("/operator/akun/baru", data=official(**{field: value}))
-    html = response.get_data(as_text=True)
-    assert response.status_code == 422 and message in html and f'href="#{field}"' in html
+    html = error_page_html(operator.post("/operator/akun/baru", data=official(**{field: value})),
+                           field, message)
     assert 'type="password"' in html and "rahasia-awal" not in html  # a password is not echoed
     assert User.select().count() == before

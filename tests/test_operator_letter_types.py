@@ -2,6 +2,7 @@
 import pytest
 
 from models import LetterType
+from tests.test_operator import error_page_html
 
 
 def letter_type(**overrides):
@@ -58,8 +59,7 @@ def test_edit_form_shows_the_lines_and_saves_changes(operator, db):
 ])
 def test_bad_letter_type_is_explained_and_not_saved(operator, db, field, value, message):
     response = operator.post("/operator/jenis-surat/baru", data=letter_type(**{field: value}))
-    html = response.get_data(as_text=True)
-    assert response.status_code == 422 and message in html and f'href="#{field}"' in html
+    html = error_page_html(response, field, message)
     assert "474.1" in html  # what was typed is kept
     assert LetterType.select().count() == 8
 
