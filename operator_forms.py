@@ -14,6 +14,8 @@ from models.people import OFFICIAL_ROLES, Person, Village
 from nik import birth_date_from_nik, kk_error, nik_error
 
 LOGO_MAX_BYTES = 1024 * 1024
+LOGO_MAX_PIXELS = 4000 * 4000
+LOGO_MAX_SIDE = 600  # plenty for a kop surat; keeps letters small
 PASSWORD_MIN = 8
 VERIFIERS = {"kasi_pem": "Kasi Pemerintahan", "kasi_kesra": "Kasi Kesejahteraan Rakyat"}
 
@@ -31,6 +33,13 @@ def _required(form, names, errors, labels):
     return values
 
 
+def _in_order(errors, names):
+    """Errors in the order the fields stand on the page, so the summary reads top to bottom."""
+    return {name: errors[name] for name in names if name in errors}
+
+
+PERSON_ORDER = ("nik", "kk_number", "name", "birth_place", "birth_date", "sex", "religion",
+                "marital_status", "occupation", "citizenship", "address", "rt", "rw", "dusun")
 PERSON_LABELS = {"name": "Nama lengkap", "birth_place": "Tempat lahir",
                  "occupation": "Pekerjaan", "citizenship": "Kewarganegaraan",
                  "address": "Alamat"}
@@ -64,7 +73,7 @@ def person_form(form):
             errors[name] = f"{label} harus angka, paling banyak 3 angka, misalnya 001."
         else:
             values[name] = values[name].zfill(3)
-    return errors, values
+    return _in_order(errors, PERSON_ORDER), values
 
 
 def nik_agrees(nik, birth_date):
@@ -76,8 +85,8 @@ def nik_agrees(nik, birth_date):
 
 VILLAGE_LABELS = {"name": "Nama desa", "kecamatan": "Kecamatan", "kabupaten": "Kabupaten",
                   "provinsi": "Provinsi", "kode_desa": "Kode desa", "kades_name": "Nama Kepala Desa"}
-VILLAGE_TEXT = ("name", "kecamatan", "kabupaten", "provinsi", "kode_desa", "address", "phone",
-                "email", "kades_name", "paper", "timezone", "public_url", "number_format")
+VILLAGE_TEXT = ("name", "kecamatan", "kabupaten", "provinsi", "kode_desa", "address", "kades_name",
+                "phone", "email", "paper", "timezone", "public_url", "number_format")
 
 
 def village_form(form, logo, upload_dir):
@@ -119,14 +128,16 @@ def save_logo(upload, upload_dir):
         return "Logo terlalu besar. Paling besar 1 MB.", None
     try:
         image = Image.open(io.BytesIO(data))
+        if image.format not in ("PNG", "JPEG"):
+            return "Logo harus gambar PNG atau JPEG.", None
+        if image.width * image.height > LOGO_MAX_PIXELS:
+            return "Gambar logo terlalu lebar. Perkecil sampai paling besar 4000 x 4000 piksel.", None
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         return "Logo harus gambar PNG atau JPEG.", None
-    if image.format not in ("PNG", "JPEG"):
-        return "Logo harus gambar PNG atau JPEG.", None
+    image = image.convert("RGBA" if image.mode in ("P", "LA", "RGBA", "PA") else "RGB")
+    image.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE))
     name = f"logo-{secrets.token_hex(16)}.png"
-    if image.mode not in ("RGB", "RGBA"):
-        image = image.convert("RGBA")
     image.save(Path(upload_dir) / name, format="PNG")
     return None, name
 
@@ -149,6 +160,10 @@ def official_form(form):
     return errors, values
 
 
+LETTER_TYPE_ORDER = ("name", "code", "verifier", "validity_days", "requirements", "extra_fields",
+                     "body_template")
+
+
 def letter_type_form(form):
     """A letter type's values; requirement and extra-field lines become lists of dicts."""
     errors = {}
@@ -169,7 +184,7 @@ def letter_type_form(form):
     if values["body_template"] and (message := body_template_error(values["body_template"], extra_keys)):
         available = ", ".join(sorted(BODY_PLACEHOLDERS) + extra_keys)
         errors["body_template"] = f"{message} Isian yang tersedia: {available}."
-    return errors, values
+    return _in_order(errors, LETTER_TYPE_ORDER), values
 
 
 LINE_FORMATS = {3: "kunci|Label|wajib (atau opsional)", 2: "kunci|Label"}

@@ -105,16 +105,26 @@ def image_bytes(fmt, size=(40, 30), mode="RGB"):
     return out.getvalue()
 
 
-@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
-def test_logo_is_checked_by_content_reencoded_and_served(app, operator, db, fmt):
+@pytest.mark.parametrize("fmt, mode", [("PNG", "RGB"), ("PNG", "P"), ("JPEG", "RGB"), ("JPEG", "CMYK")])
+def test_logo_is_checked_by_content_reencoded_and_served(app, operator, db, fmt, mode):
     data = profile()
-    data["logo"] = (io.BytesIO(image_bytes(fmt)), "logo.gif")  # the name does not matter
+    data["logo"] = (io.BytesIO(image_bytes(fmt, mode=mode)), "logo.gif")  # the name does not matter
     assert operator.post("/operator/profil", data=data).status_code == 303
     name = Village.current().logo
     assert name.endswith(".png") and "logo.gif" not in name
     served = operator.get("/operator/profil/logo")
     assert served.status_code == 200 and served.mimetype == "image/png"
     assert Image.open(io.BytesIO(served.data)).size == (40, 30)
+
+
+def test_a_large_logo_is_scaled_down_and_a_huge_one_refused(operator, db):
+    data = profile()
+    data["logo"] = (io.BytesIO(image_bytes("PNG", size=(1200, 300))), "logo.png")
+    assert operator.post("/operator/profil", data=data).status_code == 303
+    assert Image.open(io.BytesIO(operator.get("/operator/profil/logo").data)).size == (600, 150)
+    data["logo"] = (io.BytesIO(image_bytes("PNG", size=(5000, 4000), mode="1")), "logo.png")
+    response = operator.post("/operator/profil", data=data)
+    assert response.status_code == 422 and "terlalu lebar" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("content, message", [

@@ -113,3 +113,9 @@ def test_people_are_listed_in_pages(operator, db):
     assert 'href="/operator/penduduk/?q=Warga&amp;hal=2"' in first
     second = operator.get("/operator/penduduk/?q=Warga&hal=2").get_data(as_text=True)
     assert second.count("Warga Uji") == 5 and "Warga Uji 29" in second
+
+
+def test_error_summary_follows_the_order_of_the_form(operator):
+    html = operator.post("/operator/penduduk/baru", data=person(nik="123", rw="x", name="")).get_data(as_text=True)
+    summary = html.split('class="error-summary"')[1].split("</ul>")[0]
+    assert summary.index('href="#nik"') < summary.index('href="#name"') < summary.index('href="#rw"')
