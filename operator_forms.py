@@ -101,7 +101,8 @@ def village_form(form, logo, upload_dir):
         errors["timezone"] = "Zona waktu tidak dikenal. Contoh: Asia/Jakarta, Asia/Makassar, Asia/Jayapura."
     url = urlparse(values["public_url"])
     if url.scheme not in ("http", "https") or not url.netloc:
-        errors["public_url"] = "Alamat publik harus diawali http:// atau https://, misalnya https://sukamaju.desa.id."
+        errors["public_url"] = ("Alamat publik harus diawali http:// atau https://, "
+                                "misalnya https://sukamaju.desa.id.")
     values["public_url"] = values["public_url"].rstrip("/")
     if message := number_format_error(values["number_format"]):
         errors["number_format"] = message

@@ -6,7 +6,7 @@ import io
 import pytest
 from PIL import Image
 
-from models import LetterRequest, LetterType, Person, RegisterEntry, User, Village
+from models import LetterType, RegisterEntry, User, Village
 from tests.conftest import make_request
 
 PAGES = ["/operator/", "/operator/profil", "/operator/profil/logo", "/operator/register",

@@ -40,7 +40,8 @@ def test_edit_form_shows_the_lines_and_saves_changes(operator, db):
     assert operator.post(f"/operator/jenis-surat/{usaha.id}", data=data).status_code == 303
     usaha = LetterType.get_by_id(usaha.id)
     assert usaha.name == "Surat Keterangan Usaha Mikro" and usaha.slug == "usaha"
-    assert usaha.extra_fields == [] and usaha.requirements == [{"key": "ktp", "label": "KTP", "mandatory": True}]
+    assert usaha.extra_fields == []
+    assert usaha.requirements == [{"key": "ktp", "label": "KTP", "mandatory": True}]
 
 
 @pytest.mark.parametrize("field, value, message", [

@@ -116,6 +116,7 @@ def test_people_are_listed_in_pages(operator, db):
 
 
 def test_error_summary_follows_the_order_of_the_form(operator):
-    html = operator.post("/operator/penduduk/baru", data=person(nik="123", rw="x", name="")).get_data(as_text=True)
+    response = operator.post("/operator/penduduk/baru", data=person(nik="123", rw="x", name=""))
+    html = response.get_data(as_text=True)
     summary = html.split('class="error-summary"')[1].split("</ul>")[0]
     assert summary.index('href="#nik"') < summary.index('href="#name"') < summary.index('href="#rw"')
