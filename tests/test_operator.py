@@ -2,12 +2,14 @@
 import csv
 import datetime
 import io
+import re
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from models import LetterType, RegisterEntry, User, Village
-from tests.conftest import make_request
+from tests.conftest import csrf_token_from, make_request
 
 PAGES = ["/operator/", "/operator/profil", "/operator/profil/logo", "/operator/register",
          "/operator/register.csv", "/operator/penduduk/", "/operator/penduduk/baru",
@@ -199,3 +201,24 @@ def test_register_of_an_empty_year(operator):
 def test_register_defaults_to_this_year(operator, db):
     year = datetime.date.today().year
     assert f"Buku agenda surat keluar {year}" in operator.get("/operator/register").get_data(as_text=True)
+
+
+def test_every_operator_form_carries_a_csrf_token_and_works_with_csrf_on(app, operator, db):
+    pages = ["/operator/profil", "/operator/penduduk/1", "/operator/akun/", "/operator/akun/baru",
+             "/operator/jenis-surat/", "/operator/jenis-surat/1", "/operator/penduduk/baru"]
+    for url in pages:
+        html = operator.get(url).get_data(as_text=True)
+        forms = re.findall(r'<form method="post".*?</form>', html, re.S)
+        assert forms, url
+        assert all('name="csrf_token"' in form for form in forms), url
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert operator.post("/operator/jenis-surat/1/aktif").status_code == 400
+    token = csrf_token_from(operator.get("/operator/jenis-surat/").get_data(as_text=True))
+    assert operator.post("/operator/jenis-surat/1/aktif", data={"csrf_token": token}).status_code == 303
+    assert LetterType.get_by_id(1).active == "0"
+
+
+def test_operator_templates_keep_to_the_content_security_policy():
+    for path in (Path(__file__).parent.parent / "templates" / "operator").glob("*.html"):
+        text = path.read_text()
+        assert not re.search(r"\sstyle=|<style|<script|\son[a-z]+=|hx-on", text), path

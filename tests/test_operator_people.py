@@ -113,6 +113,7 @@ def test_people_are_listed_in_pages(operator, db):
     assert 'href="/operator/penduduk/?q=Warga&amp;hal=2"' in first
     second = operator.get("/operator/penduduk/?q=Warga&hal=2").get_data(as_text=True)
     assert second.count("Warga Uji") == 5 and "Warga Uji 29" in second
+    assert operator.get("/operator/penduduk/?q=Warga&hal=99").get_data(as_text=True) == second
 
 
 def test_error_summary_follows_the_order_of_the_form(operator):

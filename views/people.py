@@ -17,9 +17,9 @@ DUPLICATE_NIK = ("NIK ini sudah terdaftar untuk penduduk lain. Cari NIK itu di d
 @bp.route("/")
 def index():
     query = request.args.get("q", "").strip()
-    page = max(request.args.get("hal", 1, type=int), 1)
     people = Person.search(query)
     pages = max((people.count() + PER_PAGE - 1) // PER_PAGE, 1)
+    page = min(max(request.args.get("hal", 1, type=int), 1), pages)
     return render_template("operator/people.html", people=people.paginate(page, PER_PAGE),
                            query=query, page=page, pages=pages)
 
