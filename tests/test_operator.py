@@ -117,6 +117,8 @@ def test_logo_is_checked_by_content_reencoded_and_served(app, operator, db, fmt,
     served = operator.get("/operator/profil/logo")
     assert served.status_code == 200 and served.mimetype == "image/png"
     assert Image.open(io.BytesIO(served.data)).size == (40, 30)
+    assert operator.post("/operator/profil", data=profile()).status_code == 303
+    assert Village.current().logo == name  # saving without a file keeps the logo
 
 
 def test_a_large_logo_is_scaled_down_and_a_huge_one_refused(operator, db):
