@@ -33,10 +33,6 @@ class Village(BaseModel):
 
     PAPERS = ("A4", "F4")
 
-    def local_time(self, utc_naive):
-        """A stored UTC time as the village's wall-clock time."""
-        return utc_naive.replace(tzinfo=datetime.timezone.utc).astimezone(ZoneInfo(self.timezone))
-
     @classmethod
     def current(cls):
         village = cls.select().order_by(cls.id).first()

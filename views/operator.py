@@ -40,7 +40,7 @@ bp = operator_only(Blueprint("operator", __name__, url_prefix="/operator"))
 
 
 def this_year():
-    return Village.current().local_time(now()).year
+    return Village.current().localtime(now()).year
 
 
 @bp.route("/")
@@ -96,7 +96,7 @@ def register_rows(year):
     for entry in RegisterEntry.for_year(year):
         letter = entry.request
         issued = (letter.issued_at if letter and letter.issued_at else entry.created_at)
-        rows.append({"number": entry.number, "date": village.local_time(issued).date(),
+        rows.append({"number": entry.number, "date": village.localtime(issued).date(),
                      "type": letter.letter_type.name if letter else "",
                      "resident": letter.person.name if letter else "",
                      "status": entry.status, "reason": entry.void_reason})
