@@ -302,3 +302,23 @@ def test_operator_files_a_request_at_the_counter(operator, db):
 
 def test_counter_is_for_officials_only(budi, db):
     assert budi.get("/loket").status_code == 404
+
+
+def test_htmx_removal_returns_only_the_field(budi, ready):
+    response = budi.delete(f"/surat/{ready.id}/syarat/kk/hapus", headers={"HX-Request": "true"})
+    html = page(response)
+    assert response.status_code == 200 and "<html" not in html
+    assert 'id="syarat-kk"' in html and "Berkas sudah dihapus" in html and "wajib" in html
+    assert ready.attachment_for("kk") is None and ready.attachment_for("ktp") is not None
+    assert "Vary" in response.headers and "HX-Request" in response.headers["Vary"]
+
+
+def test_htmx_removal_on_a_submitted_request_redirects_the_whole_page(budi, submitted):
+    response = budi.delete(f"/surat/{submitted.id}/syarat/kk/hapus", headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"].endswith(f"/surat/{submitted.id}")
+    assert submitted.attachment_for("kk") is not None
+
+
+def test_removing_an_unknown_requirement_is_404(budi, ready):
+    assert budi.post(f"/surat/{ready.id}/syarat/paspor/hapus").status_code == 404

@@ -5,10 +5,11 @@ import datetime
 import secrets
 from zoneinfo import ZoneInfo
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   send_file, url_for)
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, send_file, url_for)
 from flask_login import current_user, login_required
 
+from htmx import is_htmx
 from letter_text import indonesian_date
 from models import Attachment, LetterRequest, LetterType, Person, Village, WorkflowError
 from models.letters import NOTE_MAX, PURPOSE_MAX
@@ -32,7 +33,9 @@ def waktu(moment):
 
 
 def back_to(endpoint, req):
-    return redirect(url_for(endpoint, request_id=req.id), 303)
+    """Redirect to one of the request's pages; htmx is told to load it whole."""
+    target = url_for(endpoint, request_id=req.id)
+    return Response(status=204, headers={"HX-Redirect": target}) if is_htmx() else redirect(target, 303)
 
 
 def viewable_request(request_id):
@@ -144,18 +147,27 @@ def requirements(request_id):
         errors = store_uploads(req, request.files) or missing_errors(req)
         if not errors:
             return back_to(".check", req)
-    return render_template("letters/requirements.html", req=req, errors=errors, accept=ACCEPT,
-                           max_bytes=current_app.config["UPLOAD_MAX_BYTES"]), 422 if errors else 200
+    return render_template("letters/requirements.html", req=req, errors=errors,
+                           **upload_limits()), 422 if errors else 200
 
 
-@bp.route("/surat/<int:request_id>/syarat/<key>/hapus", methods=["POST"])
+def upload_limits():
+    return {"accept": ACCEPT, "max_bytes": current_app.config["UPLOAD_MAX_BYTES"]}
+
+
+@bp.route("/surat/<int:request_id>/syarat/<key>/hapus", methods=["POST", "DELETE"])
 @login_required
 def remove_attachment(request_id, key):
+    """Remove one upload: a plain form reloads the page, htmx gets the field back."""
     req = editable_request(request_id)
-    stored_name = req.detach(key)
+    requirement = next((r for r in req.letter_type.requirements if r["key"] == key), None)
+    stored_name = req.detach(key) if requirement else abort(404)
     if stored_name:
         delete_upload(stored_name)
-        flash("Berkas sudah dihapus. Unggah penggantinya bila syarat itu wajib.", "success")
+    if is_htmx():
+        return render_template("letters/_requirement.html", req=req, r=requirement, errors={},
+                               removed=True, **upload_limits())
+    flash("Berkas sudah dihapus. Unggah penggantinya bila syarat itu wajib.", "success")
     return back_to(".requirements", req)
 
 
