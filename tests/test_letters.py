@@ -322,3 +322,26 @@ def test_htmx_removal_on_a_submitted_request_redirects_the_whole_page(budi, subm
 
 def test_removing_an_unknown_requirement_is_404(budi, ready):
     assert budi.post(f"/surat/{ready.id}/syarat/paspor/hapus").status_code == 404
+
+
+def test_request_filed_at_the_counter_is_the_residents_too(operator, budi, kasipem, db):
+    person = Person.get(Person.nik == BUDI)
+    operator.post("/surat/baru", data={"letter_type": domisili().id, "form_key": "loket-budi",
+                                       "penduduk": person.id})
+    req = LetterRequest.get(LetterRequest.form_key == "loket-budi")
+    assert "Surat Keterangan Domisili" in page(budi.get("/surat"))
+    assert budi.get(f"/surat/{req.id}/isian").status_code == 200
+    assert "di loket oleh Rina Operator" in page(budi.get(f"/surat/{req.id}"))
+    assert kasipem.get(f"/surat/{req.id}/isian").status_code == 403  # not the filer
+
+
+def test_official_without_a_chosen_person_is_sent_to_the_counter(operator, db):
+    response = operator.get("/surat/baru")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/loket")
+    assert operator.get("/surat").headers["Location"].endswith("/loket")
+
+
+def test_stale_cancel_form_gets_a_clear_message(budi, ready):
+    response = budi.post(f"/surat/{ready.id}/batalkan", data={"versi": 3}, follow_redirects=True)
+    assert "sudah berubah sejak halaman Anda dibuka" in page(response)
+    assert LetterRequest.get_by_id(ready.id).status == "draf"
