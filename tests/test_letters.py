@@ -345,3 +345,18 @@ def test_stale_cancel_form_gets_a_clear_message(budi, ready):
     response = budi.post(f"/surat/{ready.id}/batalkan", data={"versi": 3}, follow_redirects=True)
     assert "sudah berubah sejak halaman Anda dibuka" in page(response)
     assert LetterRequest.get_by_id(ready.id).status == "draf"
+
+
+def test_upload_raced_from_two_tabs_leaves_no_stray_file(app, budi, db, monkeypatch):
+    from pathlib import Path
+
+    from peewee import IntegrityError
+    req = make_request()
+
+    def collide(self, key, saved):
+        raise IntegrityError("UNIQUE constraint failed")
+    monkeypatch.setattr(LetterRequest, "attach", collide)
+    response = budi.post(f"/surat/{req.id}/syarat", content_type="multipart/form-data",
+                         data={"syarat-ktp": upload(image_bytes(), "ktp.jpg")})
+    assert response.status_code == 422 and "dari halaman lain" in page(response)
+    assert list(Path(app.config["UPLOAD_DIR"]).iterdir()) == []

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, send_file, url_for)
 from flask_login import current_user, login_required
+from peewee import IntegrityError
 
 from htmx import is_htmx
 from letter_text import indonesian_date
@@ -79,13 +80,24 @@ def store_uploads(req, files):
         if not file or not file.filename:
             continue
         try:
-            replaced = req.attach(requirement["key"], save_upload(file))
+            replaced = attach_upload(req, requirement["key"], file)
         except UploadError as error:
             errors[f"syarat-{requirement['key']}"] = str(error)
             continue
         if replaced:
             delete_upload(replaced)
     return errors
+
+
+def attach_upload(req, key, file):
+    """Store the file and keep it for the requirement; return the replaced file's name."""
+    saved = save_upload(file)
+    try:
+        return req.attach(key, saved)
+    except IntegrityError:  # the same requirement uploaded from two tabs at once
+        delete_upload(saved["stored_name"])
+        raise UploadError("Berkas ini sedang diunggah dari halaman lain. Muat ulang halaman, "
+                          "lalu periksa berkas yang tersimpan.") from None
 
 
 def missing_errors(req):
