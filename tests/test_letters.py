@@ -114,7 +114,8 @@ def test_double_submitted_new_request_form_makes_one_draft(budi, db):
 def test_someone_elses_form_key_does_not_reach_their_draft(budi, siti, db):
     data = {"letter_type": domisili().id, "form_key": "kunci-budi"}
     budi.post("/surat/baru", data=data)
-    assert siti.post("/surat/baru", data=data).status_code == 409
+    refused = siti.post("/surat/baru", data=data)
+    assert refused.status_code == 422 and "sudah pernah dikirim" in page(refused)
     assert LetterRequest.select().count() == 1
 
 
@@ -360,3 +361,10 @@ def test_upload_raced_from_two_tabs_leaves_no_stray_file(app, budi, db, monkeypa
                          data={"syarat-ktp": upload(image_bytes(), "ktp.jpg")})
     assert response.status_code == 422 and "dari halaman lain" in page(response)
     assert list(Path(app.config["UPLOAD_DIR"]).iterdir()) == []
+
+
+def test_ajukan_with_empty_details_goes_back_to_the_form(budi, db):
+    req = make_request(purpose="")
+    response = budi.post(f"/surat/{req.id}/ajukan", data={"versi": 0})
+    assert response.headers["Location"].endswith(f"/surat/{req.id}/isian")
+    assert LetterRequest.get_by_id(req.id).status == "draf"

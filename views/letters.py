@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, send_file, url_for)
 from flask_login import current_user, login_required
+from jinja2 import pass_context
 from peewee import IntegrityError
 
 from htmx import is_htmx
 from letter_text import indonesian_date
-from models import Attachment, LetterRequest, LetterType, Person, Village, WorkflowError
+from models import Attachment, LetterRequest, LetterType, Person, WorkflowError
 from models.letters import NOTE_MAX, PURPOSE_MAX
 from uploads import ACCEPT, UploadError, delete_upload, save_upload, upload_path
 
@@ -27,16 +28,20 @@ def tanggal(date):
 
 
 @bp.app_template_filter("waktu")
-def waktu(moment):
+@pass_context
+def waktu(context, moment):
     """A stored UTC time as the village's local date and time."""
-    local = moment.replace(tzinfo=datetime.timezone.utc).astimezone(ZoneInfo(Village.current().timezone))
+    zone = ZoneInfo(context["village"].timezone)
+    local = moment.replace(tzinfo=datetime.timezone.utc).astimezone(zone)
     return f"{indonesian_date(local)} {local:%H.%M}"
 
 
 def back_to(endpoint, req):
     """Redirect to one of the request's pages; htmx is told to load it whole."""
     target = url_for(endpoint, request_id=req.id)
-    return Response(status=204, headers={"HX-Redirect": target}) if is_htmx() else redirect(target, 303)
+    if is_htmx():
+        return Response(status=204, headers={"HX-Redirect": target})
+    return redirect(target, 303)
 
 
 def viewable_request(request_id):
@@ -105,28 +110,40 @@ def missing_errors(req):
             for r in req.missing_requirements()}
 
 
+def not_ready(req):
+    """The page to fix and why, when a request cannot be sent yet; None when it can."""
+    if req.letter_type.details_errors(req.purpose, req.fields):
+        return ".details", "Isian belum lengkap. Lengkapi dulu, lalu ajukan lagi."
+    missing = ", ".join(r["label"] for r in req.missing_requirements())
+    if missing:
+        return ".requirements", f"Syarat wajib belum lengkap: {missing}. Unggah dulu, lalu ajukan lagi."
+    return None
+
+
 @bp.route("/surat")
 @login_required
 def mine():
     if current_user.is_official:
         return redirect(url_for(".counter"))
-    return render_template("letters/mine.html", requests=LetterRequest.of_person(current_user.person_id))
+    requests = LetterRequest.of_person(current_user.person_id)
+    return render_template("letters/mine.html", requests=requests)
 
 
 @bp.route("/surat/baru", methods=["GET", "POST"])
 @login_required
 def new():
-    person, form = applicant(), request.form
+    person, form, errors = applicant(), request.form, {}
     if request.method == "POST":
         letter_type = LetterType.get_or_none((LetterType.id == form.get("letter_type", type=int))
                                              & (LetterType.active == "1"))
-        if letter_type:
-            form_key = form.get("form_key", "")[:64] or secrets.token_urlsafe(16)
-            req = LetterRequest.start(person, letter_type, current_user, form_key) or abort(409)
+        form_key = form.get("form_key", "")[:64] or secrets.token_urlsafe(16)
+        req = letter_type and LetterRequest.start(person, letter_type, current_user, form_key)
+        if req:
             return back_to(".details", req)
-    errors = {"letter_type": "Pilih jenis surat yang Anda perlukan."} if request.method == "POST" else {}
+        errors = {"letter_type": "Formulir ini sudah pernah dikirim. Pilih jenis surat sekali lagi."
+                  if letter_type else "Pilih jenis surat yang Anda perlukan."}
     return render_template("letters/new.html", person=person, types=LetterType.available(),
-                           form_key=form.get("form_key") or secrets.token_urlsafe(16),
+                           form_key=secrets.token_urlsafe(16),
                            errors=errors), 422 if errors else 200
 
 
@@ -139,7 +156,8 @@ def details(request_id):
         return render_template("letters/details.html", req=req, form=form, errors={},
                                purpose_max=PURPOSE_MAX)
     purpose = request.form.get("keperluan", "").strip()
-    fields = {f["key"]: request.form.get(f["key"], "").strip() for f in req.letter_type.extra_fields}
+    fields = {f["key"]: request.form.get(f["key"], "").strip()
+              for f in req.letter_type.extra_fields}
     errors = req.letter_type.details_errors(purpose, fields)
     if errors:
         return render_template("letters/details.html", req=req, form=request.form, errors=errors,
@@ -194,14 +212,10 @@ def check(request_id):
 @login_required
 def submit(request_id):
     req = own_request(request_id)
-    if req.is_editable and req.letter_type.details_errors(req.purpose, req.fields):
-        flash("Isian belum lengkap. Lengkapi dulu, lalu ajukan lagi.", "error")
-        return back_to(".details", req)
-    if req.is_editable and req.missing_requirements():
-        flash("Syarat wajib belum lengkap: "
-              + ", ".join(r["label"] for r in req.missing_requirements())
-              + ". Unggah dulu, lalu ajukan lagi.", "error")
-        return back_to(".requirements", req)
+    problem = req.is_editable and not_ready(req)
+    if problem:
+        flash(problem[1], "error")
+        return back_to(problem[0], req)
     try:
         req.apply("ajukan", current_user, seen_version=request.form.get("versi", type=int))
         flash("Permohonan Anda sudah diajukan. Kami kabari lewat halaman ini.", "success")
@@ -234,7 +248,8 @@ def cancel(request_id):
         return render_template("letters/cancel.html", req=req, errors=errors, form=request.form,
                                note_max=NOTE_MAX), 422 if errors else 200
     try:
-        req.apply("batalkan", current_user, note=reason, seen_version=request.form.get("versi", type=int))
+        req.apply("batalkan", current_user, note=reason,
+                  seen_version=request.form.get("versi", type=int))
         flash("Permohonan sudah dibatalkan.", "success")
     except WorkflowError as error:
         flash(str(error), "error")
