@@ -368,3 +368,11 @@ def test_ajukan_with_empty_details_goes_back_to_the_form(budi, db):
     response = budi.post(f"/surat/{req.id}/ajukan", data={"versi": 0})
     assert response.headers["Location"].endswith(f"/surat/{req.id}/isian")
     assert LetterRequest.get_by_id(req.id).status == "draf"
+
+
+def test_times_are_shown_in_the_village_time_zone(app):
+    import datetime
+
+    from views.letters import waktu
+    moment = datetime.datetime(2026, 1, 1, 20, 0)  # stored in UTC
+    assert waktu({"village": type("V", (), {"timezone": "Asia/Jakarta"})}, moment) == "2 Januari 2026 03.00"
