@@ -376,3 +376,13 @@ def test_times_are_shown_in_the_village_time_zone(app):
     from views.letters import waktu
     moment = datetime.datetime(2026, 1, 1, 20, 0)  # stored in UTC
     assert waktu({"village": type("V", (), {"timezone": "Asia/Jakarta"})}, moment) == "2 Januari 2026 03.00"
+
+
+def test_attachment_is_named_by_what_it_really_is(budi, db):
+    req = make_request()
+    budi.post(f"/surat/{req.id}/syarat", content_type="multipart/form-data",
+              data={"syarat-ktp": upload(image_bytes("PNG"), "ktp-saya.pdf")})
+    att = req.attachment_for("ktp")
+    response = budi.get(f"/surat/{req.id}/lampiran/{att.id}")
+    assert response.mimetype == "image/png"
+    assert 'filename=ktp-saya.png' in response.headers["Content-Disposition"]

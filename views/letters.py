@@ -3,6 +3,7 @@
 Officials use the same pages to file a request at the counter for a resident without an account."""
 import datetime
 import secrets
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
@@ -264,8 +265,9 @@ def attachment(request_id, attachment_id):
     path = upload_path(att.stored_name) if att else None
     if path is None or not path.exists():
         abort(404)
-    response = send_file(path, mimetype=att.content_type, download_name=att.original_name,
-                         max_age=600)
+    # The name the resident gave, with the suffix of what the file really is.
+    name = Path(att.original_name).stem + path.suffix
+    response = send_file(path, mimetype=att.content_type, download_name=name, max_age=600)
     response.cache_control.public = False
     response.cache_control.private = True
     return response
