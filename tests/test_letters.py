@@ -386,3 +386,18 @@ def test_attachment_is_named_by_what_it_really_is(budi, db):
     response = budi.get(f"/surat/{req.id}/lampiran/{att.id}")
     assert response.mimetype == "image/png"
     assert 'filename=ktp-saya.png' in response.headers["Content-Disposition"]
+
+
+def test_change_link_from_the_check_page_returns_there(budi, ready):
+    check = page(budi.get(f"/surat/{ready.id}/periksa"))
+    assert f"/surat/{ready.id}/isian?dari=periksa" in check
+    form = page(budi.get(f"/surat/{ready.id}/isian?dari=periksa"))
+    assert f'action="/surat/{ready.id}/isian?dari=periksa"' in form
+    saved = budi.post(f"/surat/{ready.id}/isian?dari=periksa", data={"keperluan": "Syarat kerja"})
+    assert saved.headers["Location"].endswith(f"/surat/{ready.id}/periksa")
+
+
+def test_a_resident_cannot_file_for_someone_else(budi, db):
+    siti = Person.get(Person.nik == "3213055503920002")
+    budi.post("/surat/baru", data={"letter_type": domisili().id, "form_key": "k", "penduduk": siti.id})
+    assert LetterRequest.get(LetterRequest.form_key == "k").person.nik == BUDI

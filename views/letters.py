@@ -166,7 +166,7 @@ def details(request_id):
     if not req.save_details(purpose, fields):
         flash(NOT_EDITABLE, "error")
         return back_to(".show", req)
-    return back_to(".requirements", req)
+    return back_to(".check" if request.args.get("dari") == "periksa" else ".requirements", req)
 
 
 @bp.route("/surat/<int:request_id>/syarat", methods=["GET", "POST"])
