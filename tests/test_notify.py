@@ -86,8 +86,8 @@ def test_only_verified_switched_on_channels_get_a_row(app, db, enqueued):
     request = make_request()
     request.apply("ajukan", request.created_by)
     request.apply("setujui", kasi)
-    assert sorted((r.recipient.username, r.channel) for r in Notification.select()) == [
-        ("kasipem", "email"), ("kasipem", "inapp"), ("sekdes", "inapp"), (None, "inapp")]
+    assert sorted((r.recipient.username or "warga", r.channel) for r in Notification.select()) == [
+        ("kasipem", "email"), ("kasipem", "inapp"), ("sekdes", "inapp"), ("warga", "inapp")]
 
 
 def test_rows_are_written_in_the_events_transaction(app, db, enqueued):
