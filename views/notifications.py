@@ -1,5 +1,6 @@
 """Notifications: the in-app list, the header's unread count, channel choices, failed deliveries."""
-from flask import (Blueprint, abort, flash, redirect, render_template, request, url_for)
+from flask import (Blueprint, abort, flash, make_response, redirect, render_template, request,
+                   url_for)
 from flask_login import current_user, login_required
 
 import channels
@@ -51,7 +52,7 @@ def count():
     etag = f"{current_user.id}-{unread}-{newest}"
     if request.if_none_match.contains(etag):
         return "", 304, {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache"}
-    response = bp.make_response(render_template("notifications/_count.html", unread=unread))
+    response = make_response(render_template("notifications/_count.html", unread=unread))
     response.set_etag(etag)
     response.headers["Cache-Control"] = "private, no-cache"
     return response
