@@ -31,12 +31,14 @@ class SMTPSink:
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server, session, envelope):
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        """Keep the message, then (if slow) wait before saying so: a sender killed meanwhile
+        never learns that the message arrived, as after a real network cut."""
         message = email.message_from_bytes(envelope.content)
         self.messages.append({"to": list(envelope.rcpt_tos), "message_id": message["Message-ID"],
                               "subject": message["Subject"],
                               "body": message.get_payload(decode=True).decode()})
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return "250 OK"
 
     def __enter__(self):
