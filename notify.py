@@ -32,12 +32,15 @@ def send(recipient, kind, message, link, event_key, subject=None):
     return [row for row in rows if row]
 
 
-def send_code(point, code):
-    """The verification code, to the address being verified (not yet usable for anything else)."""
-    message = (f"Kode verifikasi Balai Anda: {code}. Berlaku 15 menit. "
-               "Jangan berikan kode ini kepada siapa pun.")
-    key = f"code:{point.id}:{point.code_hash}"
-    return write(point.user, point.channel, point.address, "kode", SUBJECTS["kode"], message, "", key)
+def start_verification(user, channel, address):
+    """Keep a new, unverified address and send its code there, in one transaction."""
+    with db.atomic():
+        point, code = ContactPoint.start_verification(user, channel, address)
+        message = (f"Kode verifikasi Balai Anda: {code}. Berlaku 15 menit. "
+                   "Jangan berikan kode ini kepada siapa pun.")
+        write(point.user, channel, address, "kode", SUBJECTS["kode"], message, "",
+              f"code:{point.id}:{point.code_hash}")
+    return point
 
 
 def write(recipient, channel, address, kind, subject, message, link, key):

@@ -170,13 +170,17 @@ class ContactPoint(BaseModel):
         values = dict(address=address, verified_at=None, enabled=True, code_hash=hash_code(code),
                       code_expires_at=now() + cls.CODE_LIFETIME, code_attempts=0)
         with db.atomic():
-            point = cls.get_or_none((cls.user == user) & (cls.channel == channel))
-            if point is None:
-                point = cls.create(user=user, channel=channel, **values)
-            else:
-                cls.update(values).where(cls.id == point.id).execute()
-                point = cls.get_by_id(point.id)
+            (cls.insert(user=user, channel=channel, **values)
+             .on_conflict(conflict_target=[cls.user, cls.channel], update=values).execute())
+            point = cls.get((cls.user == user) & (cls.channel == channel))
         return point, code
+
+    @classmethod
+    def code_sent_recently(cls, user, channel):
+        """True within a minute of the last code, so nobody floods an address with codes."""
+        recent = now() + cls.CODE_LIFETIME - datetime.timedelta(minutes=1)
+        return cls.select().where((cls.user == user) & (cls.channel == channel)
+                                  & (cls.code_expires_at > recent)).exists()
 
     def verify(self, code):
         """Check a code; the answer is an error message in Bahasa Indonesia, or None."""

@@ -63,6 +63,8 @@ def test_verifying_an_email_address_with_the_code(db, budi, sent_codes):
     assert response.status_code == 422 and "alamat e-mail lengkap" in response.get_data(as_text=True)
     assert budi.post("/akun/notifikasi/email/alamat",
                      data={"email_address": "Budi@Contoh.id"}).status_code == 303
+    again = budi.post("/akun/notifikasi/email/alamat", data={"email_address": "lain@contoh.id"})
+    assert again.status_code == 422 and "Tunggu 1 menit" in again.get_data(as_text=True)
     code = sent_codes[0]
     assert "Kode 6 angka yang dikirim ke budi@contoh.id" in budi.get("/akun/notifikasi").get_data(as_text=True)
     point = ContactPoint.get()

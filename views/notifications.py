@@ -69,12 +69,13 @@ def preferences():
 def set_address(channel):
     """Keep the new address unverified and send it a code (through the outbox, never inline)."""
     address, error = ContactPoint.clean_address(channel, request.form.get(f"{channel}_address"))
+    if not error and ContactPoint.code_sent_recently(current_user.id, channel):
+        error = "Kode baru saja dikirim. Tunggu 1 menit sebelum meminta kode lagi."
     if error:
         return render_preferences({f"{channel}_address": error}, 422)
-    point, code = ContactPoint.start_verification(current_user.id, channel, address)
-    notify.send_code(point, code)
-    flash(f"Kode verifikasi sudah dikirim ke {address}. Masukkan kodenya di bawah.", "success")
-    return redirect(url_for("notifications.preferences"), 303)
+    notify.start_verification(current_user.id, channel, address)
+    return back_to_preferences(f"Kode verifikasi sudah dikirim ke {address}. "
+                               "Masukkan kodenya di bawah.")
 
 
 @bp.route("/akun/notifikasi/<any(email, whatsapp):channel>/kode", methods=["POST"])
@@ -84,8 +85,8 @@ def verify_code(channel):
     error = point.verify(request.form.get(f"{channel}_code"))
     if error:
         return render_preferences({f"{channel}_code": error}, 422)
-    flash(f"{point.address} sudah terverifikasi. Pemberitahuan akan dikirim ke sana.", "success")
-    return redirect(url_for("notifications.preferences"), 303)
+    return back_to_preferences(f"{point.address} sudah terverifikasi. Pemberitahuan akan "
+                               "dikirim ke sana.")
 
 
 @bp.route("/akun/notifikasi/<any(email, whatsapp):channel>/saklar", methods=["POST"])
@@ -94,7 +95,11 @@ def toggle(channel):
     point = ContactPoint.of(current_user.id).get(channel) or abort(404)
     point.enabled = request.form.get("enabled") == "1"
     point.save(only=[ContactPoint.enabled])
-    flash("Pilihan pemberitahuan sudah disimpan.", "success")
+    return back_to_preferences("Pilihan pemberitahuan sudah disimpan.")
+
+
+def back_to_preferences(message):
+    flash(message, "success")
     return redirect(url_for("notifications.preferences"), 303)
 
 
