@@ -81,7 +81,7 @@ def set_address(channel):
 @bp.route("/akun/notifikasi/<any(email, whatsapp):channel>/kode", methods=["POST"])
 @login_required
 def verify_code(channel):
-    point = ContactPoint.of(current_user.id).get(channel) or abort(404)
+    point = own_point(channel)
     error = point.verify(request.form.get(f"{channel}_code"))
     if error:
         return render_preferences({f"{channel}_code": error}, 422)
@@ -92,10 +92,14 @@ def verify_code(channel):
 @bp.route("/akun/notifikasi/<any(email, whatsapp):channel>/saklar", methods=["POST"])
 @login_required
 def toggle(channel):
-    point = ContactPoint.of(current_user.id).get(channel) or abort(404)
+    point = own_point(channel)
     point.enabled = request.form.get("enabled") == "1"
     point.save(only=[ContactPoint.enabled])
     return back_to_preferences("Pilihan pemberitahuan sudah disimpan.")
+
+
+def own_point(channel):
+    return ContactPoint.of(current_user.id).get(channel) or abort(404)
 
 
 def back_to_preferences(message):
