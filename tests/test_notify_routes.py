@@ -41,7 +41,14 @@ def test_read_all_answers_htmx_with_the_list_only(db, budi):
     response = budi.post("/notifikasi/baca-semua", headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html and 'id="daftar-notifikasi"' in html
-    assert "belum dibaca" not in html
+    assert "· belum dibaca" not in html and 'hx-swap-oob="true">0</span>' in html
+    assert Notification.unread_state(User.by_login(BUDI))[0] == 0
+
+
+def test_read_all_without_javascript_redirects(db, budi):
+    tell(User.by_login(BUDI), "Permohonan Anda perlu diperbaiki.", "e1")
+    response = budi.post("/notifikasi/baca-semua")
+    assert response.status_code == 303 and response.headers["Location"] == "/notifikasi"
     assert Notification.unread_state(User.by_login(BUDI))[0] == 0
 
 

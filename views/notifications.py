@@ -2,10 +2,11 @@
 from flask import (Blueprint, abort, flash, make_response, redirect, render_template, request,
                    url_for)
 from flask_login import current_user, login_required
+from jinja2_fragments.flask import render_block
 
 import channels
 import notify
-from htmx import render_page_or_block
+from htmx import is_htmx, render_page_or_block
 from models import ContactPoint, Notification
 
 bp = Blueprint("notifications", __name__)
@@ -40,8 +41,11 @@ def open_one(notification_id):
 @login_required
 def read_all():
     Notification.mark_all_read(current_user)
-    return render_page_or_block("notifications/index.html", "list",
-                                notifications=Notification.inbox_of(current_user).limit(PAGE_SIZE))
+    if not is_htmx():
+        flash("Semua notifikasi sudah ditandai dibaca.", "success")
+        return redirect(url_for("notifications.index"), 303)
+    return render_block("notifications/index.html", "list", refresh_count=True,
+                        notifications=Notification.inbox_of(current_user).limit(PAGE_SIZE))
 
 
 @bp.route("/notifikasi/jumlah")
