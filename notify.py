@@ -69,7 +69,8 @@ def enqueue(notification_id):
 
 
 def deliver(notification_id):
-    """One attempt: claim the row, send it, record the outcome. Safe to run twice."""
+    """One attempt: claim the row, send it, record the outcome; "retry" after a failure.
+    Safe to run twice: a row that is sent, failed or claimed by another worker is left alone."""
     row = Notification.get_or_none(Notification.id == notification_id)
     if row is None or row.status != "pending":
         return
@@ -91,8 +92,9 @@ def due_soon(horizon_seconds):
 
 
 def pending(notification_id):
-    """The row with when it is due, if it is still pending (after a failed attempt)."""
-    rows = Notification.due(datetime.datetime.max).where(Notification.id == notification_id)
+    """The row with when it is next due, if it is still pending (after a failed attempt)."""
+    rows = Notification.select().where((Notification.id == notification_id)
+                                       & (Notification.status == "pending"))
     return [(row.id, row.next_attempt_at) for row in rows]
 
 
