@@ -99,8 +99,11 @@ class Notification(BaseModel):
         return bool(taken)
 
     def record_sent(self):
-        (Notification.update(status="sent", sent_at=now(), last_error="")
-         .where(Notification.id == self.id).execute())
+        changes = {Notification.status: "sent", Notification.sent_at: now(),
+                   Notification.last_error: ""}
+        if self.kind == "kode":  # a verification code is not kept once it has left
+            changes[Notification.message] = "Kode verifikasi (disembunyikan setelah terkirim)."
+        Notification.update(changes).where(Notification.id == self.id).execute()
 
     def record_failure(self, error, retry_seconds):
         """Schedule the next try after a failed attempt, or give up after the last interval."""

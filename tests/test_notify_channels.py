@@ -1,8 +1,10 @@
 """Delivery through real servers on 127.0.0.1: an SMTP server and a stand-in WhatsApp gateway."""
+import re
 import time
 
 import pytest
 
+import notify
 import tasks
 from models import Notification, User
 from tests.conftest import BUDI
@@ -83,3 +85,27 @@ def test_whatsapp_gives_up_after_the_last_retry_and_the_operator_can_retry(ctx, 
         assert response.status_code == 303
     assert whatsapp_row().status == "sent" and len(gateway.received) == 4
     assert "Tidak ada pengiriman yang gagal" in operator.get("/operator/pengiriman-gagal").get_data(as_text=True)
+
+
+def test_the_sweep_delivers_what_was_never_enqueued_and_waits_out_a_lease(ctx, monkeypatch):
+    verified(official("kasipem"), "email", "dedi@desa.id")
+    with SMTPSink() as smtp:
+        ctx.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp.port), NOTIFY_LEASE_SECONDS="0.5")
+        with monkeypatch.context() as lost:
+            lost.setattr(notify, "enqueue", lambda notification_id: None)  # the request died here
+            letter_journey()
+        row = Notification.get(Notification.channel == "email")
+        assert row.claim(0.5)  # a worker took it and was killed before sending
+        tasks.sweep()
+        assert smtp.messages == [] and Notification.get_by_id(row.id).status == "pending"
+        assert sweep_until(lambda: Notification.get_by_id(row.id).status == "sent")
+    assert smtp.message_ids() == [row.message_id]
+
+
+def test_a_verification_code_is_mailed_and_then_not_kept(ctx):
+    with SMTPSink() as smtp:
+        ctx.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp.port))
+        notify.start_verification(resident(), "email", "budi@contoh.id")
+    code = re.search(r"\d{6}", smtp.messages[0]["body"]).group()
+    assert smtp.messages[0]["to"] == ["budi@contoh.id"]
+    assert code not in Notification.get().message and Notification.get().status == "sent"
