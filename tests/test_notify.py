@@ -37,7 +37,8 @@ def test_each_approval_tells_the_next_official_and_the_resident(app, db):
     assert inapp_recipients(by_kasi) == ["Budi Santoso", "sekdes"]
     assert inapp_recipients(by_sekdes) == ["Budi Santoso", "kades"]
     assert inapp_recipients(issued) == ["Budi Santoso"]
-    assert Notification.get(Notification.key.startswith(f"letter-event:{issued.id}:")).link == f"/surat/{request.id}"
+    issued_row = Notification.get(Notification.key.startswith(f"letter-event:{issued.id}:"))
+    assert issued_row.link == f"/surat/{request.id}"
 
 
 @pytest.mark.parametrize("action", ["kembalikan", "tolak"])
@@ -105,8 +106,9 @@ def test_rows_are_written_in_the_events_transaction(app, db, enqueued):
 def test_generic_send_for_other_modules(app, db, enqueued):
     buyer = official("sekdes")
     verified(buyer, "email", "asep@desa.id")
-    first = notify.send(buyer, "pesanan", "Pesanan Anda sudah dikirim.", "/pasar/pesanan/3", "order:3:kirim")
-    again = notify.send(buyer, "pesanan", "Pesanan Anda sudah dikirim.", "/pasar/pesanan/3", "order:3:kirim")
+    order = ("pesanan", "Pesanan Anda sudah dikirim.", "/pasar/pesanan/3", "order:3:kirim")
+    first = notify.send(buyer, *order)
+    again = notify.send(buyer, *order)
     assert [r.channel for r in first] == ["inapp", "email"] and again == []
     assert first[1].subject == "Kabar pesanan" and len(enqueued) == 1
     assert notify.send(None, "pesanan", "x", "", "order:4") == []

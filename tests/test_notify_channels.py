@@ -84,7 +84,8 @@ def test_whatsapp_gives_up_after_the_last_retry_and_the_operator_can_retry(ctx, 
         response = operator.post(f"/operator/pengiriman-gagal/{whatsapp_row().id}/ulang")
         assert response.status_code == 303
     assert whatsapp_row().status == "sent" and len(gateway.received) == 4
-    assert "Tidak ada pengiriman yang gagal" in operator.get("/operator/pengiriman-gagal").get_data(as_text=True)
+    page = operator.get("/operator/pengiriman-gagal").get_data(as_text=True)
+    assert "Tidak ada pengiriman yang gagal" in page
 
 
 def test_the_sweep_delivers_what_was_never_enqueued_and_waits_out_a_lease(ctx, monkeypatch):
