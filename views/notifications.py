@@ -34,7 +34,8 @@ def index():
 def open_one(notification_id):
     notification = own_notification(notification_id)
     notification.mark_read()
-    return redirect(notification.link or url_for("notifications.index"), 303)
+    inside = notification.link.startswith("/") and not notification.link.startswith("//")
+    return redirect(notification.link if inside else url_for("notifications.index"), 303)
 
 
 @bp.route("/notifikasi/baca-semua", methods=["POST"])
@@ -120,7 +121,7 @@ def render_preferences(errors, status=200):
 @login_required
 def failed():
     only_operator()
-    return render_template("notifications/failed.html", notifications=Notification.failed())
+    return render_template("notifications/failed.html", notifications=Notification.failed().limit(200))
 
 
 @bp.route("/operator/pengiriman-gagal/<int:notification_id>/ulang", methods=["POST"])
