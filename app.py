@@ -95,10 +95,10 @@ def init_login(app):
 
 
 def register_blueprints(app):
-    from views import (accounts, auth, documents, home, inbox, letter_types, letters, operator,
-                       people, verify)
+    from views import (accounts, auth, documents, home, inbox, letter_types, letters,
+                       notifications, operator, people, verify)
     for module in (home, auth, letters, inbox, documents, operator, people, accounts,
-                   letter_types, verify):
+                   letter_types, notifications, verify):
         app.register_blueprint(module.bp)
 
 

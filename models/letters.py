@@ -275,6 +275,8 @@ class LetterRequest(BaseModel):
                                     "Muat ulang halaman untuk melihat keadaan terbaru.")
             event = LetterEvent.create(request=self, actor=user, role=user.role, action=action,
                                        from_status=self.status, to_status=new_status, note=note)
+            import notify  # not at the top: notify imports the models package
+            notify.letter_event(event)  # same transaction: the event and its notifications
         self.status, self.version = new_status, self.version + 1
         return event
 
