@@ -122,7 +122,10 @@ def village_ca(keys_dir, passphrase, village_name, key_type="p256"):
     """The village CA (key, cert): made on first use, afterwards opened with its passphrase."""
     path = Path(keys_dir) / CA_FILE
     if path.exists():
-        key, cert, _ = open_p12(path.read_bytes(), passphrase)
+        try:
+            key, cert, _ = open_p12(path.read_bytes(), passphrase)
+        except SigningError:
+            raise SigningError("Kata sandi CA desa salah.") from None
         return key, cert
     key, cert = make_ca(village_name, key_type)
     install_ca(keys_dir, p12_bytes(f"CA {village_name}", key, cert, None, passphrase), cert)
