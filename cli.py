@@ -132,18 +132,24 @@ def register_signing(app):
         click.echo(registered(row, "dibuat"))
 
     @app.cli.command("signing-import")
-    @click.argument("p12_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @signer_options
     @click.option("--nik", help="NIK penanda tangan di layanan TTE (jika memakai layanan jarak jauh).")
-    def signing_import(p12_file, username, position, period_from, period_to, nik):
-        """Register a signing certificate issued elsewhere (PKCS#12 file)."""
+    def signing_import(file, username, position, period_from, period_to, nik):
+        """Register a certificate issued elsewhere: a PKCS#12 file (.p12/.pfx) with its key, or
+        only the certificate (.pem/.crt/.cer) when a remote service (--nik) holds the key."""
         models.create_tables()
         with models.db.connection_context():
             user = signer_user(username)
-            passphrase = click.prompt("Kata sandi berkas PKCS#12", hide_input=True)
             try:
-                row = signing.import_p12(app.config["KEYS_DIR"], p12_file.read_bytes(), user,
-                                         position, passphrase, period(period_from, period_to), nik)
+                if file.suffix.lower() in (".pem", ".crt", ".cer"):
+                    row = signing.import_certificate(file.read_bytes(), user, position, nik,
+                                                     period(period_from, period_to))
+                else:
+                    passphrase = click.prompt("Kata sandi berkas PKCS#12", hide_input=True)
+                    row = signing.import_p12(app.config["KEYS_DIR"], file.read_bytes(), user,
+                                             position, passphrase, period(period_from, period_to),
+                                             nik)
             except signing.SigningError as error:
                 raise click.ClickException(str(error))
             except IntegrityError:

@@ -146,9 +146,10 @@ def _write_private(path, data):
 
 def add_to_register(keys_dir, p12_data, cert, chain, user, position, source,
                     period=(None, None), nik=None):
-    """Store the PKCS#12 file and add its certificate to the register; returns the row."""
+    """Store the PKCS#12 file (None: the key is held by a remote service) and add the
+    certificate to the register; returns the row."""
     digest = fingerprint(cert)
-    key_file = f"signer-{digest[:16]}.p12"
+    key_file = f"signer-{digest[:16]}.p12" if p12_data else None
     with db.atomic():
         row = SignerCertificate.create(
             fingerprint=digest, holder_name=_common_name(cert) or user.full_name,
@@ -156,7 +157,8 @@ def add_to_register(keys_dir, p12_data, cert, chain, user, position, source,
             valid_from=utc_naive(cert.not_valid_before_utc), valid_to=utc_naive(cert.not_valid_after_utc),
             period_from=period[0], period_to=period[1], source=source, key_file=key_file,
             cert_pem=pem(cert), chain_pem="".join(pem(c) for c in chain))
-        _write_private(Path(keys_dir) / key_file, p12_data)
+        if p12_data:
+            _write_private(Path(keys_dir) / key_file, p12_data)
     return row
 
 
@@ -179,6 +181,19 @@ def import_p12(keys_dir, p12_data, user, position, passphrase, period=(None, Non
     if cert is None:
         raise SigningError("Berkas PKCS#12 ini tidak berisi sertifikat penanda tangan.")
     return add_to_register(keys_dir, p12_data, cert, chain, user, position, "impor", period, nik)
+
+
+def import_certificate(cert_data, user, position, nik, period=(None, None)):
+    """Register a certificate whose key a remote signing service holds (PEM or DER file)."""
+    if not nik:
+        raise SigningError("Sertifikat tanpa kunci hanya dipakai lewat layanan tanda tangan "
+                           "elektronik: sebutkan NIK penanda tangan (--nik).")
+    try:
+        cert = (x509.load_pem_x509_certificate(cert_data) if b"-----BEGIN" in cert_data
+                else x509.load_der_x509_certificate(cert_data))
+    except ValueError:
+        raise SigningError("Berkas ini bukan sertifikat X.509 (PEM atau DER).") from None
+    return add_to_register(None, None, cert, [], user, position, "impor", period, nik)
 
 
 # Signing ------------------------------------------------------------------------------------
@@ -225,7 +240,10 @@ class UnlockedSigner:
 def unlock(row, passphrase, keys_dir=None):
     """Open the row's key with the passphrase, or raise SigningError saying how to fix it."""
     path = Path(keys_dir or current_app.config["KEYS_DIR"]) / (row.key_file or "")
-    if not row.key_file or not path.is_file():
+    if not row.key_file:
+        raise SigningError(f"Kunci {row.holder_name} dipegang layanan tanda tangan elektronik, "
+                           "bukan server desa; aktifkan layanan TTE (BALAI_TTE_URL).")
+    if not path.is_file():
         raise SigningError(f"Berkas kunci tanda tangan {row.holder_name} tidak ditemukan di "
                            "folder kunci server. Minta pengelola server memulihkan cadangan "
                            "data/keys atau membuat sertifikat baru (signing-setup).")
