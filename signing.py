@@ -12,7 +12,7 @@ from pathlib import Path
 from asn1crypto import keys as asn1_keys, pem as asn1_pem, x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from flask import current_app
@@ -112,8 +112,8 @@ def open_p12(data, passphrase):
     try:
         return pkcs12.load_key_and_certificates(data, passphrase.encode())
     except ValueError:
-        raise SigningError("Kata sandi tanda tangan salah. Periksa huruf besar/kecil lalu ketik "
-                           "ulang; surat belum diproses.") from None
+        raise SigningError("Kata sandi tanda tangan salah. Periksa huruf besar/kecil lalu "
+                           "ketik ulang.") from None
 
 
 # The register -------------------------------------------------------------------------------
@@ -211,6 +211,27 @@ class _TimedPdfSigner(signers.PdfSigner):
         return session
 
 
+class _KeySigner(signers.SimpleSigner):
+    """A SimpleSigner that keeps the opened key object: pyHanko's re-parses the key for every
+    raw signature, which costs hundreds of milliseconds for RSA 3072."""
+
+    def __init__(self, key, cert, chain):
+        der_key = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption())
+        super().__init__(
+            signing_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+            signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
+            cert_registry=SimpleCertificateStore.from_certs(chain))
+        self.key = key
+
+    def sign_raw(self, data, digest_algorithm):
+        # The default mechanisms for these keys: RSA PKCS#1 v1.5 (prefer_pss is off), ECDSA.
+        digest = getattr(hashes, digest_algorithm.upper())()
+        if isinstance(self.key, rsa.RSAPrivateKey):
+            return self.key.sign(data, padding.PKCS1v15(), digest)
+        return self.key.sign(data, ec.ECDSA(digest))
+
+
 class UnlockedSigner:
     """A register row whose key has been opened with its passphrase; signs many letters."""
 
@@ -251,12 +272,7 @@ def unlock(row, passphrase, keys_dir=None):
     if cert is None or fingerprint(cert) != row.fingerprint:
         raise SigningError("Berkas kunci tanda tangan tidak cocok dengan sertifikat yang "
                            "terdaftar. Minta pengelola server memeriksa folder data/keys.")
-    der_key = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-    signer = signers.SimpleSigner(
-        signing_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
-        signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
-        cert_registry=SimpleCertificateStore.from_certs(load_pem_list(row.chain_pem)))
+    signer = _KeySigner(key, cert, load_pem_list(row.chain_pem))
     return UnlockedSigner(row, signer, Village.current().name)
 
 
