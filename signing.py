@@ -198,6 +198,14 @@ def import_certificate(cert_data, user, position, nik, period=(None, None)):
 
 # Signing ------------------------------------------------------------------------------------
 
+def ensure_usable(row, at=None):
+    """Refuse a certificate outside its validity or the holder's designated period."""
+    if not row.usable_at(utc_naive(at or utcnow())):
+        raise SigningError(f"Sertifikat {row.holder_name} ({row.position}) tidak berlaku pada "
+                           "saat ini: masa jabatan atau masa berlaku sertifikat sudah berakhir. "
+                           "Minta operator membuat sertifikat baru.")
+
+
 class _TimedPdfSigner(signers.PdfSigner):
     """A PdfSigner that records a given signing time (pyHanko otherwise takes the clock)."""
 
@@ -245,10 +253,7 @@ class UnlockedSigner:
         at = signing_time or utcnow()
         if at.tzinfo is None:
             at = at.replace(tzinfo=datetime.timezone.utc)
-        if not self.row.usable_at(utc_naive(at)):
-            raise SigningError(f"Sertifikat {self.row.holder_name} ({self.row.position}) tidak "
-                               "berlaku pada saat ini: masa jabatan atau masa berlaku sertifikat "
-                               "sudah berakhir. Minta operator membuat sertifikat baru.")
+        ensure_usable(self.row, at)
         meta = signers.PdfSignatureMetadata(
             field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
             reason=f"Ditandatangani oleh {self.row.position}", location=self.location,
@@ -277,7 +282,9 @@ def unlock(row, passphrase, keys_dir=None):
 
 
 def check_passphrase(row, passphrase, keys_dir=None):
-    """Raise SigningError unless the passphrase opens the row's key (call before numbering)."""
+    """Raise SigningError unless the row may sign now and the passphrase opens its key; call it
+    before a number is taken, so a refusal consumes no number."""
+    ensure_usable(row)
     unlock(row, passphrase, keys_dir)
 
 

@@ -66,6 +66,7 @@ def signer_for(row, passphrase, config):
     """The sign(pdf_bytes) function for issuing letters with `row`: remote when BALAI_TTE_URL
     is set, otherwise the local key, opened now so a wrong passphrase shows before numbering."""
     tte = settings(config)
+    signing.ensure_usable(row)
     if tte["BALAI_TTE_URL"]:
         if not row.nik:
             raise SigningError(f"NIK {row.holder_name} untuk layanan tanda tangan elektronik "

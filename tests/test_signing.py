@@ -141,8 +141,9 @@ def test_letter_of_former_kades_stays_asli_after_the_certificate_expired(ctx):
 def test_former_kades_key_is_refused_today(ctx):
     row = register_former_kades(ctx.config["KEYS_DIR"])
     assert SignerCertificate.current_for(row.user) is None
-    with pytest.raises(signing.SigningError, match="masa berlaku sertifikat sudah berakhir"):
-        signing.sign_pdf(letter_pdf(), row, PASSPHRASE)
+    for attempt in (signing.check_passphrase, lambda r, p: signing.sign_pdf(letter_pdf(), r, p)):
+        with pytest.raises(signing.SigningError, match="masa berlaku sertifikat sudah berakhir"):
+            attempt(row, PASSPHRASE)
 
 
 def test_acting_official_signs_only_within_the_designated_period(ctx, kades_cert):

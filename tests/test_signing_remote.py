@@ -1,3 +1,4 @@
+import datetime
 import email.parser
 import email.policy
 import socket
@@ -137,3 +138,10 @@ def test_without_a_service_the_local_key_signs(app, kades_cert, monkeypatch):
     assert pdf_check.check_pdf(signed).status == pdf_check.ASLI
     with pytest.raises(signing.SigningError, match="Kata sandi tanda tangan salah"):
         signing_remote.signer_for(kades_cert, "salah-salah", app.config)
+
+
+def test_expired_certificate_is_refused_before_calling_the_service(app, tte, kades_cert):
+    kades_cert.valid_to = datetime.datetime(2025, 1, 1)
+    with pytest.raises(signing.SigningError, match="tidak berlaku"):
+        remote_sign(app, kades_cert)
+    assert tte.received == []
