@@ -2,6 +2,7 @@
 import dataclasses
 import datetime
 import io
+import re
 
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.misc import PdfError
@@ -15,6 +16,7 @@ from signing import load_pem_list, sha256
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ASLI, DIUBAH, BUKAN = "asli", "diubah", "bukan dari desa ini"
+SIGNATURE_TRACE = re.compile(rb"/ByteRange|/(FT|Type)\s*/Sig\b")  # a signature was there
 
 
 class UploadError(ValueError):
@@ -52,23 +54,25 @@ def check_pdf(pdf_bytes, issued_lookup=None):
     whose file has that hash, else the one whose verification token the signature names.
     """
     digest = sha256(pdf_bytes)
-    try:
-        signatures = PdfFileReader(io.BytesIO(pdf_bytes), strict=False).embedded_signatures
-    except Exception:
-        if b"/ByteRange" in pdf_bytes:
-            return Verdict(DIUBAH, "Berkas ini rusak atau diubah sehingga tanda tangannya "
-                           "tidak dapat dibaca lagi.", digest)
-        return Verdict(BUKAN, "Berkas ini tidak dapat dibaca sebagai surat bertanda tangan.", digest)
     register = {row.fingerprint: row for row in SignerCertificate.register()}
-    ours = [s for s in signatures if s.signer_cert.sha256.hex() in register]
+    try:  # hostile or broken uploads fail in many ways inside the parser
+        signatures = PdfFileReader(io.BytesIO(pdf_bytes), strict=False).embedded_signatures
+        ours = [s for s in signatures if s.signer_cert.sha256.hex() in register]
+    except Exception:
+        signatures = ours = None
+    if signatures is None and SIGNATURE_TRACE.search(pdf_bytes):
+        return Verdict(DIUBAH, "Berkas ini rusak atau diubah sehingga tanda tangannya tidak "
+                       "dapat dibaca lagi.", digest)
+    if signatures is None:
+        return Verdict(BUKAN, "Berkas ini tidak dapat dibaca sebagai surat bertanda tangan.", digest)
     if not ours:
         reason = ("Berkas ini tidak memiliki tanda tangan elektronik." if not signatures else
                   "Tanda tangan pada berkas ini tidak dibuat dengan sertifikat desa ini.")
         return Verdict(BUKAN, reason, digest)
-    return _judge(ours[0], register, digest, pdf_bytes, issued_lookup)
+    return _judge(ours[0], register, digest, issued_lookup)
 
 
-def _judge(embedded, register, digest, pdf_bytes, issued_lookup):
+def _judge(embedded, register, digest, issued_lookup):
     row = register[embedded.signer_cert.sha256.hex()]
     signed_at = embedded.self_reported_timestamp
     verdict = Verdict(BUKAN, "", digest, signer=row,

@@ -154,7 +154,8 @@ def add_to_register(keys_dir, p12_data, cert, chain, user, position, source,
         row = SignerCertificate.create(
             fingerprint=digest, holder_name=_common_name(cert) or user.full_name,
             position=position, user=user, nik=nik,
-            valid_from=utc_naive(cert.not_valid_before_utc), valid_to=utc_naive(cert.not_valid_after_utc),
+            valid_from=utc_naive(cert.not_valid_before_utc),
+            valid_to=utc_naive(cert.not_valid_after_utc),
             period_from=period[0], period_to=period[1], source=source, key_file=key_file,
             cert_pem=pem(cert), chain_pem="".join(pem(c) for c in chain))
         if p12_data:

@@ -98,6 +98,13 @@ def test_incremental_update_after_signing_is_diubah(signed):
     assert "setelah ditandatangani" in verdict.reason
 
 
+@pytest.mark.parametrize("cut, status", [(0.5, pdf_check.DIUBAH), (0.9, pdf_check.DIUBAH),
+                                         (0.0, pdf_check.BUKAN)])
+def test_broken_files(signed, cut, status):
+    data = signed[:int(len(signed) * cut)] if cut else b"%PDF-1.4 bukan surat"
+    assert pdf_check.check_pdf(data).status == status
+
+
 def test_file_differing_from_the_issued_letter_is_diubah(signed):
     verdict = pdf_check.check_pdf(signed, lambda digest, token: ("surat-1", "0" * 64))
     assert verdict.status == pdf_check.DIUBAH and verdict.letter == "surat-1"
