@@ -23,6 +23,24 @@ def letter_pdf():
 
 
 @functools.cache
+def rendered_letter_pdf():
+    """A letter as the app renders them: xhtml2pdf, A4, with a QR code image on the page."""
+    import base64
+
+    import segno
+    from xhtml2pdf import pisa
+    qr_png = io.BytesIO()
+    segno.make("http://127.0.0.1:5000/verifikasi/tok123").save(qr_png, kind="png", scale=4)
+    qr = base64.b64encode(qr_png.getvalue())
+    html = (f"<html><body><h3>SURAT KETERANGAN DOMISILI</h3><p>{LETTER_TEXT.decode()}</p>"
+            f"<p>Kepala Desa Sukamaju<br><img src='data:image/png;base64,{qr.decode()}'><br>"
+            "H. Ujang Suryana</p></body></html>")
+    buffer = io.BytesIO()
+    assert not pisa.CreatePDF(html, dest=buffer).err
+    return buffer.getvalue()
+
+
+@functools.cache
 def other_village():
     """CA and signer of another village: (ca, (key, cert))."""
     ca = signing.make_ca("Desa Lain")

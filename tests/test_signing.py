@@ -12,7 +12,8 @@ import pdf_check
 import seed
 import signing
 from models import SignerCertificate, User
-from tests.signing_helpers import LETTER_TEXT, former_kades_key, letter_pdf, other_village
+from tests.signing_helpers import (LETTER_TEXT, former_kades_key, letter_pdf, other_village,
+                                   rendered_letter_pdf)
 
 UTC = datetime.timezone.utc
 PASSPHRASE = seed.DEMO_SIGNING_PASSPHRASE
@@ -63,6 +64,12 @@ def test_signed_letter_is_asli_and_names_the_letter(signed, kades_cert):
     assert verdict.signer == kades_cert
     assert abs(verdict.signed_at - signing.utcnow().replace(tzinfo=None)) < datetime.timedelta(minutes=1)
     assert verdict.sha256 == signing.sha256(signed)
+
+
+def test_rendered_letter_with_qr_code_signs_and_validates(kades_cert):
+    signed = signing.sign_pdf(rendered_letter_pdf(), kades_cert, PASSPHRASE)
+    assert signed.startswith(rendered_letter_pdf())  # an incremental update: the page is untouched
+    assert pdf_check.check_pdf(signed).status == pdf_check.ASLI
 
 
 def test_signature_covers_the_whole_file(signed, kades_cert, monkeypatch):
