@@ -19,6 +19,7 @@ from flask import current_app
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from models import SignerCertificate, Village, db
 from models.signing import utc_naive
@@ -234,11 +235,13 @@ class _KeySigner(signers.SimpleSigner):
         self.key = key
 
     def sign_raw(self, data, digest_algorithm):
-        # The default mechanisms for these keys: RSA PKCS#1 v1.5 (prefer_pss is off), ECDSA.
-        digest = getattr(hashes, digest_algorithm.upper())()
-        if isinstance(self.key, rsa.RSAPrivateKey):
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        digest = get_pyca_cryptography_hash(digest_algorithm)
+        if mechanism == "rsassa_pkcs1v15":
             return self.key.sign(data, padding.PKCS1v15(), digest)
-        return self.key.sign(data, ec.ECDSA(digest))
+        if mechanism == "ecdsa":
+            return self.key.sign(data, ec.ECDSA(digest))
+        return super().sign_raw(data, digest_algorithm)
 
 
 class UnlockedSigner:
@@ -256,7 +259,7 @@ class UnlockedSigner:
             at = at.replace(tzinfo=datetime.timezone.utc)
         ensure_usable(self.row, at)
         meta = signers.PdfSignatureMetadata(
-            field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
+            field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES,
             reason=f"Ditandatangani oleh {self.row.position}", location=self.location,
             name=self.row.holder_name, contact_info=verify_url)
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
@@ -266,10 +269,10 @@ class UnlockedSigner:
 
 def unlock(row, passphrase, keys_dir=None):
     """Open the row's key with the passphrase, or raise SigningError saying how to fix it."""
-    path = Path(keys_dir or current_app.config["KEYS_DIR"]) / (row.key_file or "")
     if not row.key_file:
         raise SigningError(f"Kunci {row.holder_name} dipegang layanan tanda tangan elektronik, "
                            "bukan server desa; aktifkan layanan TTE (BALAI_TTE_URL).")
+    path = Path(keys_dir or current_app.config["KEYS_DIR"]) / row.key_file
     if not path.is_file():
         raise SigningError(f"Berkas kunci tanda tangan {row.holder_name} tidak ditemukan di "
                            "folder kunci server. Minta pengelola server memulihkan cadangan "

@@ -223,3 +223,18 @@ def test_upload_that_cannot_be_checked(upload, message):
 
 def test_pdf_upload_is_read():
     assert pdf_check.read_upload(Upload(letter_pdf())) == letter_pdf()
+
+
+def test_imported_key_of_another_type_signs_through_pyhanko(ctx):
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+    ca_key, ca_cert, _ = signing.open_p12(seed.demo_signing_material()[0], PASSPHRASE)
+    key = ed25519.Ed25519PrivateKey.generate()
+    start = signing.utcnow() - datetime.timedelta(minutes=1)
+    cert = signing._certificate(signing._name("Ed Kades", "Desa Sukamaju"), ca_cert.subject,
+                                key.public_key(), ca_key, start,
+                                start + datetime.timedelta(days=30), is_ca=False)
+    row = signing.import_p12(ctx.config["KEYS_DIR"],
+                             signing.p12_bytes("ed", key, cert, [ca_cert], "sandi-ed-123"),
+                             official("ed"), "Kepala Desa", "sandi-ed-123")
+    signed = signing.sign_pdf(letter_pdf(), row, "sandi-ed-123")
+    assert pdf_check.check_pdf(signed).status == pdf_check.ASLI

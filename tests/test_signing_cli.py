@@ -88,6 +88,8 @@ def test_import_a_certificate_held_by_a_remote_service(app, cli, tmp_path):
     assert result.exit_code == 0, result.output
     row = SignerCertificate.get(SignerCertificate.fingerprint == signing.fingerprint(cert))
     assert row.key_file is None and row.nik == "3213051508700009"
+    with app.app_context(), pytest.raises(signing.SigningError, match="dipegang layanan"):
+        signing.unlock(row, "apa-saja-123")
 
 
 def test_demo_accounts_print_the_signing_passphrase(cli):
