@@ -134,7 +134,7 @@ def register_signing(app):
     @app.cli.command("signing-import")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @signer_options
-    @click.option("--nik", help="NIK penanda tangan di layanan TTE (jika memakai layanan jarak jauh).")
+    @click.option("--nik", help="NIK penanda tangan di layanan TTE jarak jauh (jika dipakai).")
     def signing_import(file, username, position, period_from, period_to, nik):
         """Register a certificate issued elsewhere: a PKCS#12 file (.p12/.pfx) with its key, or
         only the certificate (.pem/.crt/.cer) when a remote service (--nik) holds the key."""

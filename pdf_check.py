@@ -1,4 +1,4 @@
-"""Is this PDF a letter of this village? Checks an uploaded file's signature against the register."""
+"""Is this PDF a letter of this village? Checks an upload's signature against the register."""
 import dataclasses
 import datetime
 import io
@@ -64,7 +64,8 @@ def check_pdf(pdf_bytes, issued_lookup=None):
         return Verdict(DIUBAH, "Berkas ini rusak atau diubah sehingga tanda tangannya tidak "
                        "dapat dibaca lagi.", digest)
     if signatures is None:
-        return Verdict(BUKAN, "Berkas ini tidak dapat dibaca sebagai surat bertanda tangan.", digest)
+        return Verdict(BUKAN, "Berkas ini tidak dapat dibaca sebagai surat bertanda tangan.",
+                       digest)
     if not ours:
         reason = ("Berkas ini tidak memiliki tanda tangan elektronik." if not signatures else
                   "Tanda tangan pada berkas ini tidak dibuat dengan sertifikat desa ini.")

@@ -108,7 +108,7 @@ def demo_signing_material():
 
 
 def seed_demo_signer(keys_dir, kades):
-    """The demo village CA and the demo Kades's signing certificate, in keys_dir and the register."""
+    """The demo village CA and the demo Kades's certificate, in keys_dir and the register."""
     ca_p12, ca_cert, signer_p12, cert = demo_signing_material()
     signing.install_ca(keys_dir, ca_p12, ca_cert)
     signing.add_to_register(keys_dir, signer_p12, cert, [ca_cert], kades, "Kepala Desa", "dibuat")

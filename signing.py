@@ -178,7 +178,7 @@ def enroll(keys_dir, ca, user, position, passphrase, key_type="p256", period=(No
 
 
 def import_p12(keys_dir, p12_data, user, position, passphrase, period=(None, None), nik=None):
-    """Register a PKCS#12 issued elsewhere, kept as given, after checking the passphrase opens it."""
+    """Register a PKCS#12 issued elsewhere, kept as given, once the passphrase opens it."""
     _, cert, chain = open_p12(p12_data, passphrase)
     if cert is None:
         raise SigningError("Berkas PKCS#12 ini tidak berisi sertifikat penanda tangan.")

@@ -57,8 +57,8 @@ class RemoteSigner:
             raise SigningError("Layanan tanda tangan elektronik menolak NIK atau kata sandi "
                                f"tanda tangan. {NOT_SIGNED}; periksa kata sandi lalu coba lagi.")
         if status != 200 or not response.content.startswith(b"%PDF-"):
-            raise SigningError(f"Layanan tanda tangan elektronik sedang bermasalah (kode {status}). "
-                               f"{NOT_SIGNED}; coba lagi nanti.")
+            raise SigningError("Layanan tanda tangan elektronik sedang bermasalah "
+                               f"(kode {status}). {NOT_SIGNED}; coba lagi nanti.")
         return response.content
 
 

@@ -38,7 +38,8 @@ class SignerCertificate(BaseModel):
 
     def usable_at(self, at):
         """True when the certificate and the designated period both cover the moment `at` (UTC)."""
-        return self.active and self.valid_from <= at <= self.valid_to and self.designated_on(at.date())
+        return (self.active and self.valid_from <= at <= self.valid_to
+                and self.designated_on(at.date()))
 
     @classmethod
     def current_for(cls, user, at=None):
@@ -55,7 +56,7 @@ class SignerCertificate(BaseModel):
 
     @classmethod
     def register(cls):
-        """Every certificate ever used here, expired ones too: letters are judged at signing time."""
+        """Every certificate ever used here, expired ones too (letters are judged at signing)."""
         return cls.select().order_by(cls.valid_from)
 
 
