@@ -31,7 +31,9 @@ class RemoteSigner:
         self.auth = (user, password) if user else None
         self.timeout = float(timeout or 30)
 
-    def sign(self, pdf_bytes):
+    def sign(self, pdf_bytes, signing_time=None, verify_url=None):
+        """The signed PDF; same call as UnlockedSigner.sign, but the service sets the time and
+        the signature's details itself."""
         if db.in_transaction():
             raise RuntimeError("Remote signing must not run inside a database transaction.")
         try:
