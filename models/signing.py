@@ -55,7 +55,7 @@ class SignerCertificate(BaseModel):
                 .first())
 
     @classmethod
-    def register(cls):
+    def trusted(cls):
         """Every certificate ever used here, expired ones too (letters are judged at signing)."""
         return cls.select().order_by(cls.valid_from)
 
