@@ -5,9 +5,12 @@ import os
 
 from werkzeug.security import generate_password_hash
 
-from models import LetterType, Person, User, Village, db
+import signing
+from models import LetterType, Person, SignerCertificate, User, Village, db
 
 DEMO_PASSWORD = "sukamaju123"
+DEMO_SIGNING_PASSPHRASE = "tandatangan-sukamaju"  # opens the demo Kades's key (and the demo CA)
+DEMO_VILLAGE = "Desa Sukamaju"
 OFFICIALS = [
     ("operator", "operator", "Rina Operator"),
     ("kasipem", "kasi_pem", "Dedi Kurniawan"),
@@ -95,14 +98,33 @@ def make_official(username, role, full_name, password):
     return user
 
 
-def seed_demo():
-    """Create the demo village; do nothing if it is there already. Returns the accounts made."""
+@functools.cache
+def demo_signing_material():
+    """Demo CA and Kades key as PKCS#12 bytes, made once per process (tests seed every test)."""
+    ca = signing.make_ca(DEMO_VILLAGE)
+    key, cert = signing.make_signer(ca, "H. Ujang Suryana", DEMO_VILLAGE)
+    passphrase = DEMO_SIGNING_PASSPHRASE
+    return (signing.p12_bytes(f"CA {DEMO_VILLAGE}", ca[0], ca[1], None, passphrase), ca[1],
+            signing.p12_bytes("H. Ujang Suryana", key, cert, [ca[1]], passphrase), cert)
+
+
+def seed_demo_signer(keys_dir, kades):
+    """The demo village CA and the demo Kades's certificate, in keys_dir and the register."""
+    ca_p12, ca_cert, signer_p12, cert = demo_signing_material()
+    signing.install_ca(keys_dir, ca_p12, ca_cert)
+    signing.add_to_register(keys_dir, signer_p12, cert, [ca_cert], kades, "Kepala Desa", "dibuat")
+
+
+def seed_demo(keys_dir=None):
+    """Create the demo village; do nothing if it is there already. Returns the accounts made.
+
+    With keys_dir, the demo Kades also gets a signing certificate (DEMO_SIGNING_PASSPHRASE)."""
     if User.select().exists():
         return []
     accounts = []
     with db.atomic():
         Village.current()
-        Village.update(name="Desa Sukamaju", kecamatan="Sukamaju", kabupaten="Kabupaten Subang",
+        Village.update(name=DEMO_VILLAGE, kecamatan="Sukamaju", kabupaten="Kabupaten Subang",
                        provinsi="Jawa Barat", kode_desa="3213052001",
                        address="Jl. Raya Sukamaju No. 1, Subang 41211", phone="(0260) 411 234",
                        email="pemdes@sukamaju.desa.id", kades_name="H. Ujang Suryana",
@@ -112,6 +134,8 @@ def seed_demo():
             User.create(username=username, role=role, full_name=full_name, active=True,
                         password_hash=demo_password_hash())
             accounts.append((username, role, DEMO_PASSWORD))
+        if keys_dir:
+            seed_demo_signer(keys_dir, User.get(User.username == "kades"))
         for data in RESIDENTS:
             person = Person.create(**data)
             User.create(person=person, role="warga", active=True, password_hash=demo_password_hash())
@@ -124,3 +148,16 @@ def demo_accounts():
     accounts = [(username, role, DEMO_PASSWORD) for username, role, _ in OFFICIALS]
     accounts += [(r["nik"], f"warga ({r['name']})", DEMO_PASSWORD) for r in RESIDENTS]
     return [a for a in accounts if User.by_login(a[0]) is not None]
+
+
+def demo_signing_passphrase(keys_dir):
+    """The demo Kades's signing passphrase, if it opens the Kades's current key."""
+    kades = User.by_login("kades")
+    row = kades and SignerCertificate.current_for(kades)
+    if not row:
+        return None
+    try:
+        signing.check_passphrase(row, DEMO_SIGNING_PASSPHRASE, keys_dir)
+    except signing.SigningError:
+        return None
+    return DEMO_SIGNING_PASSPHRASE

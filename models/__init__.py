@@ -38,10 +38,11 @@ from .letters import (  # noqa: E402
     LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry, WorkflowError,
 )
 from .notifications import Notification, ContactPoint  # noqa: E402
+from .signing import SignerCertificate  # noqa: E402
 
 MODELS = [Village, Person, User, LoginFailure,
           LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry,
-          Notification, ContactPoint]
+          Notification, ContactPoint, SignerCertificate]
 
 
 def create_tables():
