@@ -37,9 +37,11 @@ from .people import Village, Person, User, LoginFailure  # noqa: E402
 from .letters import (  # noqa: E402
     LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry, WorkflowError,
 )
+from .news import News, NewsIndex  # noqa: E402
 
 MODELS = [Village, Person, User, LoginFailure,
-          LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry]
+          LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry,
+          News, NewsIndex]
 
 
 def create_tables():
