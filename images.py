@@ -79,16 +79,19 @@ def open_image(data):
             raise ImageError("Berkas ini bukan foto yang bisa dipakai. Kirim foto JPG, PNG, atau WebP.")
         if image.width * image.height > MAX_PIXELS:
             raise ImageError("Foto terlalu besar resolusinya. Perkecil fotonya lalu coba lagi.")
-        image.load()
+        widest = max(width for width, _ in SIZES.values())
+        image.draft("RGB", (widest, widest))  # a JPEG decodes at a smaller scale: much faster
         image = ImageOps.exif_transpose(image)
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
         raise ImageError("Berkas ini bukan foto atau rusak. Kirim foto JPG, PNG, atau WebP.") from None
     if image.mode in ("RGBA", "LA", "P"):
         image = image.convert("RGBA")
-        background = Image.new("RGB", image.size, "white")
-        background.paste(image, mask=image.getchannel("A"))
-        return background
-    return image.convert("RGB")  # a fresh image carries no EXIF, ICC or XMP data
+        flat = Image.new("RGB", image.size, "white")
+        flat.paste(image, mask=image.getchannel("A"))
+    else:
+        flat = image.convert("RGB")
+    flat.info = {}  # no EXIF (GPS position, camera), ICC or XMP data travels on
+    return flat
 
 
 def encode(image, fmt, budget):
