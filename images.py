@@ -65,7 +65,8 @@ def read_upload(source):
     else:
         data = source.stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise ImageError("Foto terlalu besar. Ukuran paling besar 5 MB; perkecil fotonya lalu coba lagi.")
+        raise ImageError("Foto terlalu besar. Ukuran paling besar 5 MB; "
+                         "perkecil fotonya lalu coba lagi.")
     if not data:
         raise ImageError("Berkas foto kosong. Pilih berkas foto lagi.")
     return data
@@ -76,14 +77,16 @@ def open_image(data):
     try:
         image = Image.open(io.BytesIO(data))
         if image.format not in ACCEPTED_FORMATS:
-            raise ImageError("Berkas ini bukan foto yang bisa dipakai. Kirim foto JPG, PNG, atau WebP.")
+            raise ImageError("Berkas ini bukan foto yang bisa dipakai. "
+                             "Kirim foto JPG, PNG, atau WebP.")
         if image.width * image.height > MAX_PIXELS:
             raise ImageError("Foto terlalu besar resolusinya. Perkecil fotonya lalu coba lagi.")
         widest = max(width for width, _ in SIZES.values())
         image.draft("RGB", (widest, widest))  # a JPEG decodes at a smaller scale: much faster
         image = ImageOps.exif_transpose(image)
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise ImageError("Berkas ini bukan foto atau rusak. Kirim foto JPG, PNG, atau WebP.") from None
+        raise ImageError("Berkas ini bukan foto atau rusak. "
+                         "Kirim foto JPG, PNG, atau WebP.") from None
     if image.mode in ("RGBA", "LA", "P"):
         image = image.convert("RGBA")
         flat = Image.new("RGB", image.size, "white")

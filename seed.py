@@ -132,12 +132,14 @@ NEWS = [
      "- **31 Desember-1 Januari**: tutup\n\n"
      "Surat keterangan tetap bisa diajukan lewat Balai kapan saja; permohonan diproses "
      "pada hari kerja berikutnya."),
-    ("Posyandu Balita Dusun II Pindah ke Balai Warga RW 01", "Kesehatan", 3, False, ((236, 112, 99), (250, 219, 216)),
+    ("Posyandu Balita Dusun II Pindah ke Balai Warga RW 01", "Kesehatan", 3, False,
+     ((236, 112, 99), (250, 219, 216)),
      "Mulai bulan ini kegiatan posyandu balita Dusun II dilaksanakan di Balai Warga RW 01, "
      "setiap Selasa minggu kedua pukul 08.00.\n\nIbu-ibu diharap membawa **buku KIA** dan "
      "datang tepat waktu. Kader posyandu juga melayani penimbangan, imunisasi dasar, dan "
      "pemberian makanan tambahan."),
-    ("Pengaspalan Jalan Dusun III Sepanjang 850 Meter Selesai", "Pembangunan", 6, False, ((52, 73, 94), (174, 182, 191)),
+    ("Pengaspalan Jalan Dusun III Sepanjang 850 Meter Selesai", "Pembangunan", 6, False,
+     ((52, 73, 94), (174, 182, 191)),
      "Pengaspalan jalan lingkungan Dusun III dari Kp. Babakan sampai batas Desa Cibeusi "
      "sepanjang 850 meter telah selesai dikerjakan. Pekerjaan dibiayai Dana Desa tahun "
      "anggaran berjalan dan dikerjakan secara padat karya oleh 40 warga setempat.\n\n"
@@ -147,7 +149,8 @@ NEWS = [
      "hari Kamis mulai pukul 09.00.\n\nPenerima wajib membawa:\n\n1. KTP asli\n"
      "2. Kartu Keluarga asli\n3. Undangan dari desa\n\nBila berhalangan, pengambilan bisa "
      "diwakilkan anggota keluarga dalam satu KK dengan surat kuasa."),
-    ("Kerja Bakti Membersihkan Saluran Irigasi Cibeureum", "Kegiatan", 12, False, ((39, 174, 96), (212, 239, 223)),
+    ("Kerja Bakti Membersihkan Saluran Irigasi Cibeureum", "Kegiatan", 12, False,
+     ((39, 174, 96), (212, 239, 223)),
      "Menjelang musim tanam, warga Kp. Cibeureum bergotong royong membersihkan saluran "
      "irigasi sepanjang 2 kilometer. Sedimen dan sampah plastik diangkat agar air sampai ke "
      "sawah di hilir.\n\nKerja bakti berikutnya dijadwalkan Minggu depan di saluran tersier "
@@ -161,7 +164,8 @@ NEWS = [
      "perwakilan pemuda dan perempuan untuk hadir dalam **Musyawarah Desa** penyusunan "
      "Rencana Kerja Pemerintah Desa tahun depan.\n\nUsulan kegiatan dari tiap dusun dapat "
      "disampaikan paling lambat satu minggu sebelum musyawarah."),
-    ("Lomba Kebersihan Antar-RW Memperingati HUT RI", "Kegiatan", 30, False, ((241, 196, 15), (253, 246, 208)),
+    ("Lomba Kebersihan Antar-RW Memperingati HUT RI", "Kegiatan", 30, False,
+     ((241, 196, 15), (253, 246, 208)),
      "Dalam rangka memperingati Hari Ulang Tahun Republik Indonesia, desa mengadakan lomba "
      "kebersihan lingkungan antar-RW. Penilaian meliputi kebersihan jalan, saluran air, "
      "penghijauan, dan pengelolaan sampah.\n\nJuara pertama tahun ini diraih **RW 02**."),
@@ -175,8 +179,8 @@ def demo_picture(colours, size=(1200, 800)):
     draw = ImageDraw.Draw(image)
     width, height = size
     draw.ellipse((width * .7, height * .1, width * .85, height * .32), fill=(255, 255, 255))
-    draw.polygon([(0, height), (0, height * .6), (width * .35, height * .35), (width * .7, height * .7),
-                  (width, height * .5), (width, height)], fill=main)
+    draw.polygon([(0, height), (0, height * .6), (width * .35, height * .35),
+                  (width * .7, height * .7), (width, height * .5), (width, height)], fill=main)
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=90)
     return buffer.getvalue()

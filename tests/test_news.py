@@ -118,7 +118,8 @@ def test_raw_html_from_the_editor_never_reaches_a_page(client, db, markdown):
 
 
 def test_markdown_is_rendered_and_links_are_nofollow(db):
-    item = make_news(body="**Penting**: lihat [situs kabupaten](https://subang.go.id).\n\n- satu\n- dua")
+    item = make_news(body="**Penting**: lihat [situs kabupaten](https://subang.go.id)."
+                          "\n\n- satu\n- dua")
     assert "<strong>Penting</strong>" in item.body_html and "<li>satu</li>" in item.body_html
     assert 'rel="noopener nofollow"' in item.body_html
     assert item.excerpt.startswith("Penting: lihat situs kabupaten")
@@ -222,7 +223,8 @@ def test_feed_is_valid_atom_with_public_entries(client, db):
     response = client.get("/berita/feed.xml")
     assert response.content_type.startswith("application/atom+xml")
     feed = ET.fromstring(response.data)
-    assert feed.tag == ATOM + "feed" and feed.find(ATOM + "id").text and feed.find(ATOM + "updated").text
+    assert feed.tag == ATOM + "feed"
+    assert feed.find(ATOM + "id").text and feed.find(ATOM + "updated").text
     entries = feed.findall(ATOM + "entry")
     assert [e.find(ATOM + "title").text for e in entries] == ["Terbit"]
     content = entries[0].find(ATOM + "content")
