@@ -10,7 +10,7 @@ from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, Int
                     TextField)
 from playhouse.sqlite_ext import FTS5Model, SearchField
 
-from images import ImageSet
+from images import ImageSet, key_of
 
 from . import BaseModel, JSONField, db
 from .people import User, now
@@ -56,6 +56,12 @@ def search_terms(text):
     """User input as an FTS5 query that cannot be a syntax error: each word quoted, as a prefix."""
     words = re.findall(r"\w+", text or "")[:8]
     return " ".join(f'"{word}"*' for word in words)
+
+
+def page_of(query, number, size):
+    """(items, has_more) of page number (from 1) of a query."""
+    items = list(query.offset((number - 1) * size).limit(size + 1))
+    return items[:size], len(items) > size
 
 
 class News(BaseModel):
@@ -109,8 +115,7 @@ class News(BaseModel):
     @classmethod
     def page(cls, number):
         """(items, has_more) of one page of the public list."""
-        items = list(cls.public().offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1))
-        return items[:PAGE_SIZE], len(items) > PAGE_SIZE
+        return page_of(cls.public(), number, PAGE_SIZE)
 
     @classmethod
     def latest(cls, count=20):
@@ -118,18 +123,30 @@ class News(BaseModel):
         return (cls.select().where((cls.status == "terbit") & (cls.publish_at <= now()))
                 .order_by(cls.publish_at.desc(), cls.id.desc()).limit(count))
 
-    @classmethod
-    def for_reader(cls, slug, user):
-        """The item at slug if this reader may see it: officials see drafts and scheduled items."""
-        item = cls.get_or_none(cls.slug == slug)
-        if item and (item.is_public or getattr(user, "is_official", False)):
-            return item
-        return None
+    @property
+    def last_change(self):
+        """When readers last saw it change: a scheduled item changes when it appears."""
+        return max(self.publish_at, self.updated_at)
+
+    def readable_by(self, user):
+        """Everyone reads public items; officials also drafts and scheduled ones."""
+        return self.is_public or getattr(user, "is_official", False)
 
     @classmethod
-    def managed(cls):
-        """Every item for the operator, the newest first."""
-        return cls.select().order_by(cls.created_at.desc(), cls.id.desc())
+    def for_reader(cls, slug, user):
+        item = cls.get_or_none(cls.slug == slug)
+        return item if item and item.readable_by(user) else None
+
+    @classmethod
+    def with_image_file(cls, name):
+        """The item whose photo is stored under this file name, or None."""
+        key = key_of(name)
+        return cls.get_or_none(cls.image_key == key) if key else None
+
+    @classmethod
+    def managed(cls, number):
+        """(items, has_more) of one page of every item, drafts too, latest publish time first."""
+        return page_of(cls.select().order_by(cls.publish_at.desc(), cls.id.desc()), number, 50)
 
     @classmethod
     def search(cls, text, limit=20):

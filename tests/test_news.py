@@ -180,6 +180,12 @@ def test_home_lists_news_and_more_loads_the_next_page_as_a_small_fragment(client
     assert "Berita hari ke-20" in last and "Muat lagi" not in last
 
 
+@pytest.mark.parametrize("number", ["abc", "-3", "0", ""])
+def test_nonsense_page_numbers_show_the_first_page(client, db, number):
+    make_news("Satu-satunya")
+    assert "Satu-satunya" in client.get(f"/?halaman={number}").get_data(as_text=True)
+
+
 def test_a_full_page_of_real_news_with_photos_stays_under_2_kb(app, client, db):
     import seed
     from images import process_image

@@ -1,6 +1,7 @@
 """The home page: the village's news, and the way to the letter service."""
-from flask import Blueprint, request
+from flask import Blueprint
 
+from forms import page_number
 from htmx import render_page_or_block
 from models import News
 
@@ -10,7 +11,7 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 def index():
     """One page of news; htmx asks for the next page's items only ("Muat lagi")."""
-    number = min(max(request.args.get("halaman", 1, type=int), 1), 10000)
+    number = page_number()
     items, has_more = News.page(number)
     return render_page_or_block("home/index.html", "news_page", items=items, has_more=has_more,
                                 page=number)

@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 from flask import (Blueprint, abort, flash, redirect, render_template, request, url_for)
 from flask_login import current_user, login_required
 
+from forms import page_number
 from htmx import render_page_or_block
-from images import ImageError, delete_image, key_of, process_image, send_image
+from images import ImageError, delete_image, process_image, send_image
 from models import News, Village
 from models.news import CATEGORIES, local_to_utc, utc_to_local
 from models.people import now
@@ -30,6 +31,11 @@ def operator_required(view):
     return wrapper
 
 
+def site_url():
+    """The village's public address, for links that leave the site (feeds, WhatsApp shares)."""
+    return Village.current().public_url.rstrip("/")
+
+
 @bp.app_template_filter("tanggal")
 def local_date(value, village, with_time=False):
     """A UTC time as the village reads it: 17 Agustus 2026 (pukul 08.00)."""
@@ -47,9 +53,8 @@ def search():
 @bp.route("/feed.xml")
 def feed():
     items = list(News.latest())
-    updated = max((max(i.publish_at, i.updated_at) for i in items), default=now())
-    body = render_template("news/feed.xml", items=items, updated=updated,
-                           base=Village.current().public_url.rstrip("/"))
+    updated = max((item.last_change for item in items), default=now())
+    body = render_template("news/feed.xml", items=items, updated=updated, base=site_url())
     return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
 
 
@@ -57,14 +62,14 @@ def feed():
 def article(slug):
     item = News.for_reader(slug, current_user) or abort(404)
     return render_template("news/article.html", item=item, older=item.older(), newer=item.newer(),
-                           base=Village.current().public_url.rstrip("/"))
+                           base=site_url())
 
 
 @bp.route("/gambar/<name>")
 def image(name):
     """A news photo: public once its item is, for officials before that."""
-    item = News.get_or_none(News.image_key == key_of(name)) if key_of(name) else None
-    if item is None or not (item.is_public or getattr(current_user, "is_official", False)):
+    item = News.with_image_file(name)
+    if item is None or not item.readable_by(current_user):
         abort(404)
     return send_image(name)
 
@@ -72,7 +77,9 @@ def image(name):
 @bp.route("/kelola")
 @operator_required
 def manage():
-    return render_template("news/manage.html", items=News.managed())
+    number = page_number()
+    items, has_more = News.managed(number)
+    return render_template("news/manage.html", items=items, has_more=has_more, page=number)
 
 
 @bp.route("/tulis", methods=["GET", "POST"])
