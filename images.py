@@ -18,6 +18,7 @@ ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
 SIZES = {"thumb": (320, 12 * 1024), "article": (800, 60 * 1024)}
 QUALITIES = (82, 74, 66, 58, 50, 42, 34, 26)
 SHRINK = 0.85  # when even the lowest quality is too big, the width shrinks by this step
+NOT_A_PHOTO = "Berkas ini bukan foto atau rusak. Kirim foto JPG, PNG, atau WebP."
 NAME_PATTERN = re.compile(r"^([A-Za-z0-9_-]{16})-(thumb|article)\.(webp|jpg)$")
 
 
@@ -77,23 +78,27 @@ def open_image(data):
     try:
         image = Image.open(io.BytesIO(data))
         if image.format not in ACCEPTED_FORMATS:
-            raise ImageError("Berkas ini bukan foto yang bisa dipakai. "
-                             "Kirim foto JPG, PNG, atau WebP.")
+            raise ImageError(NOT_A_PHOTO)
         if image.width * image.height > MAX_PIXELS:
             raise ImageError("Foto terlalu besar resolusinya. Perkecil fotonya lalu coba lagi.")
         widest = max(width for width, _ in SIZES.values())
         image.draft("RGB", (widest, widest))  # a JPEG decodes at a smaller scale: much faster
-        image = ImageOps.exif_transpose(image)
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise ImageError("Berkas ini bukan foto atau rusak. "
-                         "Kirim foto JPG, PNG, atau WebP.") from None
-    if image.mode in ("RGBA", "LA", "P"):
+        return flatten(ImageOps.exif_transpose(image))
+    except ImageError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ImageError(NOT_A_PHOTO) from None
+
+
+def flatten(image):
+    """An RGB copy (transparency on white) that carries no EXIF (GPS, camera), ICC or XMP data."""
+    if image.mode in ("RGBA", "LA", "P", "PA"):
         image = image.convert("RGBA")
         flat = Image.new("RGB", image.size, "white")
         flat.paste(image, mask=image.getchannel("A"))
     else:
         flat = image.convert("RGB")
-    flat.info = {}  # no EXIF (GPS position, camera), ICC or XMP data travels on
+    flat.info = {}
     return flat
 
 

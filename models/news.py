@@ -156,7 +156,7 @@ class News(BaseModel):
             return []
         return list(cls.public().join(NewsIndex, on=(NewsIndex.rowid == cls.id))
                     .where(NewsIndex.match(query))
-                    .order_by(NewsIndex.rank()).limit(limit))
+                    .order_by(NewsIndex.bm25(3.0, 1.0)).limit(limit))  # title words weigh more
 
     def older(self):
         return (News.public().where(News.publish_at < self.publish_at)

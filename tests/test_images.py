@@ -16,6 +16,12 @@ def noisy_photo(width=3200, height=2400, exif=None):
     return buffer.getvalue()
 
 
+def tiff_bytes():
+    buffer = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(buffer, "TIFF")
+    return buffer.getvalue()
+
+
 def stored(app, name):
     return app.config["UPLOAD_DIR"] + "/images/" + name
 
@@ -67,6 +73,8 @@ def test_small_png_with_transparency_is_not_enlarged(app):
     (b"%PDF-1.4 this is not a picture", "bukan foto"),
     (b"<svg xmlns='http://www.w3.org/2000/svg'></svg>", "bukan foto"),
     (b"", "kosong"),
+    (noisy_photo(320, 240)[:600], "rusak"),  # a photo cut off while uploading
+    (tiff_bytes(), "bukan foto"),
     (b"\xff" * (5 * 1024 * 1024 + 1), "terlalu besar"),
 ])
 def test_non_images_and_huge_files_are_refused(app, data, message):
