@@ -113,9 +113,12 @@ class News(BaseModel):
                 .order_by(cls.pinned.desc(), cls.publish_at.desc(), cls.id.desc()))
 
     @classmethod
-    def page(cls, number):
-        """(items, has_more) of one page of the public list."""
-        return page_of(cls.public(), number, PAGE_SIZE)
+    def page(cls, number, category=None):
+        """(items, has_more) of one page of the public list, or of one category's."""
+        query = cls.public()
+        if category:
+            query = query.where(cls.category == category)
+        return page_of(query, number, PAGE_SIZE)
 
     @classmethod
     def latest(cls, count=20):

@@ -22,8 +22,8 @@ def no_demo_news(db):
 
 
 def make_news(title="Kerja bakti", body="Warga bergotong royong.", status="terbit", days=1,
-              pinned=False, image=None):
-    item = News(title=title, status=status, pinned=pinned,
+              pinned=False, image=None, category="Pengumuman"):
+    item = News(title=title, status=status, pinned=pinned, category=category,
                 publish_at=now() - datetime.timedelta(days=days))
     item.set_body(body)
     if image:
@@ -178,6 +178,18 @@ def test_home_lists_news_and_more_loads_the_next_page_as_a_small_fragment(client
     assert 'hx-get="/?halaman=3"' in fragment
     last = client.get("/?halaman=3", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "Berita hari ke-20" in last and "Muat lagi" not in last
+
+
+def test_category_page_lists_its_news_and_loads_more(client, db):
+    for day in range(PAGE_SIZE + 1):
+        make_news(f"Posyandu {day}", days=day + 1, category="Kesehatan")
+    make_news("Jalan baru")
+    html = client.get("/berita/kategori/Kesehatan").get_data(as_text=True)
+    assert "Posyandu 0" in html and "Jalan baru" not in html
+    assert 'hx-get="/berita/kategori/Kesehatan?halaman=2"' in html
+    more = client.get("/berita/kategori/Kesehatan?halaman=2", headers={"HX-Request": "true"})
+    assert "<html" not in more.get_data(as_text=True) and "Posyandu 10" in more.get_data(as_text=True)
+    assert client.get("/berita/kategori/Gosip").status_code == 404
 
 
 @pytest.mark.parametrize("number", ["abc", "-3", "0", ""])

@@ -50,6 +50,16 @@ def search():
     return render_page_or_block("news/search.html", "results", q=text, results=News.search(text))
 
 
+@bp.route("/kategori/<name>")
+def category(name):
+    if name not in CATEGORIES:
+        abort(404)
+    number = page_number()
+    items, has_more = News.page(number, category=name)
+    return render_page_or_block("news/category.html", "news_page", name=name, items=items,
+                                has_more=has_more, page=number)
+
+
 @bp.route("/feed.xml")
 def feed():
     items = list(News.latest())
