@@ -57,7 +57,7 @@ def create_app(config=None):
     )
     if config:
         app.config.update(config)
-    if not app.config.get("SECRET_KEY"):  # Flask's defaults hold SECRET_KEY=None
+    if not app.config.get("SECRET_KEY"):  # Flask's default is None, so setdefault would keep it
         app.config["SECRET_KEY"] = secret_key(data_dir)
     for key in ("UPLOAD_DIR", "LETTER_DIR", "KEYS_DIR"):
         Path(app.config[key]).mkdir(parents=True, exist_ok=True)
@@ -95,8 +95,10 @@ def init_login(app):
 
 
 def register_blueprints(app):
-    from views import auth, home, inbox, letters, news, operator, verify
-    for module in (home, auth, letters, inbox, operator, verify, news):
+    from views import (accounts, auth, documents, home, inbox, letter_types, letters, news,
+                       operator, people, verify)
+    for module in (home, auth, letters, inbox, documents, operator, people, accounts,
+                   letter_types, verify, news):
         app.register_blueprint(module.bp)
 
 

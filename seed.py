@@ -2,11 +2,11 @@
 import datetime
 import functools
 import io
-
-from werkzeug.security import generate_password_hash
+import os
 
 from flask import has_app_context
 from PIL import Image, ImageDraw
+from werkzeug.security import generate_password_hash
 
 from images import process_image
 from models import LetterType, News, Person, User, Village, db
@@ -110,7 +110,8 @@ def seed_demo():
         Village.update(name="Desa Sukamaju", kecamatan="Sukamaju", kabupaten="Kabupaten Subang",
                        provinsi="Jawa Barat", kode_desa="3213052001",
                        address="Jl. Raya Sukamaju No. 1, Subang 41211", phone="(0260) 411 234",
-                       email="pemdes@sukamaju.desa.id", kades_name="H. Ujang Suryana").execute()
+                       email="pemdes@sukamaju.desa.id", kades_name="H. Ujang Suryana",
+                       public_url=os.environ.get("BALAI_PUBLIC_URL", "http://127.0.0.1:5000")).execute()
         seed_letter_types()
         for username, role, full_name in OFFICIALS:
             User.create(username=username, role=role, full_name=full_name, active=True,

@@ -213,7 +213,3 @@ class NewsIndex(FTS5Model):
 def local_to_utc(value, timezone):
     """A naive local datetime in the village's time zone as naive UTC."""
     return value.replace(tzinfo=timezone).astimezone(datetime.timezone.utc).replace(tzinfo=None)
-
-
-def utc_to_local(value, timezone):
-    return value.replace(tzinfo=datetime.timezone.utc).astimezone(timezone).replace(tzinfo=None)

@@ -8,15 +8,14 @@ from flask_login import current_user, login_required
 
 from forms import page_number
 from htmx import render_page_or_block
+from letter_text import indonesian_date
 from images import ImageError, delete_image, process_image, send_image
 from models import News, Village
-from models.news import CATEGORIES, local_to_utc, utc_to_local
+from models.news import CATEGORIES, local_to_utc
 from models.people import now
 
 bp = Blueprint("news", __name__, url_prefix="/berita")
 
-MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-          "September", "Oktober", "November", "Desember"]
 TITLE_MAX = 150
 BODY_MAX = 20000
 
@@ -39,9 +38,8 @@ def site_url():
 @bp.app_template_filter("tanggal")
 def local_date(value, village, with_time=False):
     """A UTC time as the village reads it: 17 Agustus 2026 (pukul 08.00)."""
-    local = utc_to_local(value, ZoneInfo(village.timezone))
-    text = f"{local.day} {MONTHS[local.month - 1]} {local.year}"
-    return text + local.strftime(" pukul %H.%M") if with_time else text
+    local = village.localtime(value)
+    return indonesian_date(local) + (local.strftime(" pukul %H.%M") if with_time else "")
 
 
 @bp.route("/cari")
@@ -130,7 +128,7 @@ def render_form(item, errors, form, status=200):
 
 def form_values(item):
     """The editor's fields for a saved item, times in the village's time zone."""
-    local = utc_to_local(item.publish_at, ZoneInfo(Village.current().timezone))
+    local = Village.current().localtime(item.publish_at)
     publish = "jadwal" if item.is_scheduled else item.status
     return {"title": item.title, "body": item.body_markdown, "category": item.category,
             "publish": publish, "publish_at": local.strftime("%Y-%m-%dT%H:%M"),
