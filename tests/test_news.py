@@ -299,9 +299,10 @@ def test_editor_pages_show_the_saved_values(operator, db):
     assert 'value="terbit" checked' in operator.get("/berita/tulis").get_data(as_text=True)
 
 
-def test_operator_schedules_in_the_village_time_zone(operator, client, db):
+@pytest.mark.parametrize("typed", ["%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M", "%d/%m/%Y %H.%M"])
+def test_operator_schedules_in_the_village_time_zone(operator, client, db, typed):
     local = (now() + datetime.timedelta(hours=7 + 2)).replace(second=0, microsecond=0)  # WIB = UTC+7
-    form = news_form(publish="jadwal", publish_at=local.strftime("%Y-%m-%dT%H:%M"))
+    form = news_form(publish="jadwal", publish_at=local.strftime(typed))
     assert operator.post("/berita/tulis", data=form).status_code == 303
     item = News.get(News.title == "Posyandu bulan ini")
     assert item.publish_at == local - datetime.timedelta(hours=7)

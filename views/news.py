@@ -166,10 +166,11 @@ def fill(item, form, publish_at, new_image):
         item.publish_at = publish_at
     elif form["publish"] == "terbit" and not item.is_public:
         item.publish_at = now()
-    old_image = item.image_set if (new_image or form.get("remove_image")) else None
-    if new_image or form.get("remove_image"):
-        item.image = new_image.as_dict() if new_image else None
-        item.image_key = new_image.key if new_image else None
+    if not (new_image or form.get("remove_image")):
+        return None
+    old_image = item.image_set
+    item.image = new_image.as_dict() if new_image else None
+    item.image_key = new_image.key if new_image else None
     return old_image
 
 
@@ -202,9 +203,15 @@ def news_errors(form):
 
 
 def scheduled_time(value):
-    """A datetime-local value, read in the village's time zone, as UTC; None if unreadable."""
-    try:
-        local = datetime.datetime.strptime(value.strip(), "%Y-%m-%dT%H:%M")
-    except ValueError:
-        return None
-    return local_to_utc(local, ZoneInfo(Village.current().timezone))
+    """A date and time in the village's time zone as UTC; None if unreadable.
+
+    Browsers without a datetime-local picker show a text box, where people type 17-08-2026 08:00.
+    """
+    value = value.strip().replace("/", "-").replace(".", ":")
+    for fmt in ("%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M"):
+        try:
+            local = datetime.datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+        return local_to_utc(local, ZoneInfo(Village.current().timezone))
+    return None
