@@ -39,10 +39,11 @@ from .letters import (  # noqa: E402
 )
 from .notifications import Notification, ContactPoint  # noqa: E402
 from .signing import SignerCertificate  # noqa: E402
+from .news import News, NewsIndex  # noqa: E402
 
 MODELS = [Village, Person, User, LoginFailure,
           LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry,
-          Notification, ContactPoint, SignerCertificate]
+          Notification, ContactPoint, SignerCertificate, News, NewsIndex]
 
 
 def create_tables():

@@ -370,12 +370,16 @@ def test_ajukan_with_empty_details_goes_back_to_the_form(budi, db):
     assert LetterRequest.get_by_id(req.id).status == "draf"
 
 
-def test_times_are_shown_in_the_village_time_zone(app):
+def test_times_are_shown_in_the_village_time_zone(db):
     import datetime
 
-    from views.letters import waktu
+    from filters import tanggal, waktu
+    from models import Village
     moment = datetime.datetime(2026, 1, 1, 20, 0)  # stored in UTC
-    assert waktu({"village": type("V", (), {"timezone": "Asia/Jakarta"})}, moment) == "2 Januari 2026 03.00"
+    context = {"village": Village(timezone="Asia/Jakarta")}
+    assert waktu(context, moment) == "2 Januari 2026 pukul 03.00"
+    assert tanggal(context, moment) == "2 Januari 2026"
+    assert tanggal(context, datetime.date(2026, 8, 17)) == "17 Agustus 2026"
 
 
 def test_attachment_is_named_by_what_it_really_is(budi, db):

@@ -1,19 +1,15 @@
 """A resident's letter requests: choose a type, fill, upload the requirements, submit, follow.
 
 Officials use the same pages to file a request at the counter for a resident without an account."""
-import datetime
 import secrets
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, send_file, url_for)
 from flask_login import current_user, login_required
-from jinja2 import pass_context
 from peewee import IntegrityError
 
 from htmx import is_htmx
-from letter_text import indonesian_date
 from models import Attachment, LetterRequest, LetterType, Person, WorkflowError
 from models.letters import NOTE_MAX, PURPOSE_MAX
 from uploads import ACCEPT, UploadError, delete_upload, save_upload, upload_path
@@ -21,20 +17,6 @@ from uploads import ACCEPT, UploadError, delete_upload, save_upload, upload_path
 bp = Blueprint("letters", __name__)
 NOT_EDITABLE = ("Permohonan ini sudah diajukan atau sudah diproses, jadi tidak dapat diubah lagi. "
                 "Berikut keadaannya sekarang.")
-
-
-@bp.app_template_filter("tanggal")
-def tanggal(date):
-    return indonesian_date(date)
-
-
-@bp.app_template_filter("waktu")
-@pass_context
-def waktu(context, moment):
-    """A stored UTC time as the village's local date and time."""
-    zone = ZoneInfo(context["village"].timezone)
-    local = moment.replace(tzinfo=datetime.timezone.utc).astimezone(zone)
-    return f"{indonesian_date(local)} {local:%H.%M}"
 
 
 def back_to(endpoint, req):
