@@ -19,7 +19,7 @@ def test_official_logs_in_with_username(client):
     assert response.headers["Location"].endswith("/kotak-masuk")
 
 
-@pytest.mark.parametrize("login", [BUDI, "kasipem", "3213059999990009", "nobody"])
+@pytest.mark.parametrize("login", [BUDI, "kasipem", "3213051212900099", "nobody"])
 def test_wrong_password_gets_the_same_message_whether_or_not_the_name_exists(client, login):
     response = client.post("/masuk", data={"login": login, "password": "wrong-password"})
     assert response.status_code == 422
@@ -109,3 +109,14 @@ def test_htmx_request_without_login_redirects_the_whole_page(client):
     response = client.get("/kotak-masuk", headers={"HX-Request": "true"})
     assert response.status_code == 204
     assert response.headers["HX-Redirect"].startswith("/masuk")
+
+
+@pytest.mark.parametrize("login, message", [
+    ("321305150890000", "NIK harus 16 angka (yang Anda isi 15 angka)."),
+    ("32130515089O0001", "NIK hanya boleh berisi angka."),
+    ("3213 0515 0890 0001", "NIK hanya boleh berisi angka."),
+])
+def test_a_mistyped_nik_at_login_says_how_to_fix_it(client, db, login, message):
+    response = client.post("/masuk", data={"login": login, "password": "sukamaju123"})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert not LoginFailure.select().exists()  # a typo in the form, not a guessed password

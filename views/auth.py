@@ -36,6 +36,8 @@ def login_errors(login_name, password):
     """Check a login; count failures per name, so the limit holds whether or not the name exists."""
     if not login_name or not password:
         return {"login": "Isi NIK atau nama pengguna, dan kata sandi."}
+    if login_name[0].isdigit() and (message := nik_error(login_name)):
+        return {"login": message}  # usernames start with a letter: this was meant as a NIK
     if LoginFailure.is_locked(login_name):
         return {"login": LOCKED}
     user = User.by_login(login_name)
