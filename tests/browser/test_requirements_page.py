@@ -1,4 +1,4 @@
-"""The upload page in a real browser: htmx removal, the browser's size check, and no JavaScript."""
+"""The upload page in a real browser: htmx removal, with and without JavaScript."""
 import pytest
 
 from tests.browser.conftest import login_page
@@ -31,14 +31,3 @@ def test_upload_remove_and_submit(browser, server, db, tmp_path, javascript):
     page.wait_for_selector("text=Permohonan Anda sudah diajukan")
     assert type(req).get_by_id(req.id).status == "diajukan"
 
-
-def test_browser_refuses_a_too_big_file_before_sending(browser, server, db):
-    req = make_request()
-    page = login_page(browser, server, BUDI)
-    page.goto(f"{server}/surat/{req.id}/syarat")
-    page.set_input_files("#syarat-ktp", files=[{"name": "besar.jpg", "mimeType": "image/jpeg",
-                                                "buffer": b"\xff\xd8\xff" + b"\0" * (6 * 1024 * 1024)}])
-    page.click("text=Simpan dan lanjutkan")
-    assert page.url.endswith("/syarat")
-    assert "terlalu besar" in page.eval_on_selector("#syarat-ktp", "el => el.validationMessage")
-    assert req.attachments.count() == 0
