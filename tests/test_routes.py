@@ -106,3 +106,26 @@ def test_anonymous_visitors_are_sent_to_the_login_page_from_every_private_page(a
             assert response.status_code in (302, 403), url
             if response.status_code == 302:
                 assert "/masuk" in response.location, url
+
+
+GARBAGE = {"action": "setujui", "version": "x", "versi": "abc", "note": "\x00" * 3,
+           "letter_type": "1e9", "penduduk": "-1", "keperluan": "a" * 5000, "login": "\x00",
+           "password": "x", "alasan": "b" * 5000, "nik": "３２１３", "birth_date": "31-02-2026",
+           "publish_at": "31-02-2026 25:00", "paper": "A0", "number_format": "{nomor:999999}"}
+
+
+@pytest.mark.parametrize("role", ["budi", "operator", "kasipem"])
+def test_every_form_survives_garbage(request, app, objects, role):
+    client = request.getfixturevalue(role)
+    letter, _ = objects["letters"][0]
+    failed = []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.endpoint == "auth.logout":
+            continue
+        args = {**objects, "request_id": letter.id, "channel": "email"}
+        with app.test_request_context():
+            url = app.url_for(rule.endpoint, **{name: args[name] for name in rule.arguments})
+        response = client.post(url, data=GARBAGE)
+        if response.status_code >= 500:
+            failed.append(f"{url}: {response.status_code}")
+    assert not failed, "\n".join(failed)

@@ -60,7 +60,8 @@ def approve_from_detail_page(browser, server, official, letter):
     if page.locator("input[name=passphrase]").count():  # the Kades signs with a passphrase
         page.fill("input[name=passphrase]", seed.DEMO_SIGNING_PASSPHRASE)
     page.click("button[value=setujui]")
-    expect(page.locator("#pesan")).to_contain_text("Budi Santoso disetujui")
+    expect(page.locator("#pesan")).to_contain_text("Budi Santoso")
+    expect(page.locator("#pesan .msg-error")).to_have_count(0)
     page.context.close()
 
 
