@@ -141,13 +141,20 @@ def register_hooks(app):
                           "per berkas. Perkecil foto atau pindai ulang dengan resolusi lebih "
                           "rendah, lalu coba lagi.", 413)
 
-    @app.errorhandler(403)
-    def forbidden(error):
-        return error_page("Anda tidak berhak melakukan tindakan ini.", 403)
+    for status, message in ERROR_MESSAGES.items():
+        app.register_error_handler(status, lambda error, m=message, s=status: error_page(m, s))
 
-    @app.errorhandler(404)
-    def not_found(error):
-        return error_page("Halaman yang Anda cari tidak ditemukan.", 404)
+
+# Flask's own error pages are English: every error a visitor can meet gets a message of ours.
+ERROR_MESSAGES = {
+    400: "Permintaan ini tidak dapat diproses. Muat ulang halaman, lalu coba lagi.",
+    403: "Anda tidak berhak melakukan tindakan ini.",
+    404: "Halaman yang Anda cari tidak ditemukan.",
+    405: "Alamat ini tidak dapat dibuka dengan cara itu. Kembali ke halaman sebelumnya, lalu "
+         "gunakan tombol yang tersedia.",
+    500: "Maaf, terjadi gangguan di server. Coba lagi sebentar; bila tetap gagal, hubungi "
+         "kantor desa.",
+}
 
 
 def error_page(message, status):
@@ -155,4 +162,4 @@ def error_page(message, status):
     if is_htmx():
         html = render_template("_message.html", message=message, category="error")
         return html, status, {"HX-Retarget": "#pesan", "HX-Reswap": "innerHTML"}
-    return render_template("error.html", message=message, status=status), status
+    return render_template("error.html", message=message, status=status, category="error"), status

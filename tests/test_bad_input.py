@@ -89,3 +89,28 @@ def test_an_expired_csrf_token_asks_to_reload_in_indonesian(app, budi, db, htmx)
     assert "CSRF" not in html and "Bad Request" not in html and "expired" not in html
     assert ("<html" not in html and response.headers["HX-Retarget"] == "#pesan") if htmx else "<html" in html
     assert LetterRequest.get_by_id(req.id).purpose == "Melamar pekerjaan"
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_other_errors_are_in_indonesian_too(app, login, db, htmx):
+    def broken():
+        raise RuntimeError("bug")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.add_url_rule("/rusak", "broken", broken)
+    kasipem = login.as_("kasipem")
+    letter = make_request(status="diajukan")
+    headers = {"HX-Request": "true"} if htmx else {}
+    answers = {
+        400: kasipem.post(f"/kotak-masuk/{letter.id}", data={"action": "hapus"}, headers=headers),
+        405: kasipem.get("/keluar", headers=headers),
+        500: kasipem.get("/rusak", headers=headers),
+    }
+    for status, response in answers.items():
+        html = response.get_data(as_text=True)
+        assert response.status_code == status
+        assert "Bad Request" not in html and "Method Not Allowed" not in html
+        assert "Internal Server Error" not in html and "msg-error" in html
+        assert ("<html" not in html and response.headers["HX-Retarget"] == "#pesan") if htmx \
+            else "<h1>Maaf</h1>" in html
+    assert LetterRequest.get_by_id(letter.id).status == "diajukan"
