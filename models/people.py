@@ -179,17 +179,19 @@ class LoginFailure(BaseModel):
 
     @classmethod
     def is_locked(cls, login):
-        """True when the last LIMIT failures for this name all fall in the window."""
-        since = now() - cls.WINDOW
-        recent = (cls.select(fn.COUNT(cls.id))
-                  .where((cls.login == login) & (cls.at > since)).scalar())
-        return recent >= cls.LIMIT
+        """True for WINDOW after the LIMIT-th failure that came within WINDOW of the first.
+
+        Nothing is recorded while a name is locked, so the newest failure starts the lock."""
+        last = [row.at for row in cls.select(cls.at).where(cls.login == login)
+                .order_by(cls.at.desc()).limit(cls.LIMIT)]
+        return (len(last) == cls.LIMIT and last[0] > now() - cls.WINDOW
+                and last[-1] >= last[0] - cls.WINDOW)
 
     @classmethod
     def record(cls, login, address):
         with db.atomic():
             cls.create(login=login, address=address)
-            cls.delete().where(cls.at < now() - cls.WINDOW).execute()
+            cls.delete().where(cls.at < now() - 2 * cls.WINDOW).execute()
 
     @classmethod
     def clear(cls, login):

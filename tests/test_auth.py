@@ -120,3 +120,31 @@ def test_a_mistyped_nik_at_login_says_how_to_fix_it(client, db, login, message):
     response = client.post("/masuk", data={"login": login, "password": "sukamaju123"})
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert not LoginFailure.select().exists()  # a typo in the form, not a guessed password
+
+
+def failures(*minutes_ago):
+    LoginFailure.delete().execute()
+    for minutes in minutes_ago:
+        LoginFailure.create(login="kasipem", at=now() - datetime.timedelta(minutes=minutes))
+
+
+def test_the_lock_lasts_fifteen_minutes_from_the_fifth_failure(client, db):
+    failures(14, 13, 12, 11, 0)  # four slow mistakes, then the fifth
+    assert LoginFailure.is_locked("kasipem")
+    failures(24, 23, 22, 21, 10)  # ten minutes later the first four are out of the window
+    refused = client.post("/masuk", data={"login": "kasipem", "password": "sukamaju123"})
+    assert refused.status_code == 422 and "dikunci 15 menit" in refused.get_data(as_text=True)
+    failures(30, 29, 28, 27, 16)
+    assert client.post("/masuk", data={"login": "kasipem", "password": "sukamaju123"}).status_code == 303
+
+
+def test_five_mistakes_spread_over_more_than_the_window_do_not_lock(db):
+    failures(40, 30, 20, 10, 0)
+    assert not LoginFailure.is_locked("kasipem")
+
+
+@pytest.mark.parametrize("target", ["//contoh.com/", "/\\contoh.com/", "https://contoh.com/"])
+def test_login_never_sends_to_another_site(client, db, target):
+    response = client.post("/masuk", query_string={"next": target},
+                           data={"login": "kasipem", "password": "sukamaju123"})
+    assert response.status_code == 303 and response.location == "/kotak-masuk"

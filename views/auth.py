@@ -53,8 +53,9 @@ def login_errors(login_name, password):
 
 
 def safe_next():
+    """A path on this site to return to; browsers read "/\\host" like "//host", another site."""
     target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else None
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else None
 
 
 def home_for(user):
