@@ -148,3 +148,15 @@ def test_login_never_sends_to_another_site(client, db, target):
     response = client.post("/masuk", query_string={"next": target},
                            data={"login": "kasipem", "password": "sukamaju123"})
     assert response.status_code == 303 and response.location == "/kotak-masuk"
+
+
+def test_registration_hashes_the_password_whether_or_not_the_facts_match(client, db, monkeypatch):
+    import models.people
+    hashed = []
+    real = models.people.generate_password_hash
+    monkeypatch.setattr(models.people, "generate_password_hash",
+                        lambda password: hashed.append(password) or real(password))
+    User.delete().where(User.person == Person.get(Person.nik == "3213050101850003")).execute()
+    client.post("/daftar", data=registration(nik="3213051212120099"))
+    client.post("/daftar", data=registration())
+    assert hashed == ["rahasia123", "rahasia123"]  # the same work, so the same time

@@ -105,16 +105,16 @@ def create_resident_account(form, birth_date):
 
     An account whose access the operator reset takes the new password and waits, inactive,
     for the operator to activate it again."""
-    person = Person.matching(form["nik"].strip(), form["kk_number"].strip(), birth_date)
-    if person is None:
+    user = User(role="warga", active=False)
+    user.set_password(form["password"])  # before the match, so the time taken does not tell
+    user.person = Person.matching(form["nik"].strip(), form["kk_number"].strip(), birth_date)
+    if user.person is None:
         return
-    user = User(person=person, role="warga", active=False)
-    user.set_password(form["password"])
     try:
         with db.atomic():
             user.save()
     except IntegrityError:  # an account exists already; the answer must not tell
-        User.replace_password_after_reset(person, user.password_hash)
+        User.replace_password_after_reset(user.person, user.password_hash)
 
 
 @bp.route("/daftar/terkirim")
