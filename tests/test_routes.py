@@ -129,3 +129,22 @@ def test_every_form_survives_garbage(request, app, objects, role):
         if response.status_code >= 500:
             failed.append(f"{url}: {response.status_code}")
     assert not failed, "\n".join(failed)
+
+
+OFFICIALS = ["operator", "kasipem", "kasikesra", "sekdes", "kades"]
+TURN = {"diajukan": "kasipem", "diverifikasi": "sekdes", "diperiksa": "kades"}
+
+
+@pytest.mark.parametrize("status", ["draf", "diajukan", "diverifikasi", "diperiksa", "selesai",
+                                    "dikembalikan", "ditolak", "dibatalkan"])
+def test_an_official_never_acts_out_of_turn(login, db, status):
+    letter = make_request(status=status)
+    for official in OFFICIALS + [BUDI]:
+        if TURN.get(status) == official:
+            continue
+        client = login.as_(official)
+        for action in ("setujui", "kembalikan", "tolak"):
+            response = client.post(f"/kotak-masuk/{letter.id}", data={
+                "action": action, "note": "Alasan", "version": letter.version})
+            assert response.status_code == 403, (official, action)
+    assert type(letter).get_by_id(letter.id).status == status and not letter.events.count()
