@@ -56,12 +56,14 @@ def test_create_user_makes_an_official_who_can_log_in(fresh):
     assert again.exit_code != 0 and "sudah dipakai" in again.output
 
 
-@pytest.mark.parametrize("args, text, message", [
-    (["--role", "sekdes"], "pendek\npendek\n", "paling sedikit 8"),
-    (["--role", "warga"], "rahasia-desa\nrahasia-desa\n", "Invalid value"),
+@pytest.mark.parametrize("username, role, password, message", [
+    ("baru", "sekdes", "pendek", "paling sedikit 8"),
+    ("baru", "warga", "rahasia-desa", "Invalid value"),
+    ("1sekdes", "sekdes", "rahasia-desa", "diawali huruf"),  # would be read as a NIK at login
 ])
-def test_create_user_refuses_a_short_password_or_a_resident_role(fresh, args, text, message):
+def test_create_user_refuses_bad_input(fresh, username, role, password, message):
     fresh(["init-db"])
-    result = fresh(["create-user", "--username", "baru", "--name", "Baru", *args], text)
+    result = fresh(["create-user", "--username", username, "--role", role, "--name", "Baru"],
+                   f"{password}\n{password}\n")
     assert result.exit_code != 0 and message in result.output
     assert count(User) == 0
