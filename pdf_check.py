@@ -51,7 +51,8 @@ def check_pdf(pdf_bytes, issued_lookup=None):
     """Judge a PDF: ASLI, DIUBAH or BUKAN (see Verdict).
 
     issued_lookup(sha256_hex, token) returns (letter, issued_sha256) or None: the issued letter
-    whose file has that hash, else the one whose verification token the signature names.
+    whose file has that hash, else the one whose verification token the signature names. With
+    a lookup, a validly signed file that matches no issued letter is not ASLI.
     """
     digest = sha256(pdf_bytes)
     register = {row.fingerprint: row for row in SignerCertificate.trusted()}
@@ -92,6 +93,9 @@ def _judge(embedded, register, digest, issued_lookup):
         return _with(verdict, BUKAN, "Tanda tangan ini dibuat di luar masa berlaku sertifikat "
                      "penanda tangan desa ini.")
     found = issued_lookup and issued_lookup(digest, _token(embedded))
+    if issued_lookup and not found:  # e.g. signed by a remote service, then never issued
+        return _with(verdict, BUKAN, "Tanda tangan ini milik pejabat desa, tetapi surat ini "
+                     "tidak tercatat sebagai surat yang diterbitkan desa.")
     if found:
         verdict.letter = found[0]
         if found[1] != digest:

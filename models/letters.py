@@ -8,6 +8,7 @@ from peewee import (JOIN, CharField, DateTimeField, ForeignKeyField, IntegerFiel
 
 from . import BaseModel, JSONField, db
 from .people import Person, User, now
+from .signing import SignerCertificate
 
 
 class WorkflowError(Exception):
@@ -92,7 +93,7 @@ TRANSITIONS = {
 }
 ACTION_LABELS = {"ajukan": "Diajukan", "batalkan": "Dibatalkan", "setujui": "Disetujui",
                  "kembalikan": "Dikembalikan untuk diperbaiki", "tolak": "Ditolak",
-                 "terbit": "Surat terbit"}
+                 "terbit": "Surat terbit", "cabut": "Surat dicabut"}
 NEEDS_REASON = {"kembalikan", "tolak"}
 NOTE_MAX = 500
 PURPOSE_MAX = 200
@@ -118,12 +119,20 @@ class LetterRequest(BaseModel):
     issued_at = DateTimeField(null=True)
     pdf_file = CharField(null=True)
     verify_token = CharField(null=True, unique=True)
+    sha256 = CharField(null=True, index=True)  # of the issued (signed) file
+    signer = ForeignKeyField(SignerCertificate, null=True)
+    signed_at = DateTimeField(null=True)  # UTC, the time recorded in the signature
+    revoked_at = DateTimeField(null=True)
+    revoked_reason = TextField(default="")
+    revoked_by = ForeignKeyField(User, null=True)
 
     class Meta:
         indexes = ((("status", "submitted_at"), False),)
 
     @property
     def status_label(self):
+        if self.revoked_at:
+            return "Surat dicabut"
         if self.status == "diajukan":
             return f"Menunggu pemeriksaan {'Kasi Pemerintahan' if self.letter_type.verifier == 'kasi_pem' else 'Kasi Kesra'}"
         return STATUS_LABELS[self.status]
@@ -208,6 +217,59 @@ class LetterRequest(BaseModel):
     @property
     def valid_until(self):
         return self.issued_at + datetime.timedelta(days=self.letter_type.validity_days)
+
+    @property
+    def validity(self):
+        """What the verification page says: "dicabut", "kedaluwarsa" or "berlaku"."""
+        if self.revoked_at:
+            return "dicabut"
+        return "kedaluwarsa" if now() > self.valid_until else "berlaku"
+
+    @classmethod
+    def issued(cls):
+        return (cls.select(cls, LetterType, Person, SignerCertificate).join(LetterType)
+                .switch(cls).join(Person).switch(cls)
+                .join(SignerCertificate, JOIN.LEFT_OUTER)
+                .where(cls.status == "selesai"))
+
+    @classmethod
+    def by_token(cls, token):
+        return cls.issued().where(cls.verify_token == token).first()
+
+    @classmethod
+    def issued_lookup(cls, digest, token):
+        """pdf_check's lookup: (letter, sha256 of its issued file) by the file's hash, else by
+        the token its signature names; None when this village issued no such letter."""
+        letter = (cls.issued().where(cls.sha256 == digest).first()
+                  or (token and cls.issued().where(cls.verify_token == token).first()))
+        return (letter, letter.sha256) if letter else None
+
+    def revoke(self, user, reason):
+        """Withdraw an issued letter (Kades or operator) and tell the resident, in one step."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise InvalidNote("Tuliskan alasan pencabutan; alasan ini tampil di halaman "
+                              "verifikasi surat.")
+        if len(reason) > NOTE_MAX:
+            raise InvalidNote(f"Alasan terlalu panjang: paling banyak {NOTE_MAX} huruf "
+                              f"(sekarang {len(reason)}).")
+        with db.atomic():
+            moved = (LetterRequest.update(revoked_at=now(), revoked_reason=reason,
+                                          revoked_by=user, updated_at=now())
+                     .where((LetterRequest.id == self.id) & (LetterRequest.status == "selesai")
+                            & LetterRequest.revoked_at.is_null())
+                     .execute())
+            if not moved:
+                raise WorkflowError("Surat ini belum terbit atau sudah dicabut. Muat ulang "
+                                    "halaman untuk melihat keadaannya.")
+            LetterEvent.create(request=self, actor=user, role=user.role, action="cabut",
+                               from_status="selesai", to_status="selesai", note=reason)
+            import notify  # not at the top: notify imports the models package
+            notify.send(User.get_or_none(User.person == self.person_id), "surat",
+                        f"Surat {self.letter_type.name} Anda nomor {self.number} dicabut oleh "
+                        f"kantor desa. Alasan: {reason}. Hubungi kantor desa bila perlu "
+                        "surat baru.", f"/surat/{self.id}", f"letter-revoked:{self.id}")
+        return LetterRequest.get_by_id(self.id)
 
     def roles_of(self, user):
         """The workflow roles this user holds for this request."""
@@ -374,6 +436,17 @@ class RegisterEntry(BaseModel):
     def void(self, reason):
         self.status, self.void_reason = "batal", reason
         self.save()
+
+    def give_back(self, reason):
+        """Untake this number if no later one was taken (nothing goes missing), else void it.
+
+        One statement, so a writer who read this number as the last one retries (WAL)."""
+        later = RegisterEntry.alias()
+        latest = later.select(fn.MAX(later.seq)).where(later.year == self.year)
+        if not (RegisterEntry.delete()
+                .where((RegisterEntry.id == self.id) & (RegisterEntry.seq == latest))
+                .execute()):
+            self.void(reason)
 
 
 def new_verify_token():

@@ -83,8 +83,8 @@ def tte(app, kades_cert):
 
 
 def remote_sign(app, row, passphrase=seed.DEMO_SIGNING_PASSPHRASE):
-    sign = signing_remote.signer_for(row, passphrase, app.config)
-    return sign(letter_pdf(), verify_url="http://127.0.0.1:5000/verifikasi/tok123")
+    signer = signing_remote.signer_for(row, passphrase, app.config)
+    return signer.sign(letter_pdf(), verify_url="http://127.0.0.1:5000/verifikasi/tok123")
 
 
 def test_remote_service_returns_a_signed_pdf_that_validates(app, tte, kades_cert):
