@@ -1,11 +1,10 @@
 """The village's register of signers' certificates, and the verification page's rate limit."""
 import datetime
 
-from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
-                    TextField, fn)
+from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, TextField
 
 from . import BaseModel, db
-from .people import User, now
+from .people import Counted, User, now
 
 SOURCES = {"dibuat": "Dibuat oleh desa", "impor": "Diimpor"}
 
@@ -73,11 +72,9 @@ def utc_naive(moment):
     return moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
 
 
-class VerifyHit(BaseModel):
-    """One look at the public verification page, counted per client address in the database,
-    so the limit holds across workers and restarts."""
+class VerifyHit(Counted):
+    """One look at the public verification page, counted per client address."""
     address = CharField(index=True)
-    at = DateTimeField(default=now, index=True)
 
     LIMIT = 30
     WINDOW = datetime.timedelta(minutes=1)
@@ -85,12 +82,9 @@ class VerifyHit(BaseModel):
     @classmethod
     def allow(cls, address):
         """Count one look; False (not counted) once the address had LIMIT in the window."""
-        since = now() - cls.WINDOW
         with db.atomic():
-            recent = (cls.select(fn.COUNT(cls.id))
-                      .where((cls.address == address) & (cls.at > since)).scalar())
-            if recent >= cls.LIMIT:
+            if cls.reached(cls.address == address):
                 return False
-            cls.delete().where(cls.at <= since).execute()
+            cls.delete().where(cls.at <= now() - cls.WINDOW).execute()
             cls.create(address=address)
         return True
