@@ -16,6 +16,8 @@ from signing import load_pem_list, sha256
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ASLI, DIUBAH, BUKAN = "asli", "diubah", "bukan dari desa ini"
+TOO_LARGE = ("Berkas terlalu besar. Ukuran paling besar 10 MB; kirim berkas PDF surat yang asli, "
+             "bukan hasil pindaian.")
 SIGNATURE_TRACE = re.compile(rb"/ByteRange|/(FT|Type)\s*/Sig\b")  # a signature was there
 
 
@@ -39,8 +41,7 @@ def read_upload(file_storage):
         raise UploadError("Pilih berkas PDF surat yang ingin diperiksa.")
     data = file_storage.stream.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadError("Berkas terlalu besar. Ukuran paling besar 10 MB; kirim berkas PDF "
-                          "surat yang asli, bukan hasil pindaian.")
+        raise UploadError(TOO_LARGE)
     if b"%PDF-" not in data[:1024]:
         raise UploadError("Berkas ini bukan PDF. Unggah berkas surat berformat PDF "
                           "(berakhiran .pdf) seperti yang Anda terima.")

@@ -280,6 +280,12 @@ def test_unusable_uploads_get_a_message(db, client, data, name, message):
     assert response.status_code == 422 and message in response.get_data(as_text=True)
 
 
+def test_an_upload_over_the_request_limit_gets_the_same_message(db, client):
+    response = check_upload(client, b"%PDF-1.7\n" + b"0" * (27 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "paling besar 10 MB" in response.get_data(as_text=True)
+
+
 def test_an_unsigned_pdf_is_not_from_this_village(db, client):
     page = check_upload(client, b"%PDF-1.4 bukan surat").get_data(as_text=True)
     assert "BUKAN DARI DESA INI" in page

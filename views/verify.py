@@ -19,6 +19,12 @@ def rate_limit():
         return render_template("verify/too_many.html"), 429, {"Retry-After": "60"}
 
 
+@bp.errorhandler(413)
+def too_large(error):
+    """Over the app's request limit: the same message as for a file over 10 MB."""
+    return render_template("verify/upload.html", verdict=None, error=pdf_check.TOO_LARGE), 413
+
+
 @bp.context_processor
 def helpers():
     return {"masked_name": masked_name}
