@@ -13,11 +13,12 @@ import zxingcpp
 from werkzeug.serving import make_server
 
 import seed
+import signing
 from models import (LetterEvent, LetterRequest, Notification, RegisterEntry, SignerCertificate,
                     User, VerifyHit, Village)
 from models.people import now
 from tests.conftest import AHMAD, SITI, make_request
-from tests.signing_helpers import NIK, running_tte
+from tests.signing_helpers import NIK, letter_pdf, running_tte
 
 PASSPHRASE = seed.DEMO_SIGNING_PASSPHRASE
 
@@ -289,6 +290,14 @@ def test_an_upload_over_the_request_limit_gets_the_same_message(db, client):
 def test_an_unsigned_pdf_is_not_from_this_village(db, client):
     page = check_upload(client, b"%PDF-1.4 bukan surat").get_data(as_text=True)
     assert "BUKAN DARI DESA INI" in page
+
+
+def test_a_signed_file_the_village_never_issued_is_not_asli(app, db, client):
+    with app.app_context():
+        signed = signing.sign_pdf(letter_pdf(), SignerCertificate.get(), PASSPHRASE,
+                                  verify_url="http://127.0.0.1:5000/verifikasi/tidak-ada")
+    page = check_upload(client, signed).get_data(as_text=True)
+    assert "BUKAN DARI DESA INI" in page and "tidak tercatat" in page
 
 
 def test_the_operator_sees_the_signer_register(db, operator, kades):
