@@ -206,7 +206,8 @@ def test_batch_refuses_more_than_twenty(db, kades):
 def test_batch_with_a_wrong_passphrase_or_nothing_picked(db, kades):
     letter = make_request(status="diperiksa")
     wrong = sign_many(kades, picks(letter), "salah-salah")
-    assert wrong.status_code == 422 and "Kata sandi tanda tangan salah" in wrong.get_data(as_text=True)
+    assert wrong.status_code == 422
+    assert "Kata sandi tanda tangan salah" in wrong.get_data(as_text=True)
     empty = sign_many(kades, [])
     assert empty.status_code == 422 and "Pilih dulu" in empty.get_data(as_text=True)
     nothing_happened(letter)

@@ -35,23 +35,22 @@ def letter(token):
     letter = LetterRequest.by_token(token)
     if letter is None:
         return render_template("verify/not_found.html"), 404
-    verdict, error = checked_upload()
-    return (render_template("verify/letter.html", letter=letter, verdict=verdict, error=error),
-            422 if error else 200)
+    return with_checked_upload("verify/letter.html", letter=letter)
 
 
 @bp.route("/verifikasi", methods=["GET", "POST"])
 def upload():
-    verdict, error = checked_upload()
-    return render_template("verify/upload.html", verdict=verdict, error=error), 422 if error else 200
+    return with_checked_upload("verify/upload.html")
 
 
-def checked_upload():
-    """(verdict, None) for a posted PDF, (None, message) for an unusable file, (None, None) on GET."""
-    if request.method != "POST":
-        return None, None
-    try:
-        data = pdf_check.read_upload(request.files.get("berkas"))
-    except pdf_check.UploadError as error:
-        return None, str(error)
-    return pdf_check.check_pdf(data, LetterRequest.issued_lookup), None
+def with_checked_upload(template, **context):
+    """The page, with the verdict on a posted PDF (422 when the file cannot be checked)."""
+    verdict = error = None
+    if request.method == "POST":
+        try:
+            data = pdf_check.read_upload(request.files.get("berkas"))
+            verdict = pdf_check.check_pdf(data, LetterRequest.issued_lookup)
+        except pdf_check.UploadError as problem:
+            error = str(problem)
+    page = render_template(template, verdict=verdict, error=error, **context)
+    return page, 422 if error else 200
