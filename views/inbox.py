@@ -107,7 +107,7 @@ def sign_many():
         signer = signer_of(current_user, request.form.get("passphrase", ""), current_app.config)
     except SigningError as error:
         return render_inbox({"passphrase": str(error)}, dict(picks), error.status)
-    outcomes = issue_many(picks, current_user, signer, request.form.get("note", ""))
+    outcomes = issue_many(picks, current_user, signer)
     return render_template("inbox/signed.html", outcomes=outcomes)
 
 
