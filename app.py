@@ -98,9 +98,9 @@ def init_login(app):
 
 def register_blueprints(app):
     from views import (accounts, auth, documents, home, inbox, letter_types, letters, news,
-                       notifications, operator, people, verify)
+                       notifications, operator, people, signing, verify)
     for module in (home, auth, letters, inbox, documents, operator, people, accounts,
-                   letter_types, notifications, verify, news):
+                   letter_types, notifications, verify, news, signing):
         app.register_blueprint(module.bp)
 
 
