@@ -3,6 +3,7 @@ never sees another resident's request, attachment or letter."""
 import pytest
 
 import issuance
+import seed
 from images import process_image
 from models import Attachment, LetterType, News, Notification, Person, User
 from tests.conftest import BUDI, make_request
@@ -30,7 +31,9 @@ def objects(app, db):
     draft = make_request()
     issued = make_request(status="diperiksa")
     with app.test_request_context():
-        issued = issuance.issue_letter(issued.id, User.by_login("kades"))
+        kades = User.by_login("kades")
+        signer = issuance.signer_of(kades, seed.DEMO_SIGNING_PASSPHRASE, app.config)
+        issued = issuance.issue_letter(issued.id, kades, signer=signer)
         attachments = [with_attachment(draft), with_attachment(issued)]
         picture = process_image(image_bytes(size=(400, 300)))
     news = News.select().first()
@@ -97,7 +100,8 @@ def test_the_owner_and_officials_open_the_issued_letter_and_its_attachment(login
 def test_anonymous_visitors_are_sent_to_the_login_page_from_every_private_page(app, objects):
     client = app.test_client()
     public = {"home.index", "auth.login", "auth.register", "auth.registered", "verify.letter",
-              "news.article", "news.search", "news.feed", "news.image", "news.category"}
+              "verify.upload", "news.article", "news.search", "news.feed", "news.image",
+              "news.category"}
     for endpoint, url in urls(app, objects):
         response = client.get(url)
         if endpoint in public:
