@@ -1,4 +1,4 @@
-"""A request filed at the counter for a resident without an account, from search to printed letter."""
+"""A request filed at the counter for a resident without an account, from search to print."""
 import io
 import re
 
