@@ -194,15 +194,15 @@ class LetterRequest(BaseModel):
         filer = User.alias()  # who filed it: residents themselves, or an official at the counter
         query = (cls.select(cls, LetterType, Person, filer).join(LetterType)
                  .switch(cls).join(Person).switch(cls).join(filer, on=(cls.created_by == filer.id)))
-        if user.role in ("kasi_pem", "kasi_kesra"):
-            query = query.where((cls.status == "diajukan") & (LetterType.verifier == user.role))
-        elif user.role == "sekdes":
-            query = query.where(cls.status == "diverifikasi")
-        elif user.role == "kades":
-            query = query.where(cls.status == "diperiksa")
-        else:
+        waiting = {"kasi_pem": (cls.status == "diajukan") & (LetterType.verifier == "kasi_pem"),
+                   "kasi_kesra": (cls.status == "diajukan") & (LetterType.verifier == "kasi_kesra"),
+                   "sekdes": cls.status == "diverifikasi"}.get(user.role)
+        if user.signs_as_kades:
+            at_kades = cls.status == "diperiksa"
+            waiting = at_kades if waiting is None else (waiting | at_kades)
+        if waiting is None:
             return query.where(False)
-        return query.order_by(cls.submitted_at, cls.id)
+        return query.where(waiting).order_by(cls.submitted_at, cls.id)
 
     @property
     def waiting_age(self):
@@ -277,8 +277,10 @@ class LetterRequest(BaseModel):
             roles.add("pemohon")
         if user.role == self.letter_type.verifier:
             roles.add("kasi")
-        if user.role in ("sekdes", "kades"):
-            roles.add(user.role)
+        if user.role == "sekdes":
+            roles.add("sekdes")
+        if user.is_official and user.signs_as_kades:
+            roles.add("kades")
         return roles
 
     def can_view(self, user):

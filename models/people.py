@@ -1,5 +1,6 @@
 """The village, its population records (penduduk), accounts and login failures."""
 import datetime
+import functools
 from zoneinfo import ZoneInfo
 
 from flask_login import UserMixin
@@ -114,6 +115,15 @@ class User(UserMixin, BaseModel):
     @property
     def is_official(self):
         return self.role in OFFICIAL_ROLES
+
+    @functools.cached_property
+    def signs_as_kades(self):
+        """The Kepala Desa, or an official designated to act for them (Plt. or a.n.) today."""
+        if self.role == "kades":
+            return True
+        from .signing import SignerCertificate  # signing's models build on this module
+        certificate = SignerCertificate.current_for(self) if self.is_official else None
+        return certificate is not None and certificate.period_from is not None
 
     @property
     def role_label(self):

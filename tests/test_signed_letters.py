@@ -134,6 +134,20 @@ def test_someone_else_still_cannot_approve_for_the_kades(db, sekdes):
     nothing_happened(letter)
 
 
+def test_an_acting_official_approves_and_signs_in_the_kades_step(app, db, sekdes):
+    ca_key, ca_cert, _ = signing.open_p12(seed.demo_signing_material()[0], PASSPHRASE)
+    today = datetime.date.today()
+    signing.enroll(app.config["KEYS_DIR"], (ca_key, ca_cert), User.by_login("sekdes"),
+                   "Plt. Kepala Desa", "sandi-plt-123",
+                   period=(today - datetime.timedelta(days=1), today + datetime.timedelta(days=30)))
+    letter = make_request(status="diperiksa")
+    assert f"/kotak-masuk/{letter.id}" in sekdes.get("/kotak-masuk").get_data(as_text=True)
+    assert approve(sekdes, letter, "sandi-plt-123").status_code == 303
+    after = reloaded(letter)
+    assert after.status == "selesai" and after.signer.position == "Plt. Kepala Desa"
+    assert after.signer.user.username == "sekdes"
+
+
 @pytest.fixture
 def tte(app, db):
     row = SignerCertificate.get()

@@ -100,7 +100,7 @@ def refused(letter, error, note):
 @login_required
 def sign_many():
     """The Kades approves and signs up to BATCH_MAX letters with one passphrase entry."""
-    if current_user.role != "kades":
+    if not current_user.signs_as_kades:
         abort(403)
     picks = picked_letters(request.form.getlist("pilih"))
     try:

@@ -6,7 +6,6 @@ from models import LetterRequest, SignerCertificate
 from models.letters import NOTE_MAX, WorkflowError
 
 bp = Blueprint("signing", __name__)
-REVOKERS = ("kades", "operator")
 
 
 def revocable_letter(request_id):
@@ -14,7 +13,7 @@ def revocable_letter(request_id):
     letter = LetterRequest.issued().where(LetterRequest.id == request_id).first()
     if letter is None or not current_user.is_official:
         abort(404)
-    if current_user.role not in REVOKERS:
+    if not (current_user.role == "operator" or current_user.signs_as_kades):
         abort(403)
     return letter
 
