@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 
@@ -161,3 +162,16 @@ def test_registration_hashes_the_password_whether_or_not_the_facts_match(client,
     client.post("/daftar", data=registration(nik="3213051212120099"))
     client.post("/daftar", data=registration())
     assert hashed == ["rahasia123", "rahasia123"]  # the same work, so the same time
+
+
+def test_an_account_waiting_for_activation_answers_like_an_unknown_nik(client, db):
+    ahmad = Person.get(Person.nik == "3213050101850003")
+    User.delete().where(User.person == ahmad).execute()
+    client.post("/daftar", data=registration())  # the three facts from a KK photocopy
+    waiting = client.post("/masuk", data={"login": ahmad.nik, "password": "rahasia123"})
+    unknown = client.post("/masuk", data={"login": "3213051212900099", "password": "rahasia123"})
+    assert waiting.status_code == unknown.status_code == 422
+    summary = re.compile(r'<div class="error-summary".*?</div>', re.S)
+    said = [summary.findall(r.get_data(as_text=True)) for r in (waiting, unknown)]
+    assert said[0] == said[1] and "kata sandi salah" in said[0][0]
+    assert LoginFailure.select().where(LoginFailure.login == ahmad.nik).count() == 1

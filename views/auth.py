@@ -11,7 +11,9 @@ from nik import kk_error, nik_error
 
 bp = Blueprint("auth", __name__)
 
-LOGIN_REFUSED = "NIK/nama pengguna atau kata sandi salah."
+LOGIN_REFUSED = ("NIK/nama pengguna atau kata sandi salah. Bila Anda baru mendaftar, akun Anda "
+                 "belum diaktifkan operator desa: tunggu, atau datang ke kantor desa membawa KK "
+                 "dan KTP.")
 LOCKED = ("Terlalu banyak percobaan masuk yang salah. Demi keamanan, akun ini dikunci "
           "15 menit. Coba lagi nanti atau hubungi operator desa.")
 PASSWORD_MIN = 8
@@ -43,12 +45,11 @@ def login_errors(login_name, password):
     user = User.by_login(login_name)
     if user is None:
         check_password_hash(DUMMY_HASH, password)  # same time whether the name exists or not
-    if user is None or not user.check_password(password):
+    # An account waiting for activation answers like a wrong password: anyone holding a KK
+    # photocopy can register, and the answer must not tell whether the NIK is on record.
+    if user is None or not user.check_password(password) or not user.active:
         LoginFailure.record(login_name, request.remote_addr or "")
         return {"login": LOCKED if LoginFailure.is_locked(login_name) else LOGIN_REFUSED}
-    if not user.active:
-        return {"login": "Akun Anda belum diaktifkan oleh operator desa. Bawa KK dan KTP ke "
-                         "kantor desa, atau tunggu operator memeriksanya."}
     return {}
 
 
