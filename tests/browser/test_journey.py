@@ -1,10 +1,13 @@
 """The whole letter service in a real browser: a resident asks, three officials approve, the
 resident downloads the letter, and its QR code leads back to the verification page."""
+from concurrent.futures import ThreadPoolExecutor
+
 import pypdfium2
 import zxingcpp
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+import pdf_check
 import seed
 from models import LetterRequest, Village
 from tests.browser.conftest import login_page
@@ -57,12 +60,20 @@ def approve_from_detail_page(browser, server, official, letter):
     page.goto(f"{server}/kotak-masuk")
     page.click(f"a[href$='/kotak-masuk/{letter.id}']")
     expect(page.locator("main")).to_contain_text("Melamar pekerjaan di kota")
-    if page.locator("input[name=passphrase]").count():  # the Kades signs with a passphrase
-        page.fill("input[name=passphrase]", seed.DEMO_SIGNING_PASSPHRASE)
+    page.fill("input[name=passphrase]", seed.DEMO_SIGNING_PASSPHRASE)  # the Kades signs
     page.click("button[value=setujui]")
     expect(page.locator("#pesan")).to_contain_text("Budi Santoso")
     expect(page.locator("#pesan .msg-error")).to_have_count(0)
     page.context.close()
+
+
+def check_status(app, pdf):
+    """The file check's verdict, from a thread: it runs asyncio, which Playwright forbids here."""
+    def check():
+        with app.app_context():
+            return pdf_check.check_pdf(pdf).status
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(check).result()
 
 
 def qr_codes(pdf_path):
@@ -70,8 +81,8 @@ def qr_codes(pdf_path):
     return [code.text for code in zxingcpp.read_barcodes(image)]
 
 
-def test_a_resident_asks_three_officials_approve_and_the_letter_verifies(browser, server, db,
-                                                                         tmp_path):
+def test_a_resident_asks_three_officials_approve_and_the_letter_verifies(app, browser, server,
+                                                                         db, tmp_path):
     Village.update(public_url=server).execute()
     resident = login_page(browser, server, BUDI)
     letter = submit_domisili(resident, server, tmp_path)
@@ -96,6 +107,7 @@ def test_a_resident_asks_three_officials_approve_and_the_letter_verifies(browser
     assert letter.number in text
     verify_url = f"{server}/verifikasi/{letter.verify_token}"
     assert qr_codes(pdf_path) == [verify_url]
+    assert check_status(app, pdf_path.read_bytes()) == pdf_check.ASLI  # signed by the Kades
 
     resident.goto(verify_url)
     expect(resident.locator("main")).to_contain_text("masih berlaku")
