@@ -210,10 +210,16 @@ class LoginFailure(Counted):
                 and last[-1] >= last[0] - cls.WINDOW)
 
     @classmethod
-    def record(cls, login, address):
-        with db.atomic():
-            cls.create(login=login, address=address)
+    def attempt(cls, login, address):
+        """Count a login attempt as a failure until it succeeds (clear()); None when locked.
+
+        Counted before the password is checked, in one write transaction with the lock check,
+        so guesses sent in parallel cannot slip past the limit."""
+        with db.atomic("IMMEDIATE"):
+            if cls.is_locked(login):
+                return None
             cls.delete().where(cls.at < now() - 2 * cls.WINDOW).execute()
+            return cls.create(login=login, address=address)
 
     @classmethod
     def clear(cls, login):

@@ -1,5 +1,6 @@
 import datetime
 import re
+import threading
 
 import pytest
 
@@ -175,3 +176,28 @@ def test_an_account_waiting_for_activation_answers_like_an_unknown_nik(client, d
     said = [summary.findall(r.get_data(as_text=True)) for r in (waiting, unknown)]
     assert said[0] == said[1] and "kata sandi salah" in said[0][0]
     assert LoginFailure.select().where(LoginFailure.login == ahmad.nik).count() == 1
+
+
+def test_guesses_sent_in_parallel_cannot_pass_the_limit(app, db, monkeypatch):
+    failures(4, 3, 2, 1)  # one guess left
+    checked, lock = [], threading.Lock()
+    real = User.check_password
+
+    def counting(user, password):
+        with lock:
+            checked.append(password)
+        return real(user, password)
+
+    monkeypatch.setattr(User, "check_password", counting)
+    barrier = threading.Barrier(8)
+
+    def guess(n):
+        barrier.wait()
+        app.test_client().post("/masuk", data={"login": "kasipem", "password": f"tebakan{n}"})
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checked) == 1 and LoginFailure.is_locked("kasipem")

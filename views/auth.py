@@ -40,7 +40,7 @@ def login_errors(login_name, password):
         return {"login": "Isi NIK atau nama pengguna, dan kata sandi."}
     if login_name[0].isdigit() and (message := nik_error(login_name)):
         return {"login": message}  # usernames start with a letter: this was meant as a NIK
-    if LoginFailure.is_locked(login_name):
+    if LoginFailure.attempt(login_name, request.remote_addr or "") is None:
         return {"login": LOCKED}
     user = User.by_login(login_name)
     if user is None:
@@ -48,7 +48,6 @@ def login_errors(login_name, password):
     # An account waiting for activation answers like a wrong password: anyone holding a KK
     # photocopy can register, and the answer must not tell whether the NIK is on record.
     if user is None or not user.check_password(password) or not user.active:
-        LoginFailure.record(login_name, request.remote_addr or "")
         return {"login": LOCKED if LoginFailure.is_locked(login_name) else LOGIN_REFUSED}
     return {}
 
