@@ -3,13 +3,14 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, redirect, render_template, request, url_for
+from flask import Flask, redirect, render_template, request, session, url_for
 from flask_compress import Compress
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 import models
 from htmx import is_htmx
+from static_assets import StaticAssets
 
 ROOT = Path(__file__).resolve().parent
 
@@ -35,7 +36,7 @@ def secret_key(data_dir):
 
 
 def create_app(config=None):
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # static_assets serves static/ itself
     data_dir = Path((config or {}).get("DATA_DIR") or os.environ.get("BALAI_DATA_DIR", ROOT / "data"))
     data_dir.mkdir(parents=True, exist_ok=True)
     app.config.update(
@@ -51,7 +52,8 @@ def create_app(config=None):
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript", "text/csv",
-                            "application/json", "image/svg+xml", "application/atom+xml"],
+                            "application/json", "application/manifest+json", "image/svg+xml",
+                            "application/atom+xml", "application/xml"],
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_MIN_SIZE=256,
     )
@@ -64,6 +66,7 @@ def create_app(config=None):
     models.init_db(app.config["DATABASE"])
     csrf.init_app(app)
     compress.init_app(app)
+    app.extensions["static_assets"] = StaticAssets(app)
     init_login(app)
     register_blueprints(app)
     register_hooks(app)
@@ -94,8 +97,8 @@ def init_login(app):
 
 
 def register_blueprints(app):
-    from views import auth, home, inbox, letters, operator, verify
-    for module in (home, auth, letters, inbox, operator, verify):
+    from views import auth, home, inbox, letters, operator, pwa, verify
+    for module in (home, auth, letters, inbox, operator, verify, pwa):
         app.register_blueprint(module.bp)
 
 
@@ -116,11 +119,13 @@ def register_hooks(app):
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        if response.mimetype in ("text/html", "image/svg+xml"):  # what a browser could run
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if response.mimetype == "text/html":
             response.vary.add("HX-Request")
+            html_cache_policy(response)
         return response
 
     @app.errorhandler(CSRFError)
@@ -143,6 +148,19 @@ def register_hooks(app):
     @app.errorhandler(404)
     def not_found(error):
         return error_page("Halaman yang Anda cari tidak ditemukan.", 404)
+
+
+def html_cache_policy(response):
+    """Public pages: revalidated by ETag, so a repeat visit is a 304. Private ones: never shared."""
+    if "Cache-Control" in response.headers:
+        return
+    if current_user.is_authenticated or session.modified:
+        response.headers["Cache-Control"] = "private, no-cache"
+        return
+    response.headers["Cache-Control"] = "no-cache"
+    if request.method == "GET" and response.status_code == 200 and not response.is_streamed:
+        response.add_etag(weak=True)
+        response.make_conditional(request)
 
 
 def error_page(message, status):
