@@ -59,7 +59,8 @@ def create_app(config=None):
     )
     if config:
         app.config.update(config)
-    app.config.setdefault("SECRET_KEY", secret_key(data_dir))
+    if not app.config.get("SECRET_KEY"):  # Flask presets the key to None, so setdefault is no-op
+        app.config["SECRET_KEY"] = secret_key(data_dir)
     for key in ("UPLOAD_DIR", "LETTER_DIR", "KEYS_DIR"):
         Path(app.config[key]).mkdir(parents=True, exist_ok=True)
 

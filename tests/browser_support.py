@@ -46,10 +46,10 @@ def launch_browser(playwright):
                                       args=["--disable-gpu", "--no-sandbox", HERMETIC])
 
 
-def phone_context(browser):
+def phone_context(browser, **options):
     """A fresh profile (empty cache) that looks like a resident's phone."""
     return browser.new_context(viewport={"width": 360, "height": 640}, device_scale_factor=2,
-                               is_mobile=True, has_touch=True)
+                               is_mobile=True, has_touch=True, **options)
 
 
 def network_session(context, page, slow=False):
@@ -95,3 +95,12 @@ def visit(page, cdp, url):
         "ttfb_ms": round(nav.get("responseStart", 0) - nav.get("requestStart", 0), 1),
         "load_ms": round((time.perf_counter() - started) * 1000, 1),
     }
+
+
+def log_in(page, base_url, login, password="sukamaju123"):
+    """Log the browser in through the real form (the live server checks CSRF like production)."""
+    page.goto(f"{base_url}/masuk")
+    page.fill('input[name="login"]', login)
+    page.fill('input[name="password"]', password)
+    with page.expect_navigation():
+        page.click('main button[type="submit"]')
