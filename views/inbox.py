@@ -6,8 +6,11 @@ from models import LetterRequest
 
 bp = Blueprint("inbox", __name__)
 
+SHOWN = 50  # the oldest first; the rest wait their turn (keeps the page small on a phone)
+
 
 @bp.route("/kotak-masuk")
 @login_required
 def index():
-    return render_template("inbox/index.html", requests=LetterRequest.inbox_for(current_user))
+    waiting = LetterRequest.inbox_for(current_user)
+    return render_template("inbox/index.html", requests=waiting.limit(SHOWN), total=waiting.count())
