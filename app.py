@@ -104,10 +104,8 @@ def register_blueprints(app):
 
 
 def register_hooks(app):
-    @app.before_request
-    def connect_db():
-        models.db.connect(reuse_if_open=True)
-
+    # No connect in before_request: peewee connects on the first query, so a page that needs
+    # none (the home page, once the village is cached) costs no connection at all.
     @app.teardown_request
     def close_db(exc):
         if not models.db.is_closed():
