@@ -1,0 +1,81 @@
+"""The home page and the inbox on a big village cost about what they cost on a small one.
+
+Seeds two databases: the demo village plus a few bulk residents and IN_FLIGHT waiting letters
+(the same inbox, small tables), and the demo village plus a large population with years of
+finished letters (same inbox, big tables). Times each page in-process (median of several rounds)
+and prints the ratio big/small; the goal is <= 1.2x.
+
+    .venv/bin/python bench/bulk.py [--residents 100000] [--letters 1000000] [--big-dir DIR]
+
+--big-dir keeps (or reuses, if seeded already) the large database, which takes minutes to make.
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ROUNDS, PER_ROUND = 7, 200
+
+
+def seed(data_dir, residents, letters):
+    env = {**os.environ, "BALAI_DATA_DIR": str(data_dir)}
+    if (Path(data_dir) / "balai.db").exists():
+        return
+    for args in (["init-db"], ["seed-demo"],
+                 ["seed-bulk", "--residents", str(residents), "--letters", str(letters)]):
+        subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "app", *args], cwd=ROOT, env=env,
+                       check=True)
+
+
+def timings(data_dir):
+    """Median milliseconds per request for each page, on the database in data_dir."""
+    code = f"""
+import statistics, time
+from app import create_app
+app = create_app({{"DATA_DIR": {str(data_dir)!r}, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "bench"}})
+anonymous, kasipem = app.test_client(), app.test_client()
+kasipem.post("/masuk", data={{"login": "kasipem", "password": "sukamaju123"}})
+for name, client, path in (("beranda", anonymous, "/"), ("kotak masuk", kasipem, "/kotak-masuk")):
+    assert client.get(path).status_code == 200
+    rounds = []
+    for _ in range({ROUNDS}):
+        started = time.perf_counter()
+        for _ in range({PER_ROUND}):
+            client.get(path, headers={{"Accept-Encoding": "br, gzip"}})
+        rounds.append((time.perf_counter() - started) * 1000 / {PER_ROUND})
+    print(name, statistics.median(rounds))
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    return {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in out.splitlines()}
+
+
+def main():
+    import bulk
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--residents", type=int, default=100_000)
+    parser.add_argument("--letters", type=int, default=1_000_000)
+    parser.add_argument("--big-dir", help="where to keep the large database (reused if present)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="balai-bulk-") as tmp:
+        small, big = Path(tmp) / "small", Path(args.big_dir or Path(tmp) / "big")
+        seed(small, 1000, bulk.IN_FLIGHT)
+        started = time.monotonic()
+        seed(big, args.residents, args.letters)
+        print(f"data besar: {args.residents} warga, {args.letters} surat "
+              f"(disiapkan dalam {time.monotonic() - started:.0f} s)")
+        small_ms, big_ms = timings(small), timings(big)
+    for page in small_ms:
+        print(f"{page:12} kecil {small_ms[page]:6.2f} ms  besar {big_ms[page]:6.2f} ms  "
+              f"rasio {big_ms[page] / small_ms[page]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
