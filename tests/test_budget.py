@@ -9,8 +9,11 @@ KB = 1024
 
 
 def test_home_first_visit_fits_the_first_round_trips(live_server, page, cdp):
+    encodings = {}
+    page.on("response", lambda r: encodings.update({r.url: r.headers.get("content-encoding")}))
     cost = visit(page, cdp, live_server + "/")
     assert cost["status"] == 200
+    assert set(encodings.values()) == {"br"}, encodings  # Chromium asks for and gets brotli
     assert cost["bytes"] <= 32 * KB, cost["sizes"]
     assert cost["requests"] <= 4, cost["sizes"]
     assert cost["by_kind"]["document"] <= 14 * KB
