@@ -12,6 +12,7 @@ import json
 import re
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,7 +26,7 @@ SHARED_TOOL = Path("/work/shared/tools/pageweight.py")
 RESIDENT = "3213051508900001"
 
 
-def key_pages(base_url, home_html):
+def key_pages(home_html):
     """(name, path, who logs in first): home, a news page if there is one, login, inbox, letters."""
     pages = [("beranda", "/", None)]
     news = re.search(r'href="(/berita/[^"?#]+)"', home_html)
@@ -63,18 +64,17 @@ def main():
     parser.add_argument("--compare", action="store_true", help=f"also run {SHARED_TOOL} on public pages")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    with gunicorn() as (base_url, _env), sync_playwright() as playwright:
+    with gunicorn() as base_url, sync_playwright() as playwright:
         browser = launch_browser(playwright)
-        import urllib.request
         home_html = urllib.request.urlopen(base_url + "/").read().decode()
         for profile, slow in (("cepat", False), ("lambat 400 kbit/s, 400 ms", True)):
             print(f"== {profile}")
-            for name, path, login in key_pages(base_url, home_html):
+            for name, path, login in key_pages(home_html):
                 for result in measure(browser, base_url, path, login, slow):
                     print(json.dumps({"page": name, "profile": profile, **result}) if args.json else line(name, result))
         if args.compare and SHARED_TOOL.exists():
             print("== ../shared/tools/pageweight.py on the same server")
-            for name, path, login in key_pages(base_url, home_html):
+            for name, path, login in key_pages(home_html):
                 if login is None:
                     for result in shared_tool(base_url + path):
                         print(line(name, result))

@@ -25,13 +25,12 @@ def flask(env, *args):
 
 
 @contextmanager
-def gunicorn(app="app:create_app()", data_dir=None, workers=2, seed=True):
-    """Yield the base URL of the app served by gunicorn; the demo village is loaded first."""
+def gunicorn(app="app:create_app()", workers=2):
+    """Yield the base URL of the app served by gunicorn, with the demo village in a temp dir."""
     with tempfile.TemporaryDirectory(prefix="balai-bench-") as tmp:
-        env = {**os.environ, "BALAI_DATA_DIR": str(data_dir or tmp), "BALAI_SECRET_KEY": "bench"}
-        if seed:
-            flask(env, "init-db")
-            flask(env, "seed-demo")
+        env = {**os.environ, "BALAI_DATA_DIR": tmp, "BALAI_SECRET_KEY": "bench"}
+        flask(env, "init-db")
+        flask(env, "seed-demo")
         port = free_port()
         server = subprocess.Popen([str(BIN / "gunicorn"), "--workers", str(workers), "--bind",
                                    f"127.0.0.1:{port}", "--log-level", "warning", app],
@@ -39,7 +38,7 @@ def gunicorn(app="app:create_app()", data_dir=None, workers=2, seed=True):
         url = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(url)
-            yield url, env
+            yield url
         finally:
             server.terminate()
             server.wait()
