@@ -56,6 +56,7 @@ def create_app(config=None):
                             "application/atom+xml", "application/xml"],
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_MIN_SIZE=256,
+        COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,  # html_cache_policy answers 304s first
     )
     if config:
         app.config.update(config)
