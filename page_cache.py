@@ -8,8 +8,9 @@ visitors, pending flash messages and anything but a 200 always go to the view.
 """
 import functools
 import time
+from collections import namedtuple
 
-from flask import make_response, request, session
+from flask import current_app, make_response, request, session
 from flask_login import current_user
 
 from htmx import is_htmx
@@ -18,6 +19,7 @@ from models import change_stamp
 TTL = 60
 MAX_PAGES = 200
 _pages = {}
+Kept = namedtuple("Kept", "stamp expires body headers")
 
 
 def public_page(view):
@@ -27,12 +29,12 @@ def public_page(view):
             return view(*args, **kwargs)
         key, stamp = (request.full_path, is_htmx()), change_stamp()
         kept = _pages.get(key)
-        if kept and kept[0] == stamp and kept[1] > time.monotonic():
-            return make_response(kept[2])
+        if kept and kept.stamp == stamp and kept.expires > time.monotonic():
+            return current_app.response_class(kept.body, headers=kept.headers)
         response = make_response(view(*args, **kwargs))
         if response.status_code == 200 and not session.modified and not response.is_streamed:
             if len(_pages) >= MAX_PAGES:
                 _pages.clear()
-            _pages[key] = (stamp, time.monotonic() + TTL, response.get_data())
+            _pages[key] = Kept(stamp, time.monotonic() + TTL, response.get_data(), list(response.headers))
         return response
     return cached_view
