@@ -19,12 +19,13 @@ PIDS=()
 trap 'kill "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null' EXIT
 free_port() { $BIN/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-serve() {  # APP_SPEC -> prints the base URL once the server answers
+serve() {  # APP_SPEC -> sets URL once the server answers (not in a subshell: PIDS must grow)
   local port; port=$(free_port)
-  $BIN/gunicorn --workers 2 --bind 127.0.0.1:$port --log-level warning "$1" >&2 &
+  $BIN/gunicorn --workers 2 --bind 127.0.0.1:$port --log-level warning "$1" &
   PIDS+=($!)
-  for _ in $(seq 50); do curl -sf -o /dev/null http://127.0.0.1:$port/ && break; sleep 0.2; done
-  echo http://127.0.0.1:$port
+  URL=http://127.0.0.1:$port
+  for _ in $(seq 50); do curl -sf -o /dev/null $URL/ && return; sleep 0.2; done
+  echo "server did not start: $1" >&2; exit 1
 }
 
 measure() {  # URL -> "req/s p99_ms"
@@ -34,8 +35,8 @@ measure() {  # URL -> "req/s p99_ms"
          END {printf "%.0f %.2f\n", rps, p99}'
 }
 
-HELLO=$(serve "bench.hello:create_app()")
-BALAI=$(serve "app:create_app()")
+serve "bench.hello:create_app()"; HELLO=$URL
+serve "app:create_app()"; BALAI=$URL
 NEWS=$(curl -s $BALAI/ | grep -o 'href="/berita/[^"?#]*"' | head -1 | cut -d'"' -f2 || true)
 declare -A URLS=([hello]=$HELLO/ [beranda]=$BALAI/)
 NAMES=(hello beranda)
