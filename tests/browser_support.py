@@ -98,7 +98,7 @@ def visit(page, cdp, url):
 
 
 def log_in(page, base_url, login, password="sukamaju123"):
-    """Log the browser in through the real form (the live server checks CSRF like production)."""
+    """Log the browser in through the login form, as a resident or official would."""
     page.goto(f"{base_url}/masuk")
     page.fill('input[name="login"]', login)
     page.fill('input[name="password"]', password)
