@@ -36,7 +36,7 @@ def secret_key(data_dir):
 
 
 def create_app(config=None):
-    app = Flask(__name__, static_folder=None)  # static_assets serves static/ itself
+    app = Flask(__name__)
     data_dir = Path((config or {}).get("DATA_DIR") or os.environ.get("BALAI_DATA_DIR", ROOT / "data"))
     data_dir.mkdir(parents=True, exist_ok=True)
     app.config.update(
@@ -60,7 +60,7 @@ def create_app(config=None):
     )
     if config:
         app.config.update(config)
-    if not app.config.get("SECRET_KEY"):  # Flask presets the key to None, so setdefault is no-op
+    if not app.config.get("SECRET_KEY"):  # Flask's default is None, so setdefault would keep it
         app.config["SECRET_KEY"] = secret_key(data_dir)
     for key in ("UPLOAD_DIR", "LETTER_DIR", "KEYS_DIR"):
         Path(app.config[key]).mkdir(parents=True, exist_ok=True)
@@ -74,7 +74,9 @@ def create_app(config=None):
     register_hooks(app)
 
     import cli
+    import filters
     cli.register(app)
+    filters.register(app)
     return app
 
 
@@ -99,8 +101,10 @@ def init_login(app):
 
 
 def register_blueprints(app):
-    from views import auth, home, inbox, letters, operator, pwa, verify
-    for module in (home, auth, letters, inbox, operator, verify, pwa):
+    from views import (accounts, auth, documents, home, inbox, letter_types, letters, news,
+                       notifications, operator, people, pwa, verify)
+    for module in (home, auth, letters, inbox, documents, operator, people, accounts,
+                   letter_types, notifications, verify, news, pwa):
         app.register_blueprint(module.bp)
 
 

@@ -59,12 +59,12 @@ class StaticAssets:
     """The app's static/ folder, served under the `static` endpoint with fingerprinted URLs."""
 
     def __init__(self, app):
-        self.folder = Path(app.root_path) / "static"
+        self.folder = Path(app.static_folder)
         self.assets = {}
         self.by_fingerprint = {}
         for path in sorted(p for p in self.folder.rglob("*") if p.is_file()):
             self.add(path.relative_to(self.folder).as_posix(), path.read_bytes())
-        app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=self.serve)
+        app.view_functions["static"] = self.serve  # Flask's own /static/<path:filename> rule
         app.url_defaults(self.fingerprint_url)
         app.add_template_global(self.data_url)
 

@@ -53,9 +53,13 @@ from .people import Village, Person, User, LoginFailure  # noqa: E402
 from .letters import (  # noqa: E402
     LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry, WorkflowError,
 )
+from .notifications import Notification, ContactPoint  # noqa: E402
+from .signing import SignerCertificate  # noqa: E402
+from .news import News, NewsIndex  # noqa: E402
 
 MODELS = [Village, Person, User, LoginFailure,
-          LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry]
+          LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry,
+          Notification, ContactPoint, SignerCertificate, News, NewsIndex]
 
 
 def create_tables():

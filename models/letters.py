@@ -1,8 +1,9 @@
 """Letter types, letter requests and their workflow, and the register of outgoing letters."""
 import datetime
 import secrets
+import time
 
-from peewee import (CharField, DateTimeField, ForeignKeyField, IntegerField, IntegrityError,
+from peewee import (JOIN, CharField, DateTimeField, ForeignKeyField, IntegerField, IntegrityError,
                     OperationalError, TextField, fn)
 
 from . import BaseModel, JSONField, db
@@ -11,6 +12,17 @@ from .people import Person, User, now
 
 class WorkflowError(Exception):
     """An action that the workflow refuses; the message is for the person who tried it."""
+    status = 409  # the HTTP status a view answers with: the request changed meanwhile
+
+
+class OutOfTurn(WorkflowError):
+    """The request does not wait for this user's step."""
+    status = 403
+
+
+class InvalidNote(WorkflowError):
+    """A missing reason or a note over NOTE_MAX: the form must be fixed."""
+    status = 422
 
 
 class LetterType(BaseModel):
@@ -28,6 +40,23 @@ class LetterType(BaseModel):
     @classmethod
     def available(cls):
         return cls.select().where(cls.active == "1").order_by(cls.name)
+
+    def details_errors(self, purpose, fields):
+        """What is wrong with a request's purpose and extra fields, keyed by input name."""
+        errors = {}
+        for field in self.extra_fields:
+            value = fields.get(field["key"], "")
+            if not value:
+                errors[field["key"]] = f"Isi {field['label'].lower()}."
+            elif len(value) > FIELD_MAX:
+                errors[field["key"]] = (f"{field['label']} terlalu panjang: paling banyak "
+                                        f"{FIELD_MAX} huruf (sekarang {len(value)}).")
+        if not purpose:
+            errors["keperluan"] = "Tuliskan keperluan surat ini, misalnya: melamar pekerjaan."
+        elif len(purpose) > PURPOSE_MAX:
+            errors["keperluan"] = (f"Keperluan terlalu panjang: paling banyak {PURPOSE_MAX} "
+                                   f"huruf (sekarang {len(purpose)}).")
+        return errors
 
 
 # States of a request, with the words a resident reads.
@@ -66,6 +95,9 @@ ACTION_LABELS = {"ajukan": "Diajukan", "batalkan": "Dibatalkan", "setujui": "Dis
                  "terbit": "Surat terbit"}
 NEEDS_REASON = {"kembalikan", "tolak"}
 NOTE_MAX = 500
+PURPOSE_MAX = 200
+FIELD_MAX = 150
+EDITABLE = ("draf", "dikembalikan")
 OFFICIAL_STEP = {"diajukan": "kasi", "diverifikasi": "sekdes", "diperiksa": "kades"}
 
 
@@ -98,7 +130,7 @@ class LetterRequest(BaseModel):
 
     @property
     def is_editable(self):
-        return self.status in ("draf", "dikembalikan")
+        return self.status in EDITABLE
 
     @property
     def filed_at_counter(self):
@@ -110,9 +142,50 @@ class LetterRequest(BaseModel):
                 .where(cls.person == person).order_by(cls.created_at.desc()))
 
     @classmethod
+    def filed_by(cls, user):
+        """Requests an official filed at the counter for residents, newest first."""
+        return (cls.select(cls, LetterType, Person).join(LetterType).switch(cls).join(Person)
+                .where(cls.created_by == user).order_by(cls.created_at.desc()))
+
+    @classmethod
+    def start(cls, person, letter_type, user, form_key):
+        """A new draft; the same form sent twice gives back the draft made the first time."""
+        try:
+            with db.atomic():
+                return cls.create(person=person, letter_type=letter_type, created_by=user,
+                                  form_key=form_key)
+        except IntegrityError:
+            return cls.get_or_none((cls.form_key == form_key) & (cls.person == person)
+                                   & (cls.created_by == user))
+
+    def save_details(self, purpose, fields):
+        """Store the form's answers while the request is still editable; False when it is not."""
+        return bool(LetterRequest.update(purpose=purpose, fields=fields, updated_at=now())
+                    .where((LetterRequest.id == self.id) & LetterRequest.status.in_(EDITABLE))
+                    .execute())
+
+    def attach(self, key, saved):
+        """Keep an upload for a requirement, replacing the earlier one; return the old file name."""
+        with db.atomic():
+            old = self.attachment_for(key)
+            if old:
+                old.delete_instance()
+            Attachment.create(request=self, requirement_key=key, **saved)
+        return old.stored_name if old else None
+
+    def detach(self, key):
+        """Remove a requirement's upload; return its file name (None when there was none)."""
+        old = self.attachment_for(key)
+        if old:
+            old.delete_instance()
+        return old.stored_name if old else None
+
+    @classmethod
     def inbox_for(cls, user):
         """What waits for this official's step, oldest first."""
-        query = cls.select(cls, LetterType, Person).join(LetterType).switch(cls).join(Person)
+        filer = User.alias()  # who filed it: residents themselves, or an official at the counter
+        query = (cls.select(cls, LetterType, Person, filer).join(LetterType)
+                 .switch(cls).join(Person).switch(cls).join(filer, on=(cls.created_by == filer.id)))
         if user.role in ("kasi_pem", "kasi_kesra"):
             query = query.where((cls.status == "diajukan") & (LetterType.verifier == user.role))
         elif user.role == "sekdes":
@@ -122,6 +195,19 @@ class LetterRequest(BaseModel):
         else:
             return query.where(False)
         return query.order_by(cls.submitted_at, cls.id)
+
+    @property
+    def waiting_age(self):
+        """How long the request has waited since it was submitted, in words."""
+        waited = now() - (self.submitted_at or self.created_at)
+        if waited.days:
+            return f"{waited.days} hari"
+        hours = waited.seconds // 3600
+        return f"{hours} jam" if hours else "baru saja"
+
+    @property
+    def valid_until(self):
+        return self.issued_at + datetime.timedelta(days=self.letter_type.validity_days)
 
     def roles_of(self, user):
         """The workflow roles this user holds for this request."""
@@ -146,28 +232,38 @@ class LetterRequest(BaseModel):
         return [action for (state, action, role) in TRANSITIONS
                 if state == self.status and role in roles]
 
-    def apply(self, action, user, note="", seen_version=None):
-        """Move the request along the workflow and record the event; refuse what is not allowed.
+    def check(self, action, user, note="", seen_version=None):
+        """The workflow role in which this user may take this action now; raise if not allowed.
 
-        The update is a compare-and-set on the version, so two officials (or a double click)
-        can never both move the same request."""
-        note = (note or "").strip()
-        if action in NEEDS_REASON and not note:
-            raise WorkflowError("Tuliskan alasannya agar pemohon tahu apa yang harus dilakukan.")
-        if len(note) > NOTE_MAX:
-            raise WorkflowError(f"Catatan terlalu panjang: paling banyak {NOTE_MAX} huruf "
-                                f"(sekarang {len(note)}).")
+        Stale page first (409), then whose turn it is (403), then the note (422)."""
         if seen_version is not None and int(seen_version) != self.version:
-            raise WorkflowError("Permohonan ini sudah berubah sejak halaman Anda dibuka. "
-                                "Muat ulang halaman untuk melihat keadaan terbaru.")
+            raise WorkflowError("Permohonan ini sudah diproses atau berubah sejak halaman Anda "
+                                "dibuka. Muat ulang halaman untuk melihat keadaan terbaru.")
         role = next((r for (s, a, r) in TRANSITIONS
                      if s == self.status and a == action and r in self.roles_of(user)), None)
         if role is None:
-            raise WorkflowError("Tindakan ini tidak dapat dilakukan: permohonan tidak sedang "
-                                "menunggu Anda. Muat ulang halaman untuk melihat keadaannya.")
+            raise OutOfTurn("Tindakan ini tidak dapat dilakukan: permohonan tidak sedang "
+                            "menunggu Anda. Muat ulang halaman untuk melihat keadaannya.")
+        note = (note or "").strip()
+        if action in NEEDS_REASON and not note:
+            raise InvalidNote("Tuliskan alasannya agar pemohon tahu apa yang harus dilakukan.")
+        if len(note) > NOTE_MAX:
+            raise InvalidNote(f"Catatan terlalu panjang: paling banyak {NOTE_MAX} huruf "
+                              f"(sekarang {len(note)}).")
+        return role
+
+    def apply(self, action, user, note="", seen_version=None, changes=None):
+        """Move the request along the workflow and record the event; refuse what is not allowed.
+
+        The update is a compare-and-set on the version, so two officials (or a double click)
+        can never both move the same request. `changes` sets more fields in the same write
+        (the number and file of an issued letter)."""
+        role = self.check(action, user, note, seen_version)
+        note = (note or "").strip()
         new_status = TRANSITIONS[(self.status, action, role)]
         with db.atomic():
-            changes = {LetterRequest.status: new_status, LetterRequest.updated_at: now(),
+            changes = {**(changes or {}), LetterRequest.status: new_status,
+                       LetterRequest.updated_at: now(),
                        LetterRequest.version: LetterRequest.version + 1}
             if action == "ajukan":
                 changes[LetterRequest.submitted_at] = now()
@@ -179,6 +275,8 @@ class LetterRequest(BaseModel):
                                     "Muat ulang halaman untuk melihat keadaan terbaru.")
             event = LetterEvent.create(request=self, actor=user, role=user.role, action=action,
                                        from_status=self.status, to_status=new_status, note=note)
+            import notify  # not at the top: notify imports the models package
+            notify.letter_event(event)  # same transaction: the event and its notifications
         self.status, self.version = new_status, self.version + 1
         return event
 
@@ -250,21 +348,28 @@ class RegisterEntry(BaseModel):
 
         A writer that read before another committed fails with IntegrityError (same number) or,
         in WAL mode, with a busy snapshot; both mean: read again."""
-        for _ in range(50):
+        for attempt in range(50):
             try:
                 with db.atomic():
                     seq = cls.last_seq(year) + 1
                     return cls.create(year=year, seq=seq, number=make_number(seq), request=request)
             except (IntegrityError, OperationalError):
-                continue
+                time.sleep(0.005 * attempt)  # the winner may not have committed yet
+
         raise WorkflowError("Nomor surat sedang sibuk dibuat. Coba lagi sebentar.")
 
     @classmethod
     def for_year(cls, year):
+        """Every number of the year, issued or void, with its request when it has one."""
         return (cls.select(cls, LetterRequest, LetterType, Person)
-                .join(LetterRequest, on=(cls.request == LetterRequest.id))
-                .join(LetterType).switch(LetterRequest).join(Person)
+                .join(LetterRequest, JOIN.LEFT_OUTER, on=(cls.request == LetterRequest.id))
+                .join(LetterType, JOIN.LEFT_OUTER).switch(LetterRequest)
+                .join(Person, JOIN.LEFT_OUTER)
                 .where(cls.year == year).order_by(cls.seq))
+
+    @classmethod
+    def years(cls):
+        return [row.year for row in cls.select(cls.year).distinct().order_by(cls.year.desc())]
 
     def void(self, reason):
         self.status, self.void_reason = "batal", reason

@@ -88,6 +88,11 @@ document.addEventListener("submit", function (evt) {
   }
 });
 
+// A "Cetak" button: data-print opens the browser's print dialog.
+document.addEventListener("click", function (evt) {
+  if (evt.target.closest("[data-print]")) window.print();
+});
+
 // Registered after the page has loaded, so it never delays the first visit.
 if ("serviceWorker" in navigator) {
   window.addEventListener("load", function () { navigator.serviceWorker.register("/sw.js"); });

@@ -17,7 +17,7 @@ def app(tmp_path):
                       "WTF_CSRF_ENABLED": False})
     models.create_tables()
     with models.db.connection_context():
-        seed.seed_demo()
+        seed.seed_demo(app.config["KEYS_DIR"])
     yield app
     if not models.db.is_closed():
         models.db.close()
@@ -118,8 +118,10 @@ def live_server(app):
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module: Playwright's sync API holds an event loop while it runs,
+    which must not outlive the module (other tests use asyncio or start their own Playwright)."""
     from playwright.sync_api import sync_playwright
 
     from tests.browser_support import launch_browser

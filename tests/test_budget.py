@@ -42,7 +42,7 @@ def test_inbox_with_fifty_waiting_requests(app, db, browser_context, live_server
     log_in(page, live_server, "kasipem")
     cdp = network_session(browser_context, page)
     cost = visit(page, cdp, live_server + "/kotak-masuk")
-    assert page.locator("main li").count() == 50
+    assert page.locator("main form.row").count() == 50
     assert cost["bytes"] <= 10 * KB, cost["sizes"]
 
 

@@ -61,5 +61,5 @@ def test_photo_is_shrunk_before_upload_and_sent_with_progress(live_server, page)
     size, width, height = page.evaluate(SHRUNK)
     assert max(width, height) == 1600 and size < len(photo) / 2
     with page.expect_request(lambda r: r.method == "POST" and r.resource_type == "xhr"):
-        page.click("main form button")
+        page.click("form[data-progress] button")
     page.wait_for_selector("main form input[name=login]")  # the answer (login form, 422) is shown

@@ -18,5 +18,5 @@ def test_inbox_shows_the_oldest_fifty_and_the_count(db, kasipem):
     for _ in range(53):
         make_request(status="diajukan")
     html = kasipem.get("/kotak-masuk").get_data(as_text=True)
-    assert html.count("<li>") == 50
+    assert html.count('<form class="row"') == 50
     assert "50 permohonan terlama dari 53" in html
