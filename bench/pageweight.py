@@ -29,7 +29,7 @@ RESIDENT = "3213051508900001"
 def key_pages(home_html):
     """(name, path, who logs in first): home, a news page if there is one, login, inbox, letters."""
     pages = [("beranda", "/", None)]
-    news = re.search(r'href="(/berita/[^"?#]+)"', home_html)
+    news = re.search(r'href="(/berita/[a-z0-9-]+)"', home_html)  # an article, not the feed
     if news:
         pages.append(("berita", news.group(1), None))
     return pages + [("masuk", "/masuk", None), ("kotak masuk", "/kotak-masuk", "kasipem"),

@@ -37,7 +37,7 @@ measure() {  # URL -> "req/s p99_ms"
 
 serve "bench.hello:create_app()"; HELLO=$URL
 serve "app:create_app()"; BALAI=$URL
-NEWS=$(curl -s $BALAI/ | grep -o 'href="/berita/[^"?#]*"' | head -1 | cut -d'"' -f2 || true)
+NEWS=$(curl -s $BALAI/ | grep -oE 'href="/berita/[a-z0-9-]+"' | head -1 | cut -d'"' -f2 || true)
 declare -A URLS=([hello]=$HELLO/ [beranda]=$BALAI/)
 NAMES=(hello beranda)
 if [ -n "$NEWS" ]; then URLS[berita]=$BALAI$NEWS; NAMES+=(berita); fi
