@@ -5,6 +5,7 @@ keeps its HTML in the worker's memory, keyed by URL and by whether htmx asked fo
 It is rendered again as soon as any process writes to the database (models.change_stamp) or
 after TTL seconds (for what changes with the clock alone, like news published later). Logged-in
 visitors, pending flash messages and anything but a 200 always go to the view.
+Set PUBLIC_PAGE_CACHE = False in the app config to render every time (bench/bulk.py does).
 """
 import functools
 import time
@@ -25,7 +26,8 @@ Kept = namedtuple("Kept", "stamp expires body headers")
 def public_page(view):
     @functools.wraps(view)
     def cached_view(*args, **kwargs):
-        if request.method != "GET" or session or current_user.is_authenticated:
+        if (request.method != "GET" or session or current_user.is_authenticated
+                or not current_app.config.get("PUBLIC_PAGE_CACHE", True)):
             return view(*args, **kwargs)
         key, stamp = (request.full_path, is_htmx()), change_stamp()
         kept = _pages.get(key)
