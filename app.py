@@ -102,9 +102,9 @@ def init_login(app):
 
 def register_blueprints(app):
     from views import (accounts, auth, documents, home, inbox, letter_types, letters, news,
-                       notifications, operator, people, pwa, verify)
+                       notifications, operator, people, pwa, signing, verify)
     for module in (home, auth, letters, inbox, documents, operator, people, accounts,
-                   letter_types, notifications, verify, news, pwa):
+                   letter_types, notifications, verify, news, signing, pwa):
         app.register_blueprint(module.bp)
 
 

@@ -104,15 +104,16 @@ def letter_event(event):
     letter = request.letter_type.name
     applicant = request.person.name
     resident = User.get_or_none(User.person == request.person_id)
-    link = f"/surat/{request.id}"
     key = f"letter-event:{event.id}"
 
+    # Paths, not url_for: this also runs outside a request (tests, the worker) where Flask
+    # cannot build URLs; views.inbox.detail and views.letters.show serve them.
     def tell_role(role, message):
         for official in User.select().where((User.role == role) & (User.active == True)):  # noqa: E712
-            send(official, "surat", message, link, key)
+            send(official, "surat", message, f"/kotak-masuk/{request.id}", key)
 
     def tell_resident(message):
-        send(resident, "surat", message, link, key)
+        send(resident, "surat", message, f"/surat/{request.id}", key)
 
     if event.action == "ajukan":
         again = event.from_status == "dikembalikan"

@@ -51,15 +51,16 @@ def change_stamp():
 
 from .people import Village, Person, User, LoginFailure  # noqa: E402
 from .letters import (  # noqa: E402
-    LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry, WorkflowError,
+    LetterType, LetterRequest, Attachment, LetterEvent, WorkflowError,
 )
+from .register import RegisterEntry  # noqa: E402
 from .notifications import Notification, ContactPoint  # noqa: E402
-from .signing import SignerCertificate  # noqa: E402
+from .signing import SignerCertificate, VerifyHit  # noqa: E402
 from .news import News, NewsIndex  # noqa: E402
 
 MODELS = [Village, Person, User, LoginFailure,
           LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry,
-          Notification, ContactPoint, SignerCertificate, News, NewsIndex]
+          Notification, ContactPoint, SignerCertificate, VerifyHit, News, NewsIndex]
 
 
 def create_tables():

@@ -177,22 +177,31 @@ class User(UserMixin, BaseModel):
 DUMMY_HASH = generate_password_hash("balai-dummy-password")
 
 
-class LoginFailure(BaseModel):
-    """A failed login, counted per login name so limits hold across workers and restarts."""
-    login = CharField(index=True)
-    address = CharField(default="")
+class Counted(BaseModel):
+    """Something counted per key over a sliding window, in the database so that limits hold
+    across workers and restarts."""
     at = DateTimeField(default=now, index=True)
 
     LIMIT = 5
     WINDOW = datetime.timedelta(minutes=15)
 
     @classmethod
+    def reached(cls, condition):
+        """True when LIMIT rows matching `condition` fall in the window."""
+        since = now() - cls.WINDOW
+        count = cls.select(fn.COUNT(cls.id)).where(condition & (cls.at > since)).scalar()
+        return count >= cls.LIMIT
+
+
+class LoginFailure(Counted):
+    """A failed login, counted per login name."""
+    login = CharField(index=True)
+    address = CharField(default="")
+
+    @classmethod
     def is_locked(cls, login):
         """True when the last LIMIT failures for this name all fall in the window."""
-        since = now() - cls.WINDOW
-        recent = (cls.select(fn.COUNT(cls.id))
-                  .where((cls.login == login) & (cls.at > since)).scalar())
-        return recent >= cls.LIMIT
+        return cls.reached(cls.login == login)
 
     @classmethod
     def record(cls, login, address):

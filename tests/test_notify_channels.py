@@ -32,8 +32,10 @@ def test_smtp_server_receives_a_whole_journey_in_order(ctx):
     assert [m["to"] for m in smtp.messages] == [
         ["dedi@desa.id"], ["asep@desa.id"], ["budi@contoh.id"], ["ujang@desa.id"],
         ["budi@contoh.id"], ["budi@contoh.id"]]
-    link = f"http://127.0.0.1:5000/surat/{request.id}"
-    assert all(link in m["body"] for m in smtp.messages)
+    # The resident is sent to their request page, officials to the request in their inbox.
+    for m in smtp.messages:
+        page = "surat" if m["to"] == ["budi@contoh.id"] else "kotak-masuk"
+        assert f"http://127.0.0.1:5000/{page}/{request.id}" in m["body"]
     assert "menunggu pemeriksaan Anda" in smtp.messages[0]["body"]
     assert "sudah terbit" in smtp.messages[-1]["body"]
     rows = Notification.select().where(Notification.channel == "email").order_by(Notification.id)
@@ -68,7 +70,7 @@ def test_whatsapp_is_retried_after_an_error_and_a_timeout_then_arrives(ctx):
     assert [r["answer"] for r in gateway.received] == ["500", "slow", "ok"]
     arrived = gateway.received[-1]
     assert arrived["token"] == "rahasia" and arrived["fields"]["target"] == "6281234567890"
-    assert f"/surat/{request}" in arrived["fields"]["message"]
+    assert f"/kotak-masuk/{request}" in arrived["fields"]["message"]  # to the Kasi
     assert whatsapp_row().attempts == 3
 
 

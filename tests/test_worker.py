@@ -85,7 +85,8 @@ def test_the_real_worker_delivers_a_whole_journey(app, db, queue, everyone_by_em
     rows = email_rows()
     assert len(rows) == 6
     assert sorted(smtp.message_ids()) == sorted(row.message_id for row in rows)
-    assert all(f"/surat/{request.id}" in m["body"] for m in smtp.messages)
+    assert all(f"/surat/{request.id}" in m["body"] or f"/kotak-masuk/{request.id}" in m["body"]
+               for m in smtp.messages)
 
 
 def test_killing_the_worker_mid_delivery_loses_nothing(app, db, queue, everyone_by_email, tmp_path):
