@@ -56,7 +56,7 @@ document.addEventListener("change", function (evt) {
 
 // Forms marked data-progress send their files with XMLHttpRequest, which reports progress
 // (htmx 4 uploads with fetch, which does not). Without JavaScript the form posts as usual.
-function sendWithProgress(form) {
+function sendWithProgress(form, submitter) {
   var bar = form.querySelector("progress") || form.appendChild(document.createElement("progress"));
   bar.max = 100;
   bar.value = 0;
@@ -73,7 +73,7 @@ function sendWithProgress(form) {
     if (window.htmx) htmx.process(document.body);
   };
   xhr.onerror = function () { delete form.dataset.sending; form.submit(); };
-  xhr.send(new FormData(form));
+  xhr.send(submitter ? new FormData(form, submitter) : new FormData(form));
 }
 
 // A form is sent once: a second click while the first is on its way does nothing.
@@ -84,7 +84,7 @@ document.addEventListener("submit", function (evt) {
   setTimeout(function () { delete form.dataset.sending; }, 8000);
   if (form.dataset.progress !== undefined && window.FormData && form.querySelector('input[type="file"]')) {
     evt.preventDefault();
-    sendWithProgress(form);
+    sendWithProgress(form, evt.submitter);
   }
 });
 
