@@ -2,7 +2,7 @@
 from playwright.sync_api import expect
 
 from models import LetterRequest
-from tests.browser.conftest import login_page
+from tests.browser_support import login_page
 from tests.browser.test_journey import upload_syarat
 from tests.conftest import BUDI, make_request
 from tests.files import pdf_bytes
@@ -17,25 +17,27 @@ def big_file(tmp_path):
     return path
 
 
-def test_a_30_mb_file_is_refused_before_upload(browser, server, db, tmp_path):
+def test_a_30_mb_file_is_refused_before_upload(browser, live_server, db, tmp_path):
     req = make_request()
-    page = login_page(browser, server, BUDI)
-    page.goto(f"{server}/surat/{req.id}/syarat")
+    page = login_page(browser, live_server, BUDI)
+    page.goto(f"{live_server}/surat/{req.id}/syarat")
     posts = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
     page.set_input_files("#syarat-ktp", str(big_file(tmp_path)))
     page.click("text=Simpan dan lanjutkan")
-    message = page.eval_on_selector("#syarat-ktp", "el => el.validationMessage")
-    assert "terlalu besar" in message and "5 MB" in message
+    page.wait_for_function("document.querySelector('#syarat-ktp').validationMessage"
+                           ".includes('terlalu besar')")
+    page.click("text=Simpan dan lanjutkan")
+    assert "5 MB" in page.eval_on_selector("#syarat-ktp", "el => el.validationMessage")
     assert posts == [] and page.url.endswith("/syarat")
     assert req.attachments.count() == 0
 
 
-def test_without_javascript_the_server_answers_a_30_mb_file_with_a_clear_page(browser, server,
+def test_without_javascript_the_server_answers_a_30_mb_file_with_a_clear_page(browser, live_server,
                                                                               db, tmp_path):
     req = make_request()
-    page = login_page(browser, server, BUDI, javascript=False)
-    page.goto(f"{server}/surat/{req.id}/syarat")
+    page = login_page(browser, live_server, BUDI, javascript=False)
+    page.goto(f"{live_server}/surat/{req.id}/syarat")
     page.set_input_files("#syarat-ktp", str(big_file(tmp_path)))
     page.click("text=Simpan dan lanjutkan")
     expect(page.locator("main")).to_contain_text("Berkas yang Anda kirim terlalu besar")
@@ -51,10 +53,10 @@ def expire_form_tokens(page):
     }""")
 
 
-def test_an_expired_token_under_htmx_asks_to_reload_in_the_message_area(browser, server, db):
+def test_an_expired_token_under_htmx_asks_to_reload_in_the_message_area(browser, live_server, db):
     letter = waiting()
-    page = login_page(browser, server, "kasipem")
-    page.goto(f"{server}/kotak-masuk")
+    page = login_page(browser, live_server, "kasipem")
+    page.goto(f"{live_server}/kotak-masuk")
     expire_form_tokens(page)
     page.evaluate("window.sameDocument = true")
     page.locator("form.row button[value=setujui]").click()
@@ -70,11 +72,11 @@ def test_an_expired_token_under_htmx_asks_to_reload_in_the_message_area(browser,
     assert LetterRequest.get_by_id(letter.id).status == "diverifikasi"
 
 
-def test_an_expired_token_on_an_htmx_removal_keeps_the_file(browser, server, db, tmp_path):
+def test_an_expired_token_on_an_htmx_removal_keeps_the_file(browser, live_server, db, tmp_path):
     req = make_request()
     (tmp_path / "kk.pdf").write_bytes(pdf_bytes())
-    page = login_page(browser, server, BUDI)
-    page.goto(f"{server}/surat/{req.id}/syarat")
+    page = login_page(browser, live_server, BUDI)
+    page.goto(f"{live_server}/surat/{req.id}/syarat")
     page.set_input_files("#syarat-kk", str(tmp_path / "kk.pdf"))
     page.click("text=Simpan dan lanjutkan")  # KTP still missing: the page comes back
     expect(page.locator("main")).to_contain_text("Sudah diunggah")
@@ -85,14 +87,14 @@ def test_an_expired_token_on_an_htmx_removal_keeps_the_file(browser, server, db,
     assert req.attachment_for("kk") is not None
 
 
-def test_the_same_submit_sent_twice_is_one_transition(browser, server, db, tmp_path):
+def test_the_same_submit_sent_twice_is_one_transition(browser, live_server, db, tmp_path):
     """A double click that gets past the browser: the second identical POST changes nothing."""
     req = make_request()
-    first = login_page(browser, server, BUDI, javascript=False)
-    first.goto(f"{server}/surat/{req.id}/syarat")
+    first = login_page(browser, live_server, BUDI, javascript=False)
+    first.goto(f"{live_server}/surat/{req.id}/syarat")
     upload_syarat(first, tmp_path)
     second = first.context.new_page()
-    second.goto(f"{server}/surat/{req.id}/periksa")
+    second.goto(f"{live_server}/surat/{req.id}/periksa")
     first.click("button:has-text('Ajukan')")
     expect(first.locator("#pesan")).to_contain_text("Permohonan Anda sudah diajukan")
     second.click("button:has-text('Ajukan')")

@@ -1,15 +1,15 @@
 """The officials' inbox in a real browser: decisions leave the page in place."""
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login_page
+from tests.browser_support import login_page
 from tests.conftest import AHMAD
 from tests.test_inbox import waiting
 
 
-def test_in_a_browser_rows_leave_and_the_count_follows(db, browser, server):
+def test_in_a_browser_rows_leave_and_the_count_follows(db, browser, live_server):
     waiting(days=2), waiting(nik=AHMAD)
-    page = login_page(browser, server, "kasipem")
-    page.goto(f"{server}/kotak-masuk")
+    page = login_page(browser, live_server, "kasipem")
+    page.goto(f"{live_server}/kotak-masuk")
     rows, count = page.locator("form.row"), page.locator("#inbox-count")
     expect(count).to_have_text("2")
     page.evaluate("window.sameDocument = true")

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 import pdf_check
 import seed
 from models import LetterRequest, Village
-from tests.browser.conftest import login_page
+from tests.browser_support import login_page
 from tests.conftest import BUDI
 from tests.files import image_bytes, pdf_bytes
 
@@ -21,13 +21,14 @@ def upload_syarat(page, tmp_path):
     (tmp_path / "kk.pdf").write_bytes(pdf_bytes())
     page.set_input_files("#syarat-ktp", str(tmp_path / "ktp.jpg"))
     page.set_input_files("#syarat-kk", str(tmp_path / "kk.pdf"))
+    page.wait_for_function("document.querySelector('#syarat-ktp').validity.valid")  # shrunk
     page.click("button:has-text('Simpan dan lanjutkan')")
     expect(page.locator("h1")).to_have_text("Periksa sebelum mengajukan")
 
 
-def submit_domisili(page, server, tmp_path):
+def submit_domisili(page, live_server, tmp_path):
     """Budi asks for a Surat Keterangan Domisili through every page; returns the request."""
-    page.goto(f"{server}/surat")
+    page.goto(f"{live_server}/surat")
     page.click("text=Ajukan surat baru")
     page.check("label:has-text('Surat Keterangan Domisili')")
     page.dblclick("button:has-text('Lanjutkan')")  # a double click still makes one request
@@ -45,9 +46,9 @@ def submit_domisili(page, server, tmp_path):
     return letter
 
 
-def approve_from_inbox_row(browser, server, official, letter):
-    page = login_page(browser, server, official)
-    page.goto(f"{server}/kotak-masuk")
+def approve_from_inbox_row(browser, live_server, official, letter):
+    page = login_page(browser, live_server, official)
+    page.goto(f"{live_server}/kotak-masuk")
     row = page.locator("form.row", has=page.locator(f"a[href$='/kotak-masuk/{letter.id}']"))
     row.locator("button[value=setujui]").click()
     expect(page.locator("#pesan")).to_contain_text("Budi Santoso disetujui")
@@ -55,9 +56,9 @@ def approve_from_inbox_row(browser, server, official, letter):
     page.context.close()
 
 
-def approve_from_detail_page(browser, server, official, letter):
-    page = login_page(browser, server, official)
-    page.goto(f"{server}/kotak-masuk")
+def approve_from_detail_page(browser, live_server, official, letter):
+    page = login_page(browser, live_server, official)
+    page.goto(f"{live_server}/kotak-masuk")
     page.click(f"a[href$='/kotak-masuk/{letter.id}']")
     expect(page.locator("main")).to_contain_text("Melamar pekerjaan di kota")
     page.fill("input[name=passphrase]", seed.DEMO_SIGNING_PASSPHRASE)  # the Kades signs
@@ -81,16 +82,16 @@ def qr_codes(pdf_path):
     return [code.text for code in zxingcpp.read_barcodes(image)]
 
 
-def test_a_resident_asks_three_officials_approve_and_the_letter_verifies(app, browser, server,
+def test_a_resident_asks_three_officials_approve_and_the_letter_verifies(app, browser, live_server,
                                                                          db, tmp_path):
-    Village.update(public_url=server).execute()
-    resident = login_page(browser, server, BUDI)
-    letter = submit_domisili(resident, server, tmp_path)
+    Village.update(public_url=live_server).execute()
+    resident = login_page(browser, live_server, BUDI)
+    letter = submit_domisili(resident, live_server, tmp_path)
     assert letter.status == "diajukan" and letter.attachments.count() == 2
 
-    approve_from_inbox_row(browser, server, "kasipem", letter)
-    approve_from_inbox_row(browser, server, "sekdes", letter)
-    approve_from_detail_page(browser, server, "kades", letter)
+    approve_from_inbox_row(browser, live_server, "kasipem", letter)
+    approve_from_inbox_row(browser, live_server, "sekdes", letter)
+    approve_from_detail_page(browser, live_server, "kades", letter)
 
     letter = LetterRequest.get_by_id(letter.id)
     assert letter.status == "selesai" and letter.number
@@ -105,7 +106,7 @@ def test_a_resident_asks_three_officials_approve_and_the_letter_verifies(app, br
     text = "".join(page.extract_text() for page in PdfReader(pdf_path).pages)
     assert "Budi Santoso" in text or "BUDI SANTOSO" in text
     assert letter.number in text
-    verify_url = f"{server}/verifikasi/{letter.verify_token}"
+    verify_url = f"{live_server}/verifikasi/{letter.verify_token}"
     assert qr_codes(pdf_path) == [verify_url]
     assert check_status(app, pdf_path.read_bytes()) == pdf_check.ASLI  # signed by the Kades
 
@@ -115,7 +116,7 @@ def test_a_resident_asks_three_officials_approve_and_the_letter_verifies(app, br
     expect(resident.locator("main")).to_contain_text("Surat Keterangan Domisili")
 
 
-def test_the_same_request_is_submitted_with_javascript_off(browser, server, db, tmp_path):
-    resident = login_page(browser, server, BUDI, javascript=False)
-    letter = submit_domisili(resident, server, tmp_path)
+def test_the_same_request_is_submitted_with_javascript_off(browser, live_server, db, tmp_path):
+    resident = login_page(browser, live_server, BUDI, javascript=False)
+    letter = submit_domisili(resident, live_server, tmp_path)
     assert letter.status == "diajukan" and letter.attachments.count() == 2

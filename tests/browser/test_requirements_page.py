@@ -1,22 +1,24 @@
 """The upload page in a real browser: htmx removal, with and without JavaScript."""
 import pytest
 
-from tests.browser.conftest import login_page
+from tests.browser_support import login_page
 from tests.conftest import BUDI, make_request
 from tests.files import image_bytes, pdf_bytes
 
 
 @pytest.mark.parametrize("javascript", [True, False])
-def test_upload_remove_and_submit(browser, server, db, tmp_path, javascript):
+def test_upload_remove_and_submit(browser, live_server, db, tmp_path, javascript):
     req = make_request()
     (tmp_path / "ktp.jpg").write_bytes(image_bytes(size=(2400, 1200)))
     (tmp_path / "kk.pdf").write_bytes(pdf_bytes())
-    page = login_page(browser, server, BUDI, javascript)
-    page.goto(f"{server}/surat/{req.id}/syarat")
+    page = login_page(browser, live_server, BUDI, javascript)
+    page.goto(f"{live_server}/surat/{req.id}/syarat")
     page.set_input_files("#syarat-ktp", str(tmp_path / "ktp.jpg"))
     page.set_input_files("#syarat-kk", str(tmp_path / "kk.pdf"))
+    if javascript:  # the photo is shrunk in the browser first; the form waits for it
+        page.wait_for_function("document.querySelector('#syarat-ktp').validity.valid")
     page.click("text=Simpan dan lanjutkan")
-    assert page.url.endswith("/periksa")
+    page.wait_for_url("**/periksa")
     page.click("text=Ubah syarat")
     if javascript:
         page.evaluate("window.notReloaded = true")
