@@ -21,7 +21,7 @@ def upload_syarat(page, tmp_path):
     (tmp_path / "kk.pdf").write_bytes(pdf_bytes())
     page.set_input_files("#syarat-ktp", str(tmp_path / "ktp.jpg"))
     page.set_input_files("#syarat-kk", str(tmp_path / "kk.pdf"))
-    page.wait_for_function("document.querySelector('#syarat-ktp').validity.valid")  # shrunk
+    expect(page.locator("#syarat-ktp")).to_have_js_property("validationMessage", "")  # shrunk
     page.click("button:has-text('Simpan dan lanjutkan')")
     expect(page.locator("h1")).to_have_text("Periksa sebelum mengajukan")
 

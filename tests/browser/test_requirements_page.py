@@ -1,5 +1,6 @@
 """The upload page in a real browser: htmx removal, with and without JavaScript."""
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser_support import login_page
 from tests.conftest import BUDI, make_request
@@ -16,7 +17,7 @@ def test_upload_remove_and_submit(browser, live_server, db, tmp_path, javascript
     page.set_input_files("#syarat-ktp", str(tmp_path / "ktp.jpg"))
     page.set_input_files("#syarat-kk", str(tmp_path / "kk.pdf"))
     if javascript:  # the photo is shrunk in the browser first; the form waits for it
-        page.wait_for_function("document.querySelector('#syarat-ktp').validity.valid")
+        expect(page.locator("#syarat-ktp")).to_have_js_property("validationMessage", "")
     page.click("text=Simpan dan lanjutkan")
     page.wait_for_url("**/periksa")
     page.click("text=Ubah syarat")
