@@ -140,10 +140,12 @@ def register_hooks(app):
 
     @app.errorhandler(413)
     def too_large(error):
-        mb = app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
-        return error_page(f"Berkas yang Anda kirim terlalu besar. Ukuran paling besar {mb} MB "
-                          "per berkas. Perkecil foto atau pindai ulang dengan resolusi lebih "
-                          "rendah, lalu coba lagi.", 413)
+        each = app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
+        total = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return error_page(f"Berkas yang Anda kirim terlalu besar. Ukuran paling besar {each} MB "
+                          f"per berkas dan {total} MB sekali kirim. Perkecil foto atau pindai "
+                          "ulang dengan resolusi lebih rendah, atau kirim berkasnya sebagian "
+                          "dulu, lalu coba lagi.", 413)
 
     for status, message in ERROR_MESSAGES.items():
         app.register_error_handler(status, lambda error, m=message, s=status: error_page(m, s))
