@@ -4,7 +4,7 @@ import functools
 
 from werkzeug.security import generate_password_hash
 
-from models import LetterType, Person, User, Village, db
+from models import LetterType, Person, Product, Shop, User, Village, db
 
 DEMO_PASSWORD = "sukamaju123"
 OFFICIALS = [
@@ -114,7 +114,41 @@ def seed_demo():
             person = Person.create(**data)
             User.create(person=person, role="warga", active=True, password_hash=demo_password_hash())
             accounts.append((data["nik"], f"warga ({data['name']})", DEMO_PASSWORD))
+        seed_market()
     return accounts
+
+
+# Two approved lapak: (owner NIK, lapak, products as (name, category, price, unit, stock, text)).
+MARKET = [
+    ("3213055503920002",
+     dict(name="Warung Bu Siti", description="Camilan dan masakan rumahan, dibuat setiap pagi.",
+          whatsapp="6281234567801", location="RT 003 RW 001, Kp. Cibeureum",
+          delivery="ambil,antar", hours="Setiap hari 06.00-17.00"),
+     [("Keripik singkong pedas", "makanan", 15000, "bungkus", 24,
+       "Singkong dari kebun sendiri, bumbu cabai asli. Isi 250 gram."),
+      ("Rengginang ketan", "makanan", 20000, "bungkus", 10, "Rengginang mentah, tinggal digoreng."),
+      ("Nasi uduk komplit", "makanan", 12000, "porsi", 15,
+       "Nasi uduk, telur balado, orek tempe, sambal kacang. Pesan sebelum jam 9 pagi."),
+      ("Gula aren cetak", "makanan", 28000, "kg", 0, "Gula aren asli dari penyadap Sukamaju.")]),
+    ("3213050101850003",
+     dict(name="Kebun Pak Ahmad", description="Sayur dan buah dari kebun di Kp. Babakan.",
+          whatsapp="6285712345602", location="RT 002 RW 003, Kp. Babakan", delivery="ambil",
+          hours="Senin-Sabtu 07.00-12.00"),
+     [("Pisang raja", "tani", 25000, "sisir", 8, "Pisang raja matang pohon, satu sisir 12-14 buah."),
+      ("Kangkung segar", "tani", 3000, "ikat", 40, "Dipetik pagi hari."),
+      ("Telur ayam kampung", "ternak", 2500, "pcs", 60, "Dari ayam kampung yang dilepas di kebun."),
+      ("Beras pandan wangi", "tani", 14000, "kg", 100, "Panen bulan ini, digiling di desa.")]),
+]
+
+
+def seed_market():
+    """The demo lapak, approved, with their products approved too."""
+    for nik, shop_data, products in MARKET:
+        owner = User.by_login(nik)
+        shop = Shop.create(owner=owner, status="disetujui", **shop_data)
+        for name, category, price, unit, stock, text in products:
+            Product.create(shop=shop, name=name, category=category, price=price, unit=unit,
+                           stock=stock, description=text, status="disetujui")
 
 
 def demo_accounts():

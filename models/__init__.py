@@ -37,9 +37,12 @@ from .people import Village, Person, User, LoginFailure  # noqa: E402
 from .letters import (  # noqa: E402
     LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry, WorkflowError,
 )
+from .market import Shop, Product, ProductPhoto, OrderError  # noqa: E402
+from .orders import Order, OrderItem  # noqa: E402
 
 MODELS = [Village, Person, User, LoginFailure,
-          LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry]
+          LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry,
+          Shop, Product, ProductPhoto, Order, OrderItem]
 
 
 def create_tables():
