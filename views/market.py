@@ -35,9 +35,9 @@ def photo_dir():
 def catalogue():
     args = {"kategori": request.args.get("kategori", ""), "q": request.args.get("q", "").strip(),
             "urut": request.args.get("urut", "baru")}
-    page = request.args.get("halaman", 1, type=int)
+    page = max(request.args.get("halaman", 1, type=int), 1)
     query = Product.catalogue(args["kategori"], args["q"], args["urut"])
-    products = Product.attach_covers(list(query.paginate(max(page, 1), PER_PAGE + 1)))
+    products = Product.attach_covers(list(query.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)))
     return render_page_or_block("market/catalogue.html", "cards", products=products[:PER_PAGE],
                                 has_more=len(products) > PER_PAGE, page=page, args=args,
                                 categories=CATEGORIES, sorts=SORTS)
