@@ -68,13 +68,15 @@ def test_catalogue_search_category_and_sort(client, shop):
 
 def test_muat_lagi_appends_a_small_fragment(client, shop):
     for n in range(25):
-        make_product(shop, name=f"Produk nomor {n:02}")
+        product = make_product(shop, name=f"Produk nomor {n:02}")
+        ProductPhoto.create(product=product, key=f"{n:024x}", width=800, height=600)
     page = client.get("/lapak").get_data(as_text=True)
     assert "Muat lagi" in page and "halaman=2" in page
     response = client.get("/lapak?halaman=2", headers=HTMX)
     fragment = response.get_data(as_text=True)
     assert "<html" not in fragment and fragment.count("<li>") == 10 and "halaman=3" in fragment
     assert "HX-Request" in response.headers["Vary"]
+    assert fragment.count("<picture>") == 10 and 'loading="lazy"' in fragment
     assert len(gzip.compress(response.data)) <= 2048
     last = client.get("/lapak?halaman=3", headers=HTMX).get_data(as_text=True)
     assert last.count("<li>") == Product.public().count() - 20 and "Muat lagi" not in last
