@@ -338,3 +338,21 @@ def test_buyer_cancels_before_confirmation_and_gets_the_stock_back(budi, shop):
     assert csrf_token_from(page) and 'value="batalkan"' in page and "hx-post" not in page
     budi.post(f"/pesanan/{order.id}/langkah", data={"action": "batalkan", "version": "0"})
     assert Order.get_by_id(order.id).status == "dibatalkan" and stock_of(product) == 4
+
+
+def test_officials_do_not_open_a_lapak(kasipem):
+    assert kasipem.get("/lapak-saya").status_code == 403
+    assert kasipem.post("/lapak-saya/atur", data={"name": "Toko"}).status_code == 403
+    assert Shop.select().count() == 2  # the demo lapak only
+
+
+def test_a_hidden_lapak_hides_its_products_and_tells_the_seller_why(operator, client, siti, shop):
+    product = make_product(shop)
+    operator.post(f"/operator/lapak/lapak/{shop.id}",
+                  data={"action": "sembunyikan", "reason": "Nomor WhatsApp tidak aktif"})
+    assert client.get(f"/lapak/produk/{product.id}").status_code == 404
+    assert "Keripik tempe" not in client.get("/lapak").get_data(as_text=True)
+    assert "Nomor WhatsApp tidak aktif" in siti.get("/lapak-saya").get_data(as_text=True)
+    siti.post("/lapak-saya/atur", data={"name": "Warung Uji", "whatsapp": "081298765432",
+                                        "location": "RT 001", "delivery": "ambil"})
+    assert Shop.get_by_id(shop.id).status == "menunggu"
