@@ -94,8 +94,8 @@ def init_login(app):
 
 
 def register_blueprints(app):
-    from views import auth, home, inbox, letters, market, operator, shop, verify
-    for module in (home, auth, letters, inbox, operator, verify, market, shop):
+    from views import auth, documents, home, inbox, letters, market, operator, shop, verify
+    for module in (home, auth, letters, inbox, documents, operator, verify, market, shop):
         app.register_blueprint(module.bp)
 
 

@@ -1,6 +1,7 @@
 """The demo village "Desa Sukamaju": officials, residents and every letter type."""
 import datetime
 import functools
+import os
 
 from werkzeug.security import generate_password_hash
 
@@ -104,7 +105,8 @@ def seed_demo():
         Village.update(name="Desa Sukamaju", kecamatan="Sukamaju", kabupaten="Kabupaten Subang",
                        provinsi="Jawa Barat", kode_desa="3213052001",
                        address="Jl. Raya Sukamaju No. 1, Subang 41211", phone="(0260) 411 234",
-                       email="pemdes@sukamaju.desa.id", kades_name="H. Ujang Suryana").execute()
+                       email="pemdes@sukamaju.desa.id", kades_name="H. Ujang Suryana",
+                       public_url=os.environ.get("BALAI_PUBLIC_URL", "http://127.0.0.1:5000")).execute()
         seed_letter_types()
         for username, role, full_name in OFFICIALS:
             User.create(username=username, role=role, full_name=full_name, active=True,

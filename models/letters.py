@@ -1,6 +1,7 @@
 """Letter types, letter requests and their workflow, and the register of outgoing letters."""
 import datetime
 import secrets
+import time
 
 from peewee import (CharField, DateTimeField, ForeignKeyField, IntegerField, IntegrityError,
                     OperationalError, TextField, fn)
@@ -11,6 +12,17 @@ from .people import Person, User, now
 
 class WorkflowError(Exception):
     """An action that the workflow refuses; the message is for the person who tried it."""
+    status = 409  # the HTTP status a view answers with: the request changed meanwhile
+
+
+class OutOfTurn(WorkflowError):
+    """The request does not wait for this user's step."""
+    status = 403
+
+
+class InvalidNote(WorkflowError):
+    """A missing reason or a note over NOTE_MAX: the form must be fixed."""
+    status = 422
 
 
 class LetterType(BaseModel):
@@ -112,7 +124,9 @@ class LetterRequest(BaseModel):
     @classmethod
     def inbox_for(cls, user):
         """What waits for this official's step, oldest first."""
-        query = cls.select(cls, LetterType, Person).join(LetterType).switch(cls).join(Person)
+        filer = User.alias()  # who filed it: residents themselves, or an official at the counter
+        query = (cls.select(cls, LetterType, Person, filer).join(LetterType)
+                 .switch(cls).join(Person).switch(cls).join(filer, on=(cls.created_by == filer.id)))
         if user.role in ("kasi_pem", "kasi_kesra"):
             query = query.where((cls.status == "diajukan") & (LetterType.verifier == user.role))
         elif user.role == "sekdes":
@@ -122,6 +136,19 @@ class LetterRequest(BaseModel):
         else:
             return query.where(False)
         return query.order_by(cls.submitted_at, cls.id)
+
+    @property
+    def waiting_age(self):
+        """How long the request has waited since it was submitted, in words."""
+        waited = now() - (self.submitted_at or self.created_at)
+        if waited.days:
+            return f"{waited.days} hari"
+        hours = waited.seconds // 3600
+        return f"{hours} jam" if hours else "baru saja"
+
+    @property
+    def valid_until(self):
+        return self.issued_at + datetime.timedelta(days=self.letter_type.validity_days)
 
     def roles_of(self, user):
         """The workflow roles this user holds for this request."""
@@ -146,28 +173,38 @@ class LetterRequest(BaseModel):
         return [action for (state, action, role) in TRANSITIONS
                 if state == self.status and role in roles]
 
-    def apply(self, action, user, note="", seen_version=None):
-        """Move the request along the workflow and record the event; refuse what is not allowed.
+    def check(self, action, user, note="", seen_version=None):
+        """The workflow role in which this user may take this action now; raise if not allowed.
 
-        The update is a compare-and-set on the version, so two officials (or a double click)
-        can never both move the same request."""
-        note = (note or "").strip()
-        if action in NEEDS_REASON and not note:
-            raise WorkflowError("Tuliskan alasannya agar pemohon tahu apa yang harus dilakukan.")
-        if len(note) > NOTE_MAX:
-            raise WorkflowError(f"Catatan terlalu panjang: paling banyak {NOTE_MAX} huruf "
-                                f"(sekarang {len(note)}).")
+        Stale page first (409), then whose turn it is (403), then the note (422)."""
         if seen_version is not None and int(seen_version) != self.version:
-            raise WorkflowError("Permohonan ini sudah berubah sejak halaman Anda dibuka. "
-                                "Muat ulang halaman untuk melihat keadaan terbaru.")
+            raise WorkflowError("Permohonan ini sudah diproses atau berubah sejak halaman Anda "
+                                "dibuka. Muat ulang halaman untuk melihat keadaan terbaru.")
         role = next((r for (s, a, r) in TRANSITIONS
                      if s == self.status and a == action and r in self.roles_of(user)), None)
         if role is None:
-            raise WorkflowError("Tindakan ini tidak dapat dilakukan: permohonan tidak sedang "
-                                "menunggu Anda. Muat ulang halaman untuk melihat keadaannya.")
+            raise OutOfTurn("Tindakan ini tidak dapat dilakukan: permohonan tidak sedang "
+                            "menunggu Anda. Muat ulang halaman untuk melihat keadaannya.")
+        note = (note or "").strip()
+        if action in NEEDS_REASON and not note:
+            raise InvalidNote("Tuliskan alasannya agar pemohon tahu apa yang harus dilakukan.")
+        if len(note) > NOTE_MAX:
+            raise InvalidNote(f"Catatan terlalu panjang: paling banyak {NOTE_MAX} huruf "
+                              f"(sekarang {len(note)}).")
+        return role
+
+    def apply(self, action, user, note="", seen_version=None, changes=None):
+        """Move the request along the workflow and record the event; refuse what is not allowed.
+
+        The update is a compare-and-set on the version, so two officials (or a double click)
+        can never both move the same request. `changes` sets more fields in the same write
+        (the number and file of an issued letter)."""
+        role = self.check(action, user, note, seen_version)
+        note = (note or "").strip()
         new_status = TRANSITIONS[(self.status, action, role)]
         with db.atomic():
-            changes = {LetterRequest.status: new_status, LetterRequest.updated_at: now(),
+            changes = {**(changes or {}), LetterRequest.status: new_status,
+                       LetterRequest.updated_at: now(),
                        LetterRequest.version: LetterRequest.version + 1}
             if action == "ajukan":
                 changes[LetterRequest.submitted_at] = now()
@@ -250,13 +287,14 @@ class RegisterEntry(BaseModel):
 
         A writer that read before another committed fails with IntegrityError (same number) or,
         in WAL mode, with a busy snapshot; both mean: read again."""
-        for _ in range(50):
+        for attempt in range(50):
             try:
                 with db.atomic():
                     seq = cls.last_seq(year) + 1
                     return cls.create(year=year, seq=seq, number=make_number(seq), request=request)
             except (IntegrityError, OperationalError):
-                continue
+                time.sleep(0.005 * attempt)  # the winner may not have committed yet
+
         raise WorkflowError("Nomor surat sedang sibuk dibuat. Coba lagi sebentar.")
 
     @classmethod

@@ -1,5 +1,6 @@
 """The village, its population records (penduduk), accounts and login failures."""
 import datetime
+from zoneinfo import ZoneInfo
 
 from flask_login import UserMixin
 from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
@@ -34,6 +35,10 @@ class Village(BaseModel):
     def current(cls):
         village = cls.select().order_by(cls.id).first()
         return village or cls.create()
+
+    def localtime(self, moment):
+        """A stored (naive UTC) moment as the village's wall-clock time."""
+        return moment.replace(tzinfo=datetime.timezone.utc).astimezone(ZoneInfo(self.timezone))
 
 
 class Person(BaseModel):

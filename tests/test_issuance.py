@@ -1,0 +1,173 @@
+"""Issuing a letter: number, PDF (text, logo, QR, paper), storage, and voiding on failure."""
+import datetime
+import time
+from pathlib import Path
+
+import pypdf
+import pypdfium2
+import pytest
+import zxingcpp
+from PIL import Image
+
+import issuance
+import letter_pdf
+from models import LetterRequest, RegisterEntry, User, Village
+from models.letters import OutOfTurn, WorkflowError
+from tests.conftest import make_request
+
+PUBLIC_URL = "https://sukamaju.desa.id"
+MM = 72 / 25.4
+
+
+@pytest.fixture
+def ctx(app, db):
+    Village.update(public_url=PUBLIC_URL).execute()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def kades(db):
+    return User.by_login("kades")
+
+
+def issue(kades, **kwargs):
+    letter = make_request(status="diperiksa")
+    return issuance.issue_letter(letter.id, kades, "Setuju", letter.version, **kwargs)
+
+
+def pdf_path(app, letter):
+    return Path(app.config["LETTER_DIR"]) / letter.pdf_file
+
+
+def qr_text(path):
+    page = pypdfium2.PdfDocument(str(path))[0]
+    image = page.render(scale=3).to_pil()
+    return [code.text for code in zxingcpp.read_barcodes(image)]
+
+
+def test_issuing_numbers_renders_and_stores_the_letter(ctx, kades):
+    started = time.perf_counter()
+    letter = issue(kades)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1.0
+    year = Village.current().localtime(letter.issued_at).year
+    assert letter.status == "selesai"
+    assert letter.number.startswith("470/001/3213052001/") and letter.number.endswith(f"/{year}")
+    assert len(letter.verify_token) >= 22  # >= 128 bits in URL-safe base64
+    entry = RegisterEntry.get(RegisterEntry.request == letter)
+    assert (entry.status, entry.number, entry.seq, entry.year) == ("terbit", letter.number, 1, year)
+    assert [e.action for e in letter.timeline()][-2:] == ["setujui", "terbit"]
+    path = pdf_path(ctx, letter)
+    assert path.parent == Path(ctx.config["LETTER_DIR"]) and len(path.stem) == 32
+    text = pypdf.PdfReader(path).pages[0].extract_text()
+    for expected in ("Budi Santoso", "3213051508900001", letter.number, "SURAT KETERANGAN DOMISILI",
+                     "H. Ujang Suryana", "Melamar pekerjaan", "KECAMATAN SUKAMAJU"):
+        assert expected in text
+    assert qr_text(path) == [f"{PUBLIC_URL}/verifikasi/{letter.verify_token}"]
+
+
+def test_the_next_letter_takes_the_next_number(ctx, kades):
+    numbers = [issue(kades).number for _ in range(2)]
+    assert [n.split("/")[1] for n in numbers] == ["001", "002"]
+
+
+def test_month_and_year_follow_the_village_time_zone(ctx, kades, monkeypatch):
+    # 31 December 18:00 UTC is already 1 January 01:00 in Asia/Jakarta.
+    monkeypatch.setattr(issuance, "now", lambda: datetime.datetime(2026, 12, 31, 18, 0))
+    letter = issue(kades)
+    assert letter.number == "470/001/3213052001/I/2027"
+    assert "1 Januari 2027" in pypdf.PdfReader(pdf_path(ctx, letter)).pages[0].extract_text()
+
+
+def test_f4_paper(ctx, kades):
+    Village.update(paper="F4").execute()
+    box = pypdf.PdfReader(pdf_path(ctx, issue(kades))).pages[0].mediabox
+    assert (round(box.width / MM), round(box.height / MM)) == (215, 330)
+
+
+def logo_sizes(path):
+    return {(image.image.width, image.image.height)
+            for image in pypdf.PdfReader(path).pages[0].images}
+
+
+def test_the_logo_from_the_uploads_is_in_the_letter(ctx, kades):
+    Image.new("RGB", (37, 41), "green").save(Path(ctx.config["UPLOAD_DIR"]) / "logo.png")
+    Village.update(logo="logo.png").execute()
+    assert (37, 41) in logo_sizes(pdf_path(ctx, issue(kades)))
+
+
+def test_a_logo_outside_the_allowed_folders_is_not_loaded(ctx, kades, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    Image.new("RGB", (37, 41), "red").save(outside / "logo.png")
+    Village.update(logo="../outside/logo.png").execute()
+    assert (37, 41) not in logo_sizes(pdf_path(ctx, issue(kades)))
+
+
+def test_sign_runs_between_rendering_and_storing(ctx, kades):
+    seen = []
+
+    def sign(pdf):
+        seen.append(pdf[:5])
+        return pdf + b"%signed\n"
+
+    letter = issue(kades, sign=sign)
+    assert seen == [b"%PDF-"]
+    assert pdf_path(ctx, letter).read_bytes().endswith(b"%signed\n")
+
+
+def test_a_render_failure_voids_the_number_and_changes_nothing(ctx, kades, monkeypatch):
+    def broken(*args):
+        raise RuntimeError("printer on fire")
+
+    monkeypatch.setattr(issuance, "render_letter", broken)
+    letter = make_request(status="diperiksa")
+    with pytest.raises(issuance.IssueFailed) as failed:
+        issuance.issue_letter(letter.id, kades, "", letter.version)
+    entry = RegisterEntry.get()
+    assert entry.number in str(failed.value) and "dicatat batal" in str(failed.value)
+    assert entry.status == "batal" and "printer on fire" in entry.void_reason
+    after = LetterRequest.get_by_id(letter.id)
+    assert (after.status, after.number, after.pdf_file) == ("diperiksa", None, None)
+    assert after.version == 0
+    assert not list(Path(ctx.config["LETTER_DIR"]).iterdir())
+
+
+def test_a_request_changed_meanwhile_voids_the_number(ctx, kades):
+    letter = make_request(status="diperiksa")
+
+    def meanwhile_returned(pdf):
+        LetterRequest.get_by_id(letter.id).apply("kembalikan", kades, "Data kurang")
+        return pdf
+
+    with pytest.raises(WorkflowError):
+        issuance.issue_letter(letter.id, kades, "", 0, sign=meanwhile_returned)
+    assert RegisterEntry.get().status == "batal"
+    after = LetterRequest.get_by_id(letter.id)
+    assert (after.status, after.number, after.pdf_file) == ("dikembalikan", None, None)
+    assert not list(Path(ctx.config["LETTER_DIR"]).iterdir())
+    # The next letter takes the next number: the voided one stays in the register.
+    assert issue(kades).number.split("/")[1] == "002"
+
+
+@pytest.mark.parametrize("login, status, version", [
+    ("sekdes", "diperiksa", 0), ("kades", "diverifikasi", 0), ("kades", "diperiksa", 3)])
+def test_refused_up_front_takes_no_number(ctx, login, status, version):
+    letter = make_request(status=status)
+    with pytest.raises(WorkflowError) as refused:
+        issuance.issue_letter(letter.id, User.by_login(login), "", version)
+    assert refused.value.status == (409 if version else 403)
+    assert not RegisterEntry.select().exists()
+    assert isinstance(refused.value, OutOfTurn) == (not version)
+
+
+@pytest.mark.parametrize("uri", ["/etc/passwd", "../secret_key", "http://127.0.0.1/x.png",
+                                 "file:///etc/hostname"])
+def test_the_link_callback_refuses_anything_outside_static_and_uploads(ctx, uri):
+    assert letter_pdf.link_callback(uri, None) == ""
+
+
+def test_the_link_callback_allows_static_files(ctx):
+    icon = Path(ctx.static_folder) / "icon.svg"
+    assert letter_pdf.link_callback(str(icon), None) == str(icon.resolve())
