@@ -99,7 +99,7 @@ class Moderated(BaseModel):
 
 class Shop(Moderated):
     """A resident's lapak: one per account."""
-    owner = ForeignKeyField(User, unique=True, backref="shops")
+    owner = ForeignKeyField(User, unique=True, backref="shops", on_delete="CASCADE")
     name = CharField()
     description = TextField(default="")
     whatsapp = CharField()  # normalized 628...
