@@ -96,19 +96,20 @@ def render_order_form(shop, form, errors):
 def place_order(shop_id):
     """Step 2: the checked order is placed; a second click lands on the order the first made."""
     shop = public_shop_or_404(shop_id)
+    form_key = request.form.get("form_key") or secrets.token_urlsafe(16)
     lines, delivery, note, errors = Order.clean(shop, current_user, request.form)
     try:
         if not errors:
-            order = Order.place(current_user.id, shop, lines, delivery, note,
-                                request.form.get("form_key") or secrets.token_urlsafe(16))
+            order = Order.place(current_user.id, shop, lines, delivery, note, form_key)
             flash("Pesanan terkirim ke penjual. Anda akan diberi tahu setiap ada perubahan.",
                   "success")
             return redirect(url_for("market.order", order_id=order.id), 303)
     except IntegrityError:
-        order = Order.by_form_key(request.form.get("form_key"), current_user) or abort(404)
-        return redirect(url_for("market.order", order_id=order.id), 303)
+        pass  # the same form sent twice: the first one's order is shown below
     except OrderError as error:
         errors = {"items": str(error)}
+    if first := Order.by_form_key(form_key, current_user):  # e.g. the first click took the last item
+        return redirect(url_for("market.order", order_id=first.id), 303)
     return render_order_form(shop, request.form, errors), 422
 
 
