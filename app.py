@@ -57,7 +57,8 @@ def create_app(config=None):
     )
     if config:
         app.config.update(config)
-    app.config.setdefault("SECRET_KEY", secret_key(data_dir))
+    if not app.config.get("SECRET_KEY"):  # Flask's default is None, so setdefault would keep it
+        app.config["SECRET_KEY"] = secret_key(data_dir)
     for key in ("UPLOAD_DIR", "LETTER_DIR", "KEYS_DIR"):
         Path(app.config[key]).mkdir(parents=True, exist_ok=True)
 
@@ -94,8 +95,10 @@ def init_login(app):
 
 
 def register_blueprints(app):
-    from views import auth, documents, home, inbox, letters, market, operator, shop, verify
-    for module in (home, auth, letters, inbox, documents, operator, verify, market, shop):
+    from views import (accounts, auth, documents, home, inbox, letter_types, letters, market,
+                       operator, people, shop, verify)
+    for module in (home, auth, letters, inbox, documents, operator, people, accounts,
+                   letter_types, verify, market, shop):
         app.register_blueprint(module.bp)
 
 

@@ -3,7 +3,7 @@ import datetime
 import secrets
 import time
 
-from peewee import (CharField, DateTimeField, ForeignKeyField, IntegerField, IntegrityError,
+from peewee import (JOIN, CharField, DateTimeField, ForeignKeyField, IntegerField, IntegrityError,
                     OperationalError, TextField, fn)
 
 from . import BaseModel, JSONField, db
@@ -299,10 +299,16 @@ class RegisterEntry(BaseModel):
 
     @classmethod
     def for_year(cls, year):
+        """Every number of the year, issued or void, with its request when it has one."""
         return (cls.select(cls, LetterRequest, LetterType, Person)
-                .join(LetterRequest, on=(cls.request == LetterRequest.id))
-                .join(LetterType).switch(LetterRequest).join(Person)
+                .join(LetterRequest, JOIN.LEFT_OUTER, on=(cls.request == LetterRequest.id))
+                .join(LetterType, JOIN.LEFT_OUTER).switch(LetterRequest)
+                .join(Person, JOIN.LEFT_OUTER)
                 .where(cls.year == year).order_by(cls.seq))
+
+    @classmethod
+    def years(cls):
+        return [row.year for row in cls.select(cls.year).distinct().order_by(cls.year.desc())]
 
     def void(self, reason):
         self.status, self.void_reason = "batal", reason

@@ -31,6 +31,8 @@ class Village(BaseModel):
     public_url = CharField(default="http://127.0.0.1:5000")
     number_format = CharField(default="{kode}/{nomor:03}/{kode_desa}/{bulan_romawi}/{tahun}")
 
+    PAPERS = ("A4", "F4")
+
     @classmethod
     def current(cls):
         village = cls.select().order_by(cls.id).first()
@@ -59,6 +61,9 @@ class Person(BaseModel):
     dusun = CharField(default="")
 
     SEXES = {"L": "Laki-laki", "P": "Perempuan"}
+    RELIGIONS = ("Islam", "Kristen", "Katolik", "Hindu", "Buddha", "Konghucu",
+                 "Kepercayaan terhadap Tuhan YME")
+    MARITAL_STATUSES = ("Belum Kawin", "Kawin", "Cerai Hidup", "Cerai Mati")
 
     @property
     def sex_label(self):
@@ -100,6 +105,7 @@ class User(UserMixin, BaseModel):
     active = BooleanField(default=False)
     created_at = DateTimeField(default=now)
     session_version = IntegerField(default=0)  # bumped on reset: old sessions end
+    reset_pending = BooleanField(default=False)  # access reset; the resident registers again
 
     @property
     def is_active(self):
@@ -125,6 +131,29 @@ class User(UserMixin, BaseModel):
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
+
+    def deactivate(self, reset=False):
+        """Turn the account off and end its sessions; a reset lets the resident register again."""
+        User.update(active=False, reset_pending=reset,
+                    session_version=User.session_version + 1).where(User.id == self.id).execute()
+
+    def activate(self):
+        User.update(active=True, reset_pending=False).where(User.id == self.id).execute()
+
+    @classmethod
+    def replace_password_after_reset(cls, person, password_hash):
+        """A resident whose access was reset sets a new password; the account stays inactive."""
+        return (cls.update(password_hash=password_hash, reset_pending=False)
+                .where((cls.person == person) & cls.reset_pending & ~cls.active).execute())
+
+    @classmethod
+    def pending_residents(cls):
+        return (cls.select(cls, Person).join(Person)
+                .where((cls.role == "warga") & ~cls.active).order_by(cls.created_at))
+
+    @classmethod
+    def officials(cls):
+        return cls.select().where(cls.role.in_(OFFICIAL_ROLES)).order_by(cls.role, cls.username)
 
     @classmethod
     def by_login(cls, login):

@@ -23,3 +23,8 @@ document.addEventListener("submit", function (evt) {
   form.dataset.sending = "1";
   setTimeout(function () { delete form.dataset.sending; }, 8000);
 });
+
+// A "Cetak" button: data-print opens the browser's print dialog.
+document.addEventListener("click", function (evt) {
+  if (evt.target.closest("[data-print]")) window.print();
+});

@@ -98,7 +98,10 @@ def registration_errors(form):
 
 
 def create_resident_account(form, birth_date):
-    """Make an inactive account when the three facts match a record; say nothing either way."""
+    """Make an inactive account when the three facts match a record; say nothing either way.
+
+    An account whose access the operator reset takes the new password and waits, inactive,
+    for the operator to activate it again."""
     person = Person.matching(form["nik"].strip(), form["kk_number"].strip(), birth_date)
     if person is None:
         return
@@ -107,8 +110,8 @@ def create_resident_account(form, birth_date):
     try:
         with db.atomic():
             user.save()
-    except IntegrityError:
-        pass  # an account exists already; the answer must not tell
+    except IntegrityError:  # an account exists already; the answer must not tell
+        User.replace_password_after_reset(person, user.password_hash)
 
 
 @bp.route("/daftar/terkirim")
