@@ -56,6 +56,12 @@ class Order(BaseModel):
         return ORDER_STATUS_LABELS[self.status]
 
     @property
+    def buyer_place(self):
+        """Who ordered and where they live, for the seller who delivers."""
+        person = self.buyer.person
+        return f"{person.name}, RT {person.rt} RW {person.rw}, {person.address}" if person else ""
+
+    @property
     def delivery_label(self):
         return DELIVERY.get(self.delivery, self.delivery)
 
