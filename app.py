@@ -70,7 +70,9 @@ def create_app(config=None):
     register_hooks(app)
 
     import cli
+    import filters
     cli.register(app)
+    filters.register(app)
     return app
 
 
@@ -95,10 +97,10 @@ def init_login(app):
 
 
 def register_blueprints(app):
-    from views import (accounts, auth, documents, home, inbox, letter_types, letters, market,
-                       operator, people, shop, verify)
+    from views import (accounts, auth, documents, home, inbox, letter_types, letters, market, news,
+                       notifications, operator, people, shop, verify)
     for module in (home, auth, letters, inbox, documents, operator, people, accounts,
-                   letter_types, verify, market, shop):
+                   letter_types, notifications, verify, news, market, shop):
         app.register_blueprint(module.bp)
 
 

@@ -37,11 +37,15 @@ from .people import Village, Person, User, LoginFailure  # noqa: E402
 from .letters import (  # noqa: E402
     LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry, WorkflowError,
 )
+from .notifications import Notification, ContactPoint  # noqa: E402
+from .signing import SignerCertificate  # noqa: E402
+from .news import News, NewsIndex  # noqa: E402
 from .market import Shop, Product, ProductPhoto, OrderError  # noqa: E402
 from .orders import Order, OrderItem  # noqa: E402
 
 MODELS = [Village, Person, User, LoginFailure,
           LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry,
+          Notification, ContactPoint, SignerCertificate, News, NewsIndex,
           Shop, Product, ProductPhoto, Order, OrderItem]
 
 

@@ -41,6 +41,23 @@ class LetterType(BaseModel):
     def available(cls):
         return cls.select().where(cls.active == "1").order_by(cls.name)
 
+    def details_errors(self, purpose, fields):
+        """What is wrong with a request's purpose and extra fields, keyed by input name."""
+        errors = {}
+        for field in self.extra_fields:
+            value = fields.get(field["key"], "")
+            if not value:
+                errors[field["key"]] = f"Isi {field['label'].lower()}."
+            elif len(value) > FIELD_MAX:
+                errors[field["key"]] = (f"{field['label']} terlalu panjang: paling banyak "
+                                        f"{FIELD_MAX} huruf (sekarang {len(value)}).")
+        if not purpose:
+            errors["keperluan"] = "Tuliskan keperluan surat ini, misalnya: melamar pekerjaan."
+        elif len(purpose) > PURPOSE_MAX:
+            errors["keperluan"] = (f"Keperluan terlalu panjang: paling banyak {PURPOSE_MAX} "
+                                   f"huruf (sekarang {len(purpose)}).")
+        return errors
+
 
 # States of a request, with the words a resident reads.
 STATUS_LABELS = {
@@ -78,6 +95,9 @@ ACTION_LABELS = {"ajukan": "Diajukan", "batalkan": "Dibatalkan", "setujui": "Dis
                  "terbit": "Surat terbit"}
 NEEDS_REASON = {"kembalikan", "tolak"}
 NOTE_MAX = 500
+PURPOSE_MAX = 200
+FIELD_MAX = 150
+EDITABLE = ("draf", "dikembalikan")
 OFFICIAL_STEP = {"diajukan": "kasi", "diverifikasi": "sekdes", "diperiksa": "kades"}
 
 
@@ -110,7 +130,7 @@ class LetterRequest(BaseModel):
 
     @property
     def is_editable(self):
-        return self.status in ("draf", "dikembalikan")
+        return self.status in EDITABLE
 
     @property
     def filed_at_counter(self):
@@ -120,6 +140,45 @@ class LetterRequest(BaseModel):
     def of_person(cls, person):
         return (cls.select(cls, LetterType).join(LetterType)
                 .where(cls.person == person).order_by(cls.created_at.desc()))
+
+    @classmethod
+    def filed_by(cls, user):
+        """Requests an official filed at the counter for residents, newest first."""
+        return (cls.select(cls, LetterType, Person).join(LetterType).switch(cls).join(Person)
+                .where(cls.created_by == user).order_by(cls.created_at.desc()))
+
+    @classmethod
+    def start(cls, person, letter_type, user, form_key):
+        """A new draft; the same form sent twice gives back the draft made the first time."""
+        try:
+            with db.atomic():
+                return cls.create(person=person, letter_type=letter_type, created_by=user,
+                                  form_key=form_key)
+        except IntegrityError:
+            return cls.get_or_none((cls.form_key == form_key) & (cls.person == person)
+                                   & (cls.created_by == user))
+
+    def save_details(self, purpose, fields):
+        """Store the form's answers while the request is still editable; False when it is not."""
+        return bool(LetterRequest.update(purpose=purpose, fields=fields, updated_at=now())
+                    .where((LetterRequest.id == self.id) & LetterRequest.status.in_(EDITABLE))
+                    .execute())
+
+    def attach(self, key, saved):
+        """Keep an upload for a requirement, replacing the earlier one; return the old file name."""
+        with db.atomic():
+            old = self.attachment_for(key)
+            if old:
+                old.delete_instance()
+            Attachment.create(request=self, requirement_key=key, **saved)
+        return old.stored_name if old else None
+
+    def detach(self, key):
+        """Remove a requirement's upload; return its file name (None when there was none)."""
+        old = self.attachment_for(key)
+        if old:
+            old.delete_instance()
+        return old.stored_name if old else None
 
     @classmethod
     def inbox_for(cls, user):
@@ -216,6 +275,8 @@ class LetterRequest(BaseModel):
                                     "Muat ulang halaman untuk melihat keadaan terbaru.")
             event = LetterEvent.create(request=self, actor=user, role=user.role, action=action,
                                        from_status=self.status, to_status=new_status, note=note)
+            import notify  # not at the top: notify imports the models package
+            notify.letter_event(event)  # same transaction: the event and its notifications
         self.status, self.version = new_status, self.version + 1
         return event
 

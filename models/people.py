@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from flask_login import UserMixin
 from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
-                    IntegerField, TextField, fn)
+                    IntegerField, fn)
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import BaseModel, db

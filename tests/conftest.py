@@ -17,7 +17,7 @@ def app(tmp_path):
                       "WTF_CSRF_ENABLED": False})
     models.create_tables()
     with models.db.connection_context():
-        seed.seed_demo()
+        seed.seed_demo(app.config["KEYS_DIR"])
     yield app
     if not models.db.is_closed():
         models.db.close()

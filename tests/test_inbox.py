@@ -108,8 +108,10 @@ def test_the_detail_page_shows_the_data_attachments_and_timeline(db, kasipem):
         assert text in page
     from flask import url_for
     with kasipem.application.test_request_context():
-        photo_url = url_for("letters.attachment", request_id=letter.id, attachment_id=photo.id)
-        scan_url = url_for("letters.attachment", request_id=letter.id, attachment_id=scan.id)
+        photo_url = url_for("letters.attachment", request_id=letter.id, attachment_id=photo.id,
+                            v=photo.stored_name[:8])
+        scan_url = url_for("letters.attachment", request_id=letter.id, attachment_id=scan.id,
+                           v=scan.stored_name[:8])
     assert f'<img class="thumb" src="{photo_url}"' in page
     assert f'href="{scan_url}" target="_blank"' in page
 

@@ -1,9 +1,17 @@
-"""The home page."""
-from flask import Blueprint, render_template
+"""The home page: the village's news, and the way to the letter service."""
+from flask import Blueprint
+
+from forms import page_number
+from htmx import render_page_or_block
+from models import News
 
 bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
 def index():
-    return render_template("home/index.html")
+    """One page of news; htmx asks for the next page's items only ("Muat lagi")."""
+    number = page_number()
+    items, has_more = News.page(number)
+    return render_page_or_block("home/index.html", "news_page", items=items, has_more=has_more,
+                                page=number)

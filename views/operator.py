@@ -9,7 +9,7 @@ from peewee import IntegrityError
 from playhouse.shortcuts import model_to_dict
 
 from letter_text import indonesian_date
-from models import LetterType, Person, RegisterEntry, User, Village, db
+from models import LetterType, Notification, Person, RegisterEntry, User, Village, db
 from models.people import now
 from operator_forms import village_form
 
@@ -47,7 +47,8 @@ def this_year():
 def index():
     counts = {"pending": User.pending_residents().count(), "people": Person.select().count(),
               "letter_types": LetterType.select().count(), "officials": User.officials().count(),
-              "register": RegisterEntry.for_year(this_year()).count()}
+              "register": RegisterEntry.for_year(this_year()).count(),
+              "failed": Notification.select().where(Notification.status == "failed").count()}
     return render_template("operator/index.html", counts=counts, year=this_year())
 
 

@@ -1,0 +1,67 @@
+"""The village's register of signers' certificates."""
+import datetime
+
+from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, TextField
+
+from . import BaseModel
+from .people import User, now
+
+SOURCES = {"dibuat": "Dibuat oleh desa", "impor": "Diimpor"}
+
+
+class SignerCertificate(BaseModel):
+    """A certificate a village official signs letters with, and the period they may use it."""
+    fingerprint = CharField(unique=True)  # SHA-256 of the certificate (DER), hex
+    holder_name = CharField()
+    position = CharField()  # as printed on letters: "Kepala Desa", "Plt. Kepala Desa", ...
+    user = ForeignKeyField(User, backref="signer_certificates")
+    nik = CharField(null=True)  # the holder's NIK at a remote signing service, if used
+    valid_from = DateTimeField()  # UTC, from the certificate
+    valid_to = DateTimeField()
+    period_from = DateField(null=True)  # designated by the operator (acting officials)
+    period_to = DateField(null=True)
+    source = CharField(default="dibuat")  # key of SOURCES
+    key_file = CharField(null=True)  # PKCS#12 file name under app.config["KEYS_DIR"]
+    cert_pem = TextField()  # the signer's certificate, readable without the passphrase
+    chain_pem = TextField(default="")  # the village CA (self-made) or the issuer's chain
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=now)
+
+    @property
+    def source_label(self):
+        return SOURCES.get(self.source, self.source)
+
+    def designated_on(self, day):
+        """True when the operator's designated period (if any) includes `day`."""
+        return ((self.period_from is None or self.period_from <= day)
+                and (self.period_to is None or day <= self.period_to))
+
+    def usable_at(self, at):
+        """True when the certificate and the designated period both cover the moment `at` (UTC)."""
+        return (self.active and self.valid_from <= at <= self.valid_to
+                and self.designated_on(at.date()))
+
+    @classmethod
+    def current_for(cls, user, at=None):
+        """The certificate `user` signs with at `at` (default now), or None."""
+        at = at or now()
+        day = at.date()
+        return (cls.select()
+                .where((cls.user == user) & cls.active
+                       & (cls.valid_from <= at) & (cls.valid_to >= at)
+                       & (cls.period_from.is_null() | (cls.period_from <= day))
+                       & (cls.period_to.is_null() | (cls.period_to >= day)))
+                .order_by(cls.valid_from.desc())
+                .first())
+
+    @classmethod
+    def trusted(cls):
+        """Every certificate ever used here, expired ones too (letters are judged at signing)."""
+        return cls.select().order_by(cls.valid_from)
+
+
+def utc_naive(moment):
+    """A datetime as the naive UTC value the database stores."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,148 @@
+import datetime
+import email.parser
+import email.policy
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+import pdf_check
+import seed
+import signing
+import signing_remote
+from models import SignerCertificate, User, db as database
+from tests.signing_helpers import letter_pdf
+
+NIK = "3213051508700009"
+
+
+class FakeTTE(ThreadingHTTPServer):
+    """A BSrE-style service on 127.0.0.1: POST /api/sign/pdf (nik, passphrase, file)."""
+    daemon_threads = True
+
+    def __init__(self, unlocked):
+        super().__init__(("127.0.0.1", 0), TTEHandler)
+        self.unlocked = unlocked  # signs with the demo Kades's key, so results validate
+        self.mode = "ok"
+        self.received = []
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class TTEHandler(BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        head = f"Content-Type: {self.headers['Content-Type']}\r\n\r\n".encode()
+        message = email.parser.BytesParser(policy=email.policy.default).parsebytes(head + body)
+        form = {part.get_param("name", header="content-disposition"): part.get_content()
+                for part in message.iter_parts()}
+        self.server.received.append((self.path, self.headers.get("Authorization"), form))
+        mode = self.server.mode
+        if mode == "slow":
+            time.sleep(1.5)
+        if mode == "error":
+            return self.answer(500, b'{"error": "internal"}', "application/json")
+        if form.get("passphrase") != seed.DEMO_SIGNING_PASSPHRASE:
+            return self.answer(400, b'{"error": "Passphrase anda salah"}', "application/json")
+        self.answer(200, self.server.unlocked.sign(form["file"]), "application/pdf")
+
+    def answer(self, status, body, content_type):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def kades_cert(app, db):
+    with app.app_context():
+        row = SignerCertificate.current_for(User.by_login("kades"))
+        row.nik = NIK
+        row.save()
+        yield row
+
+
+@pytest.fixture
+def tte(app, kades_cert):
+    server = FakeTTE(signing.unlock(kades_cert, seed.DEMO_SIGNING_PASSPHRASE))
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    app.config.update(BALAI_TTE_URL=server.url, BALAI_TTE_TOKEN="rahasia-aplikasi",
+                      BALAI_TTE_TIMEOUT="0.5")
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def remote_sign(app, row, passphrase=seed.DEMO_SIGNING_PASSPHRASE):
+    sign = signing_remote.signer_for(row, passphrase, app.config)
+    return sign(letter_pdf(), verify_url="http://127.0.0.1:5000/verifikasi/tok123")
+
+
+def test_remote_service_returns_a_signed_pdf_that_validates(app, tte, kades_cert):
+    signed = remote_sign(app, kades_cert)
+    assert pdf_check.check_pdf(signed).status == pdf_check.ASLI
+    path, authorization, form = tte.received[0]
+    assert path == "/api/sign/pdf" and authorization == "Bearer rahasia-aplikasi"
+    assert form["nik"] == NIK and form["file"] == letter_pdf()
+
+
+def test_remote_service_timing_out_is_a_clear_error(app, tte, kades_cert):
+    tte.mode = "slow"
+    with pytest.raises(signing.SigningError, match="tidak menjawab dalam 0.5 detik"):
+        remote_sign(app, kades_cert)
+
+
+def test_remote_service_failing_is_a_clear_error(app, tte, kades_cert):
+    tte.mode = "error"
+    with pytest.raises(signing.SigningError, match="sedang bermasalah \\(kode 500\\)"):
+        remote_sign(app, kades_cert)
+
+
+def test_remote_service_refusing_the_passphrase(app, tte, kades_cert):
+    with pytest.raises(signing.SigningError, match="menolak NIK atau kata sandi"):
+        remote_sign(app, kades_cert, "bukan-sandinya")
+
+
+def test_remote_service_down_is_a_clear_error(app, kades_cert):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    app.config["BALAI_TTE_URL"] = f"http://127.0.0.1:{port}"
+    with pytest.raises(signing.SigningError, match="tidak dapat dihubungi"):
+        remote_sign(app, kades_cert)
+
+
+def test_remote_signing_never_runs_inside_a_transaction(app, tte, kades_cert):
+    with database.atomic(), pytest.raises(RuntimeError):
+        remote_sign(app, kades_cert)
+    assert tte.received == []
+
+
+def test_remote_signer_needs_the_nik(app, tte, kades_cert):
+    kades_cert.nik = None
+    with pytest.raises(signing.SigningError, match="NIK"):
+        remote_sign(app, kades_cert)
+
+
+def test_without_a_service_the_local_key_signs(app, kades_cert, monkeypatch):
+    monkeypatch.delenv("BALAI_TTE_URL", raising=False)
+    signed = remote_sign(app, kades_cert)
+    assert pdf_check.check_pdf(signed).status == pdf_check.ASLI
+    with pytest.raises(signing.SigningError, match="Kata sandi tanda tangan salah"):
+        signing_remote.signer_for(kades_cert, "salah-salah", app.config)
+
+
+def test_expired_certificate_is_refused_before_calling_the_service(app, tte, kades_cert):
+    kades_cert.valid_to = datetime.datetime(2025, 1, 1)
+    with pytest.raises(signing.SigningError, match="tidak berlaku"):
+        remote_sign(app, kades_cert)
+    assert tte.received == []

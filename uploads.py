@@ -1,0 +1,95 @@
+"""Uploaded requirement files: type decided by content, images re-encoded, random names.
+
+Files live under app.config["UPLOAD_DIR"] (data/uploads), never under static/, and are served
+only through a view that checks who asks."""
+import io
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image, ImageOps
+from pypdf import PdfReader
+
+MAX_SIDE = 1600  # longest side of a stored image, in pixels
+MAX_PIXELS = 60_000_000  # more than any phone camera; a bigger image is a decompression bomb
+JPEG_QUALITY = 82
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+JPEG_SIGNATURE = b"\xff\xd8\xff"
+ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
+
+
+class UploadError(Exception):
+    """A file we refuse; the message tells the resident what to do instead."""
+
+
+def save_upload(file_storage):
+    """Check, clean and store one uploaded file; return what an Attachment row needs."""
+    name = file_storage.filename or "berkas"
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    data = file_storage.stream.read(limit + 1)
+    if not data:
+        raise UploadError(f"Berkas {name} kosong. Pilih berkas lain.")
+    if len(data) > limit:
+        raise UploadError(f"Berkas {name} terlalu besar. Paling besar {limit // 1048576} MB; "
+                          "perkecil foto atau pindai ulang dengan resolusi lebih rendah.")
+    if data.startswith(b"%PDF-"):
+        content, content_type, suffix = checked_pdf(data, name), "application/pdf", ".pdf"
+    elif data.startswith(JPEG_SIGNATURE) or data.startswith(PNG_SIGNATURE):
+        content, content_type, suffix = reencoded_image(data, name)
+    else:
+        raise UploadError(f"Berkas {name} bukan foto JPEG/PNG atau PDF. "
+                          "Unggah foto (JPG atau PNG) atau hasil pindaian PDF.")
+    stored_name = secrets.token_urlsafe(24) + suffix
+    upload_path(stored_name).write_bytes(content)
+    return {"stored_name": stored_name, "content_type": content_type, "size": len(content),
+            "original_name": name[:200]}
+
+
+def checked_pdf(data, name):
+    """The PDF as sent, once pypdf can read its pages."""
+    try:
+        if len(PdfReader(io.BytesIO(data)).pages) > 0:
+            return data
+    except Exception:  # pypdf raises many kinds of errors for a broken file
+        pass
+    raise UploadError(f"Berkas {name} bukan PDF yang dapat dibuka. Simpan ulang sebagai PDF "
+                      "atau unggah fotonya.")
+
+
+def reencoded_image(data, name):
+    """The image re-encoded: turned upright, EXIF dropped, at most MAX_SIDE pixels long."""
+    broken = UploadError(f"Gambar {name} rusak atau bukan JPEG/PNG yang benar. Ambil foto lagi "
+                         "lalu unggah ulang.")
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in ("JPEG", "PNG"):
+                raise broken
+            if probe.width * probe.height > MAX_PIXELS:
+                raise UploadError(f"Gambar {name} terlalu besar ukurannya (piksel). "
+                                  "Perkecil foto lalu unggah ulang.")
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a smaller scale
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail((MAX_SIDE, MAX_SIDE))
+            out = io.BytesIO()
+            if data.startswith(PNG_SIGNATURE):
+                image.save(out, "PNG", optimize=True)
+                return out.getvalue(), "image/png", ".png"
+            image.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+            return out.getvalue(), "image/jpeg", ".jpg"
+    except UploadError:
+        raise
+    except (Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+        raise broken from None
+
+
+def upload_path(stored_name):
+    """Where a stored upload lives; only plain names we made are accepted."""
+    if Path(stored_name).name != stored_name or stored_name.startswith("."):
+        raise ValueError("not a stored upload name")
+    return Path(current_app.config["UPLOAD_DIR"]) / stored_name
+
+
+def delete_upload(stored_name):
+    upload_path(stored_name).unlink(missing_ok=True)
