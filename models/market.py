@@ -5,7 +5,9 @@ from urllib.parse import quote
 from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField,
                     TextField)
 
-from . import BaseModel
+from images import ImageSet
+
+from . import BaseModel, JSONField
 from .people import User, now
 
 
@@ -232,17 +234,15 @@ class Product(Moderated):
 
 
 class ProductPhoto(BaseModel):
-    """One of up to three photos of a product; the files are named after `key`."""
+    """One of up to three photos of a product, stored by the shared image pipeline."""
     product = ForeignKeyField(Product, backref="photos", on_delete="CASCADE")
-    key = CharField(unique=True)
-    width = IntegerField()
-    height = IntegerField()
+    key = CharField(unique=True)  # finds the product of a served image file
+    image = JSONField()  # images.ImageSet.as_dict()
     position = IntegerField(default=0)
 
-    def size_of(self, side):
-        """(width, height) of the copy whose longest side is at most `side` px."""
-        scale = min(1, side / max(self.width, self.height))
-        return round(self.width * scale), round(self.height * scale)
+    @property
+    def image_set(self):
+        return ImageSet.from_dict(self.image)
 
 
 def whatsapp_link(number, message):

@@ -3,7 +3,7 @@ from peewee import (BooleanField, Case, CharField, DateTimeField, ForeignKeyFiel
                     TextField)
 
 from . import BaseModel, db
-from .market import DELIVERY, OrderError, Product, Shop, whatsapp_link
+from .market import DELIVERY, OrderError, Product, Shop, format_rupiah, whatsapp_link
 from .people import Person, User, now
 
 
@@ -32,6 +32,14 @@ ACTION_NEEDS_DELIVERY = {"kirim": "antar", "siapkan": "ambil"}
 ORDER_ACTION_LABELS = {"konfirmasi": "Terima pesanan", "kirim": "Antar sekarang",
                        "siapkan": "Siap diambil", "selesaikan": "Selesai",
                        "batalkan": "Batalkan"}
+# What the buyer is told when the seller moves the order.
+BUYER_NEWS = {
+    "dikonfirmasi": "diterima penjual dan sedang disiapkan.",
+    "dikirim": "sedang diantar ke tempat Anda.",
+    "siap_diambil": "siap diambil di {location}.",
+    "selesai": "selesai. Terima kasih sudah berbelanja di lapak warga.",
+    "dibatalkan": "dibatalkan penjual. Alasan: {reason}.",
+}
 QUANTITY_MAX = 1000
 NOTE_MAX = 500
 
@@ -140,6 +148,7 @@ class Order(BaseModel):
                                  price=product.price, unit=product.unit, quantity=quantity)
                 order.total += product.price * quantity
             order.save()
+            order.tell("baru", "pembeli")
         return order
 
     def roles_of(self, user):
@@ -178,6 +187,8 @@ class Order(BaseModel):
             self._compare_and_set(changes, seen_version)
             if action == "batalkan":
                 self._return_stock()
+            self.cancel_reason = changes.get(Order.cancel_reason, "")
+            self.tell(new_status, role)
         self.status = new_status
         return new_status
 
@@ -188,6 +199,24 @@ class Order(BaseModel):
         with db.atomic():
             self._compare_and_set({Order.paid: True}, seen_version)
         self.paid = True
+
+    def tell(self, status, by_role):
+        """Notify the other side of this change, inside the transaction that made it."""
+        import notify  # not at the top: notify imports the models package
+        shop, number = self.shop, f"Pesanan #{self.id}"
+        if by_role == "pembeli":
+            items = ", ".join(f"{i.quantity} {i.unit} {i.name}" for i in self.items)
+            message = (f"{number} dibatalkan pembeli. Stok sudah dikembalikan."
+                       if status == "dibatalkan" else
+                       f"{number} baru dari {self.buyer.display_name}: {items}. Total "
+                       f"{format_rupiah(self.total)}. Terima atau tolak di Lapak saya.")
+            recipient = shop.owner
+        else:
+            message = f"{number} di {shop.name}: " + BUYER_NEWS[status].format(
+                location=shop.location, reason=self.cancel_reason)
+            recipient = self.buyer
+        notify.send(recipient, "pesanan", message, f"/pesanan/{self.id}",
+                    f"order:{self.id}:{status}")
 
     def _compare_and_set(self, changes, seen_version):
         """Write the changes only if nobody moved the order since this page was opened."""

@@ -139,3 +139,41 @@ def test_two_buyers_race_for_the_last_item(app, db):
     assert sorted(type(r).__name__ for r in results.values()) == ["OrderError", "int"]
     assert stock_of(product) == 0
     assert Order.select().count() == 1 and OrderItem.select().count() == 1
+
+
+def inapp(nik):
+    """The in-app notifications of one account, oldest first, as (key, message)."""
+    from models import Notification
+    rows = Notification.select().where((Notification.recipient == user(nik))
+                                       & (Notification.channel == "inapp")).order_by(Notification.id)
+    return [(row.key.rsplit(":", 2)[0], row.message) for row in rows]
+
+
+def test_each_step_notifies_the_other_side_once(product):
+    order = place(product, 2, delivery="ambil")
+    assert inapp(SITI) == [(f"order:{order.id}:baru",
+                            f"Pesanan #{order.id} baru dari Budi Santoso: 2 bungkus Keripik tempe. "
+                            "Total Rp 30.000. Terima atau tolak di Lapak saya.")]
+    for action in ("konfirmasi", "siapkan", "selesaikan"):
+        order.apply(action, user(SITI))
+    keys = [key for key, _ in inapp(BUDI)]
+    assert keys == [f"order:{order.id}:{s}" for s in ("dikonfirmasi", "siap_diambil", "selesai")]
+    assert "siap diambil di RT 001 RW 001" in inapp(BUDI)[1][1]
+    with pytest.raises(OrderError):
+        order.apply("selesaikan", user(SITI))
+    assert len(inapp(BUDI)) == 3 and len(inapp(SITI)) == 1
+
+
+def test_cancellations_tell_the_other_side_with_the_reason(product):
+    by_buyer, by_seller = place(product), place(product)
+    by_buyer.apply("batalkan", user(BUDI))
+    by_seller.apply("batalkan", user(SITI), "Kehabisan bahan")
+    assert inapp(SITI)[-1] == (f"order:{by_buyer.id}:dibatalkan",
+                               f"Pesanan #{by_buyer.id} dibatalkan pembeli. Stok sudah dikembalikan.")
+    assert inapp(BUDI)[-1][1].endswith("dibatalkan penjual. Alasan: Kehabisan bahan.")
+
+
+def test_a_refused_order_notifies_nobody(product):
+    with pytest.raises(OrderError):
+        place(product, 99)
+    assert inapp(SITI) == []

@@ -1,15 +1,13 @@
 """Lapak UMKM for buyers: the public catalogue, product pages, ordering and "Pesanan saya"."""
-import re
 import secrets
-from pathlib import Path
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   send_from_directory, url_for)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from peewee import IntegrityError
 
 from htmx import is_htmx, render_page_or_block
-from models import Order, OrderError, Product, Shop
+from images import key_of, send_image
+from models import Order, OrderError, Product, ProductPhoto, Shop
 from models.market import CATEGORIES, DELIVERY, format_rupiah, whatsapp_link
 from models.orders import ORDER_ACTION_LABELS
 
@@ -19,16 +17,11 @@ bp.add_app_template_global(ORDER_ACTION_LABELS, "order_action_labels")
 
 PER_PAGE = 10
 SORTS = {"baru": "Terbaru", "murah": "Harga termurah", "mahal": "Harga termahal"}
-PHOTO_NAME = re.compile(r"[0-9a-f]{24}-(thumb|article)\.(webp|jpg)")
 
 
 @bp.app_template_filter("rupiah")
 def rupiah_filter(amount):
     return format_rupiah(amount)
-
-
-def photo_dir():
-    return Path(current_app.config["UPLOAD_DIR"]) / "market"
 
 
 @bp.route("/lapak")
@@ -55,11 +48,11 @@ def product(product_id):
 
 @bp.route("/lapak/foto/<name>")
 def photo(name):
-    if not PHOTO_NAME.fullmatch(name):
+    """A product photo, for whoever may see the product."""
+    photo = ProductPhoto.get_or_none(ProductPhoto.key == key_of(name)) if key_of(name) else None
+    if photo is None or not photo.product.visible_to(current_user):
         abort(404)
-    response = send_from_directory(photo_dir(), name, max_age=31536000)
-    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response
+    return send_image(name)
 
 
 def public_shop_or_404(shop_id):

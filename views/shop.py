@@ -5,8 +5,7 @@ from peewee import IntegrityError
 
 from models import Order, OrderError, Product, ProductPhoto, Shop, db
 from models.market import CATEGORIES, DELIVERY, PHOTOS_MAX, UNITS
-from photos import PhotoError, remove_photo, store_photo
-from views.market import photo_dir
+from images import ImageError, delete_image, process_image
 
 bp = Blueprint("shop", __name__)
 
@@ -78,10 +77,10 @@ def edit_product(product_id):
         form = product.__data__ if product else {"active": True, "stock": "1"}
         return render_product_form(product, form, {})
     values, errors = Product.clean(request.form)
-    keys = [] if errors else store_new_photos(product, errors)
+    images = [] if errors else store_new_photos(product, errors)
     if errors:
         return render_product_form(product, request.form, errors), 422
-    product = save_product(shop, product, values, keys)
+    product = save_product(shop, product, values, images)
     flash("Produk tersimpan." if product.status == "disetujui" else
           "Produk tersimpan. Produk tampil di katalog setelah disetujui operator desa.", "success")
     return redirect(url_for("shop.dashboard"), 303)
@@ -102,11 +101,11 @@ def store_new_photos(product, errors):
     stored = []
     try:
         for file in files:
-            stored.append(store_photo(file, photo_dir()))
-    except PhotoError as error:
+            stored.append(process_image(file))
+    except ImageError as error:
         errors["photos"] = f"{file.filename}: {error}"
-        for key, _, _ in stored:
-            remove_photo(key, photo_dir())
+        for image in stored:
+            delete_image(image)
         return []
     return stored
 
@@ -127,11 +126,11 @@ def save_product(shop, product, values, stored):
             product.resubmit_if_hidden()
             product.save()
             ProductPhoto.delete().where(ProductPhoto.id.in_([p.id for p in removed])).execute()
-        for position, (key, width, height) in enumerate(stored, start=len(product.photo_list())):
-            ProductPhoto.create(product=product, key=key, width=width, height=height,
+        for position, image in enumerate(stored, start=len(product.photo_list())):
+            ProductPhoto.create(product=product, key=image.key, image=image.as_dict(),
                                 position=position)
     for photo in removed:
-        remove_photo(photo.key, photo_dir())
+        delete_image(photo.image_set)
     return product
 
 
