@@ -10,8 +10,8 @@ from werkzeug.security import generate_password_hash
 
 import signing
 from images import process_image
-from models import (LetterType, News, Person, Product, Shop, SignerCertificate, User,
-                    Village, db)
+from models import (LetterType, News, Person, Product, ProductPhoto, Shop, SignerCertificate,
+                    User, Village, db)
 from models.people import now
 
 DEMO_PASSWORD = "sukamaju123"
@@ -174,14 +174,22 @@ MARKET = [
 ]
 
 
+PRODUCT_COLOURS = {"makanan": ((211, 84, 0), (250, 229, 211)),
+                   "tani": ((39, 174, 96), (212, 239, 223)),
+                   "ternak": ((160, 110, 60), (245, 235, 220))}
+
+
 def seed_market():
-    """The demo lapak, approved, with their products approved too."""
+    """The demo lapak, approved, with their products approved too (pictured inside the app)."""
     for nik, shop_data, products in MARKET:
         owner = User.by_login(nik)
         shop = Shop.create(owner=owner, status="disetujui", **shop_data)
         for name, category, price, unit, stock, text in products:
-            Product.create(shop=shop, name=name, category=category, price=price, unit=unit,
-                           stock=stock, description=text, status="disetujui")
+            product = Product.create(shop=shop, name=name, category=category, price=price,
+                                     unit=unit, stock=stock, description=text, status="disetujui")
+            if has_app_context():
+                image = process_image(demo_picture(PRODUCT_COLOURS[category]))
+                ProductPhoto.create(product=product, key=image.key, image=image.as_dict())
 
 
 # (title, category, days ago, pinned, picture colours or None, body in Markdown)
