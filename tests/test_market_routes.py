@@ -365,3 +365,17 @@ def test_a_hidden_lapak_hides_its_products_and_tells_the_seller_why(operator, cl
     siti.post("/lapak-saya/atur", data={"name": "Warung Uji", "whatsapp": "081298765432",
                                         "location": "RT 001", "delivery": "ambil"})
     assert Shop.get_by_id(shop.id).status == "menunggu"
+
+
+def test_removing_a_photo_deletes_its_files(siti, app):
+    siti.post("/lapak-saya/produk/baru", data=product_form(photos=[photo_file("a.png", (300, 300)),
+                                                                   photo_file("b.png", (300, 300))]),
+              content_type="multipart/form-data")
+    product = Product.get(Product.name == "Kopi robusta")
+    first, second = product.photo_list()
+    response = siti.post(f"/lapak-saya/produk/{product.id}",
+                         data=product_form(remove_photo=str(first.id)))
+    assert response.status_code == 303
+    assert [p.key for p in product.photo_list()] == [second.key]
+    folder = Path(app.config["UPLOAD_DIR"]) / "images"
+    assert not any(folder.glob(f"{first.key}-*")) and any(folder.glob(f"{second.key}-*"))
