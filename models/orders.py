@@ -1,6 +1,6 @@
 """Orders in the Lapak UMKM: placing them with the stock, and their workflow."""
 from peewee import (BooleanField, Case, CharField, DateTimeField, ForeignKeyField, IntegerField,
-                    TextField)
+                    TextField, prefetch)
 
 from . import BaseModel, db
 from .market import DELIVERY, OrderError, Product, Shop, format_rupiah, whatsapp_link
@@ -79,11 +79,13 @@ class Order(BaseModel):
                 .order_by(cls.created_at.desc(), cls.id.desc()))
 
     @classmethod
-    def for_shop(cls, shop):
-        """The lapak's orders, new ones first, then the rest newest first."""
+    def for_shop(cls, shop, limit=50):
+        """The lapak's latest orders, new ones first, with their items: a few queries in all."""
         new_first = Case(None, [(cls.status == "baru", 0)], 1)
-        return (cls.select(cls, User, Person).join(User).join(Person, on=(User.person == Person.id))
-                .where(cls.shop == shop).order_by(new_first, cls.created_at.desc(), cls.id.desc()))
+        orders = (cls.select(cls, Shop, User, Person).join(Shop).switch(cls).join(User)
+                  .join(Person, on=(User.person == Person.id)).where(cls.shop == shop)
+                  .order_by(new_first, cls.created_at.desc(), cls.id.desc()).limit(limit))
+        return prefetch(orders, OrderItem)
 
     @classmethod
     def visible_to(cls, order_id, user):

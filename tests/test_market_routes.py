@@ -1,6 +1,7 @@
 """Lapak UMKM through the web: the public catalogue, sellers, the operator, buyers; who sees what."""
 import gzip
 import io
+import logging
 import re
 from pathlib import Path
 
@@ -311,6 +312,21 @@ def test_dashboard_lists_new_orders_first(siti, shop):
     done.apply("konfirmasi", user(SITI))
     html = siti.get("/lapak-saya").get_data(as_text=True)
     assert html.index(f"Pesanan #{new.id}") < html.index(f"Pesanan #{done.id}")
+
+
+def test_dashboard_costs_the_same_queries_for_many_orders(siti, shop, caplog):
+    def queries():
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG, logger="peewee"):
+            html = siti.get("/lapak-saya").get_data(as_text=True)
+        return html.count('class="order-row"'), len(caplog.records)
+
+    product = make_product(shop, stock=100)
+    place(product)
+    rows, few = queries()
+    for nik in (AHMAD, BUDI) * 10:
+        place(product, buyer=nik)
+    assert queries() == (21, few) and rows == 1
 
 
 def test_dashboard_actions_swap_the_row(siti, shop):

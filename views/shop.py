@@ -29,7 +29,7 @@ def dashboard():
         return redirect(url_for("shop.edit_shop"))
     products = shop.products.order_by(Product.name)
     return render_template("market/dashboard.html", shop=shop, products=products,
-                           orders=Order.for_shop(shop).limit(50))
+                           orders=Order.for_shop(shop))
 
 
 @bp.route("/lapak-saya/atur", methods=["GET", "POST"])
