@@ -98,9 +98,9 @@ def init_login(app):
 
 def register_blueprints(app):
     from views import (accounts, auth, documents, home, inbox, letter_types, letters, market, news,
-                       notifications, operator, people, shop, verify)
+                       notifications, operator, people, shop, signing, verify)
     for module in (home, auth, letters, inbox, documents, operator, people, accounts,
-                   letter_types, notifications, verify, news, market, shop):
+                   letter_types, notifications, verify, news, signing, market, shop):
         app.register_blueprint(module.bp)
 
 

@@ -1,9 +1,11 @@
-"""Issuing a letter on the Kades's approval: number, render, (sign,) store, in short steps.
+"""Issuing a letter on the Kades's approval: number, render, sign, store, in short steps.
 
-The register number is taken in its own short transaction, the PDF is rendered outside any
-transaction, and one atomic step moves the request to `selesai` with its number and file. If
-anything fails once a number is taken, the number is voided with the reason: the register never
-silently skips a number."""
+The register number is taken in its own short transaction, the PDF is rendered and signed
+outside any transaction (a remote signer is a network call), and one atomic step moves the
+request to `selesai` with its number and file. If signing fails, the number is given back when
+no later one was taken; any other failure voids it with the reason: the register never silently
+skips a number."""
+import dataclasses
 import secrets
 from pathlib import Path
 
@@ -11,9 +13,17 @@ from flask import current_app
 
 import letter_text
 from letter_pdf import render_letter
-from models import LetterEvent, LetterRequest, LetterType, RegisterEntry, Village, db
+from models import (LetterEvent, LetterRequest, LetterType, RegisterEntry, SignerCertificate,
+                    Village, db)
 from models.letters import OutOfTurn, WorkflowError, new_verify_token
 from models.people import now
+from signing import SigningError, sha256
+from signing_remote import ServiceDown, signer_for
+
+BATCH_MAX = 20
+NO_CERTIFICATE = ("Anda belum memiliki sertifikat tanda tangan, sehingga surat belum dapat "
+                  "diterbitkan. Minta pengelola server menjalankan perintah "
+                  "`flask --app app signing-setup` untuk membuatnya, lalu setujui lagi.")
 
 
 class IssueFailed(WorkflowError):
@@ -40,15 +50,27 @@ def store_pdf(pdf):
     return path
 
 
-def issue_letter(request_id, user, note="", seen_version=None, sign=None):
-    """The Kades approves a `diperiksa` request: number, render, sign (optional), store.
+def signer_of(user, passphrase, config):
+    """The official's signer, opened now: SigningError (before any number is taken) when they
+    have no usable certificate or the passphrase does not open their key."""
+    row = SignerCertificate.current_for(user) or SignerCertificate.latest_for(user)
+    if row is None:
+        raise SigningError(NO_CERTIFICATE)
+    if not passphrase:
+        raise SigningError("Ketik kata sandi tanda tangan Anda untuk menyetujui dan "
+                           "menandatangani surat.")
+    return signer_for(row, passphrase, config)
 
-    sign: callable(pdf_bytes) -> pdf_bytes, run between rendering and storing (issue 3).
-    Raises WorkflowError (nothing changed, no number taken when refused up front) or the
-    error of a later step, after voiding the number it had taken."""
+
+def issue_letter(request_id, user, note="", seen_version=None, *, signer):
+    """The Kades approves a `diperiksa` request: number, render, sign, store.
+
+    signer: .row (the SignerCertificate) and .sign(pdf, signing_time, verify_url), see
+    signer_of. Raises WorkflowError (nothing changed, no number taken when refused up front),
+    SigningError (the number given back) or the error of a later step (the number voided)."""
     letter = (LetterRequest.select(LetterRequest, LetterType).join(LetterType)
-              .where(LetterRequest.id == request_id).get())
-    if letter.check("setujui", user, note, seen_version) != "kades":
+              .where(LetterRequest.id == request_id).first())
+    if letter is None or letter.check("setujui", user, note, seen_version) != "kades":
         raise OutOfTurn("Hanya Kepala Desa yang dapat menerbitkan surat yang sudah diperiksa.")
     village = Village.current()
     issued_at = now()
@@ -57,25 +79,56 @@ def issue_letter(request_id, user, note="", seen_version=None, sign=None):
     path = None
     try:
         token = new_verify_token()
-        pdf = render_letter(letter, village, entry.number, local_now.date(),
-                            verify_url(village, token))
-        if sign is not None:
-            pdf = sign(pdf)
+        url = verify_url(village, token)
+        pdf = render_letter(letter, village, entry.number, local_now.date(), url, signer.row)
+        pdf = signer.sign(pdf, signing_time=issued_at, verify_url=url)
         path = store_pdf(pdf)
         with db.atomic():
             letter.apply("setujui", user, note, seen_version, changes={
                 LetterRequest.number: entry.number, LetterRequest.issued_at: issued_at,
-                LetterRequest.pdf_file: path.name, LetterRequest.verify_token: token})
+                LetterRequest.pdf_file: path.name, LetterRequest.verify_token: token,
+                LetterRequest.sha256: sha256(pdf), LetterRequest.signer: signer.row,
+                LetterRequest.signed_at: issued_at})
             LetterEvent.create(request=letter, actor=user, role=user.role, action="terbit",
                                from_status="selesai", to_status="selesai",
-                               note=f"Nomor {entry.number}")
+                               note=f"Nomor {entry.number}, ditandatangani "
+                                    f"{signer.row.holder_name} ({signer.row.position})")
     except Exception as error:
-        entry.void(f"Surat tidak jadi terbit: {error}")
         if path is not None:
             path.unlink(missing_ok=True)
+        if isinstance(error, SigningError):
+            entry.give_back(f"Tanda tangan gagal: {error}")
+            raise
+        entry.void(f"Surat tidak jadi terbit: {error}")
         if isinstance(error, WorkflowError):
             raise
         raise IssueFailed(f"Surat belum dapat diterbitkan karena gangguan saat membuat berkasnya. "
                           f"Nomor {entry.number} dicatat batal. Coba setujui lagi; bila tetap "
                           f"gagal, hubungi operator.") from error
     return LetterRequest.get_by_id(request_id)
+
+
+@dataclasses.dataclass
+class Outcome:
+    """One letter of a batch: issued (letter.number) or not (error says why)."""
+    request_id: int
+    letter: LetterRequest = None
+    error: str = None
+
+
+def issue_many(picks, user, signer, note=""):
+    """Issue each picked (request_id, seen_version) with one opened signer; a failure does not
+    stop the rest, except a signing service that is down, which the rest need too."""
+    outcomes, down = [], None
+    for request_id, version in picks:
+        try:
+            if down:
+                raise down
+            outcomes.append(Outcome(request_id, issue_letter(request_id, user, note, version,
+                                                             signer=signer)))
+        except (WorkflowError, SigningError) as error:
+            if isinstance(error, ServiceDown):
+                down = error
+            outcomes.append(Outcome(request_id, LetterRequest.get_or_none(id=request_id),
+                                    str(error)))
+    return outcomes

@@ -65,8 +65,18 @@ def body_values(letter, village, valid_until):
             "berlaku_sampai": letter_text.indonesian_date(valid_until)}
 
 
-def render_letter(letter, village, number, issued_on, verify_url):
-    """The PDF bytes of an issued letter. issued_on is the date in the village's time zone."""
+def signer_title(position, village):
+    """The lines above the signature: "Plt. Kepala Desa Sukamaju", or for "a.n. Kepala Desa,
+    Sekretaris Desa" the two lines "a.n. Kepala Desa Sukamaju" and "Sekretaris Desa"."""
+    first, *rest = [part.strip() for part in position.split(",")]
+    if first.endswith("Kepala Desa"):
+        first = f"{first} {village.name.removeprefix('Desa ')}"
+    return [first, *rest]
+
+
+def render_letter(letter, village, number, issued_on, verify_url, signer):
+    """The PDF bytes of an issued letter, signed by `signer` (a SignerCertificate: name and
+    title). issued_on is the date in the village's time zone."""
     valid_until = issued_on + datetime.timedelta(days=letter.letter_type.validity_days)
     body = letter_text.render_body(letter.letter_type.body_template,
                                    body_values(letter, village, valid_until))
@@ -79,7 +89,8 @@ def render_letter(letter, village, number, issued_on, verify_url):
         birth_date=letter_text.indonesian_date(letter.person.birth_date),
         extra_fields=[(f["label"], (letter.fields or {}).get(f["key"], ""))
                       for f in letter.letter_type.extra_fields],
-        logo=logo, qr=qr_data_uri(verify_url))
+        logo=logo, qr=qr_data_uri(verify_url), signer_name=signer.holder_name,
+        signer_title=signer_title(signer.position, village))
     output = io.BytesIO()
     with _render_lock:
         result = pisa.CreatePDF(html, dest=output, link_callback=link_callback, encoding="utf-8",

@@ -16,6 +16,8 @@ from signing import load_pem_list, sha256
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ASLI, DIUBAH, BUKAN = "asli", "diubah", "bukan dari desa ini"
+TOO_LARGE = ("Berkas terlalu besar. Ukuran paling besar 10 MB; kirim berkas PDF surat yang asli, "
+             "bukan hasil pindaian.")
 SIGNATURE_TRACE = re.compile(rb"/ByteRange|/(FT|Type)\s*/Sig\b")  # a signature was there
 
 
@@ -39,8 +41,7 @@ def read_upload(file_storage):
         raise UploadError("Pilih berkas PDF surat yang ingin diperiksa.")
     data = file_storage.stream.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadError("Berkas terlalu besar. Ukuran paling besar 10 MB; kirim berkas PDF "
-                          "surat yang asli, bukan hasil pindaian.")
+        raise UploadError(TOO_LARGE)
     if b"%PDF-" not in data[:1024]:
         raise UploadError("Berkas ini bukan PDF. Unggah berkas surat berformat PDF "
                           "(berakhiran .pdf) seperti yang Anda terima.")
@@ -51,7 +52,8 @@ def check_pdf(pdf_bytes, issued_lookup=None):
     """Judge a PDF: ASLI, DIUBAH or BUKAN (see Verdict).
 
     issued_lookup(sha256_hex, token) returns (letter, issued_sha256) or None: the issued letter
-    whose file has that hash, else the one whose verification token the signature names.
+    whose file has that hash, else the one whose verification token the signature names. With
+    a lookup, a validly signed file that matches no issued letter is not ASLI.
     """
     digest = sha256(pdf_bytes)
     register = {row.fingerprint: row for row in SignerCertificate.trusted()}
@@ -92,6 +94,9 @@ def _judge(embedded, register, digest, issued_lookup):
         return _with(verdict, BUKAN, "Tanda tangan ini dibuat di luar masa berlaku sertifikat "
                      "penanda tangan desa ini.")
     found = issued_lookup and issued_lookup(digest, _token(embedded))
+    if issued_lookup and not found:  # e.g. signed by a remote service, then never issued
+        return _with(verdict, BUKAN, "Tanda tangan ini milik pejabat desa, tetapi surat ini "
+                     "tidak tercatat sebagai surat yang diterbitkan desa.")
     if found:
         verdict.letter = found[0]
         if found[1] != digest:

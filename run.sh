@@ -11,7 +11,7 @@ export BALAI_PUBLIC_URL=${BALAI_PUBLIC_URL:-http://$HOST:$PORT}
 $BIN/flask --app app init-db
 $BIN/flask --app app seed-demo
 
-$BIN/gunicorn --workers 2 --bind "$HOST:$PORT" --access-logfile - "app:create_app()" &
+$BIN/gunicorn --workers 2 --timeout 120 --bind "$HOST:$PORT" --access-logfile - "app:create_app()" &
 web=$!
 $BIN/huey_consumer tasks.huey --worker-type process --workers 2 --logfile data/worker.log &
 worker=$!

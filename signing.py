@@ -33,6 +33,7 @@ TERM_YEARS = 6  # a Kepala Desa's term of office
 
 class SigningError(Exception):
     """Signing cannot go ahead; the message (Bahasa Indonesia) says what to do."""
+    status = 422  # the HTTP status a view answers with: the form must be fixed
 
 
 def utcnow():

@@ -16,6 +16,11 @@ SETTINGS = ("BALAI_TTE_URL", "BALAI_TTE_TOKEN", "BALAI_TTE_USER", "BALAI_TTE_PAS
 NOT_SIGNED = "Surat belum ditandatangani dan tetap menunggu persetujuan Anda"
 
 
+class ServiceDown(SigningError):
+    """The service did not answer or failed: worth trying again later."""
+    status = 503
+
+
 def settings(config):
     """The TTE settings from app.config, falling back to the environment."""
     return {key: config.get(key) or os.environ.get(key) for key in SETTINGS}
@@ -24,9 +29,10 @@ def settings(config):
 class RemoteSigner:
     """Signs a PDF at `POST {url}/api/sign/pdf` with the signer's NIK, passphrase and the file."""
 
-    def __init__(self, url, nik, passphrase, token=None, user=None, password=None, timeout=30):
+    def __init__(self, row, url, passphrase, token=None, user=None, password=None, timeout=30):
+        self.row = row
         self.url = url.rstrip("/") + "/api/sign/pdf"
-        self.nik, self.passphrase = nik, passphrase
+        self.nik, self.passphrase = row.nik, passphrase
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.auth = (user, password) if user else None
         self.timeout = float(timeout or 30)
@@ -42,11 +48,11 @@ class RemoteSigner:
                 files={"file": ("surat.pdf", pdf_bytes, "application/pdf")},
                 headers=self.headers, auth=self.auth, timeout=self.timeout)
         except requests.Timeout:
-            raise SigningError(f"Layanan tanda tangan elektronik tidak menjawab dalam "
+            raise ServiceDown(f"Layanan tanda tangan elektronik tidak menjawab dalam "
                                f"{self.timeout:g} detik. {NOT_SIGNED}; coba lagi beberapa saat "
                                "lagi.") from None
         except requests.RequestException:
-            raise SigningError("Layanan tanda tangan elektronik tidak dapat dihubungi. "
+            raise ServiceDown("Layanan tanda tangan elektronik tidak dapat dihubungi. "
                                f"{NOT_SIGNED}; coba lagi nanti atau hubungi operator.") from None
         return self._signed_pdf(response)
 
@@ -59,21 +65,22 @@ class RemoteSigner:
             raise SigningError("Layanan tanda tangan elektronik menolak NIK atau kata sandi "
                                f"tanda tangan. {NOT_SIGNED}; periksa kata sandi lalu coba lagi.")
         if status != 200 or not response.content.startswith(b"%PDF-"):
-            raise SigningError("Layanan tanda tangan elektronik sedang bermasalah "
+            raise ServiceDown("Layanan tanda tangan elektronik sedang bermasalah "
                                f"(kode {status}). {NOT_SIGNED}; coba lagi nanti.")
         return response.content
 
 
 def signer_for(row, passphrase, config):
-    """The sign(pdf_bytes) function for issuing letters with `row`: remote when BALAI_TTE_URL
-    is set, otherwise the local key, opened now so a wrong passphrase shows before numbering."""
+    """The signer (.row, .sign(pdf_bytes, signing_time, verify_url)) for issuing letters with
+    `row`: remote when BALAI_TTE_URL is set, otherwise the local key, opened now so a wrong
+    passphrase shows before numbering."""
     tte = settings(config)
     signing.ensure_usable(row)
     if tte["BALAI_TTE_URL"]:
         if not row.nik:
             raise SigningError(f"NIK {row.holder_name} untuk layanan tanda tangan elektronik "
                                "belum diisi. Minta operator melengkapinya (signing-import --nik).")
-        return RemoteSigner(tte["BALAI_TTE_URL"], row.nik, passphrase, tte["BALAI_TTE_TOKEN"],
+        return RemoteSigner(row, tte["BALAI_TTE_URL"], passphrase, tte["BALAI_TTE_TOKEN"],
                             tte["BALAI_TTE_USER"], tte["BALAI_TTE_PASSWORD"],
-                            tte["BALAI_TTE_TIMEOUT"]).sign
-    return signing.unlock(row, passphrase, config["KEYS_DIR"]).sign
+                            tte["BALAI_TTE_TIMEOUT"])
+    return signing.unlock(row, passphrase, config["KEYS_DIR"])

@@ -1,13 +1,13 @@
-"""Letter types, letter requests and their workflow, and the register of outgoing letters."""
+"""Letter types, letter requests and their workflow, issued letters and their revocation."""
 import datetime
 import secrets
-import time
 
 from peewee import (JOIN, CharField, DateTimeField, ForeignKeyField, IntegerField, IntegrityError,
-                    OperationalError, TextField, fn)
+                    TextField)
 
 from . import BaseModel, JSONField, db
 from .people import Person, User, now
+from .signing import SignerCertificate
 
 
 class WorkflowError(Exception):
@@ -92,7 +92,7 @@ TRANSITIONS = {
 }
 ACTION_LABELS = {"ajukan": "Diajukan", "batalkan": "Dibatalkan", "setujui": "Disetujui",
                  "kembalikan": "Dikembalikan untuk diperbaiki", "tolak": "Ditolak",
-                 "terbit": "Surat terbit"}
+                 "terbit": "Surat terbit", "cabut": "Surat dicabut"}
 NEEDS_REASON = {"kembalikan", "tolak"}
 NOTE_MAX = 500
 PURPOSE_MAX = 200
@@ -118,12 +118,20 @@ class LetterRequest(BaseModel):
     issued_at = DateTimeField(null=True)
     pdf_file = CharField(null=True)
     verify_token = CharField(null=True, unique=True)
+    sha256 = CharField(null=True, index=True)  # of the issued (signed) file
+    signer = ForeignKeyField(SignerCertificate, null=True)
+    signed_at = DateTimeField(null=True)  # UTC, the time recorded in the signature
+    revoked_at = DateTimeField(null=True)
+    revoked_reason = TextField(default="")
+    revoked_by = ForeignKeyField(User, null=True)
 
     class Meta:
         indexes = ((("status", "submitted_at"), False),)
 
     @property
     def status_label(self):
+        if self.revoked_at:
+            return "Surat dicabut"
         if self.status == "diajukan":
             return f"Menunggu pemeriksaan {'Kasi Pemerintahan' if self.letter_type.verifier == 'kasi_pem' else 'Kasi Kesra'}"
         return STATUS_LABELS[self.status]
@@ -186,15 +194,15 @@ class LetterRequest(BaseModel):
         filer = User.alias()  # who filed it: residents themselves, or an official at the counter
         query = (cls.select(cls, LetterType, Person, filer).join(LetterType)
                  .switch(cls).join(Person).switch(cls).join(filer, on=(cls.created_by == filer.id)))
-        if user.role in ("kasi_pem", "kasi_kesra"):
-            query = query.where((cls.status == "diajukan") & (LetterType.verifier == user.role))
-        elif user.role == "sekdes":
-            query = query.where(cls.status == "diverifikasi")
-        elif user.role == "kades":
-            query = query.where(cls.status == "diperiksa")
-        else:
+        waiting = {"kasi_pem": (cls.status == "diajukan") & (LetterType.verifier == "kasi_pem"),
+                   "kasi_kesra": (cls.status == "diajukan") & (LetterType.verifier == "kasi_kesra"),
+                   "sekdes": cls.status == "diverifikasi"}.get(user.role)
+        if user.signs_as_kades:
+            at_kades = cls.status == "diperiksa"
+            waiting = at_kades if waiting is None else (waiting | at_kades)
+        if waiting is None:
             return query.where(False)
-        return query.order_by(cls.submitted_at, cls.id)
+        return query.where(waiting).order_by(cls.submitted_at, cls.id)
 
     @property
     def waiting_age(self):
@@ -209,6 +217,59 @@ class LetterRequest(BaseModel):
     def valid_until(self):
         return self.issued_at + datetime.timedelta(days=self.letter_type.validity_days)
 
+    @property
+    def validity(self):
+        """What the verification page says: "dicabut", "kedaluwarsa" or "berlaku"."""
+        if self.revoked_at:
+            return "dicabut"
+        return "kedaluwarsa" if now() > self.valid_until else "berlaku"
+
+    @classmethod
+    def issued(cls):
+        return (cls.select(cls, LetterType, Person, SignerCertificate).join(LetterType)
+                .switch(cls).join(Person).switch(cls)
+                .join(SignerCertificate, JOIN.LEFT_OUTER)
+                .where(cls.status == "selesai"))
+
+    @classmethod
+    def by_token(cls, token):
+        return cls.issued().where(cls.verify_token == token).first()
+
+    @classmethod
+    def issued_lookup(cls, digest, token):
+        """pdf_check's lookup: (letter, sha256 of its issued file) by the file's hash, else by
+        the token its signature names; None when this village issued no such letter."""
+        letter = (cls.issued().where(cls.sha256 == digest).first()
+                  or (token and cls.issued().where(cls.verify_token == token).first()))
+        return (letter, letter.sha256) if letter else None
+
+    def revoke(self, user, reason):
+        """Withdraw an issued letter (Kades or operator) and tell the resident, in one step."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise InvalidNote("Tuliskan alasan pencabutan; alasan ini tampil di halaman "
+                              "verifikasi surat.")
+        if len(reason) > NOTE_MAX:
+            raise InvalidNote(f"Alasan terlalu panjang: paling banyak {NOTE_MAX} huruf "
+                              f"(sekarang {len(reason)}).")
+        with db.atomic():
+            moved = (LetterRequest.update(revoked_at=now(), revoked_reason=reason,
+                                          revoked_by=user, updated_at=now())
+                     .where((LetterRequest.id == self.id) & (LetterRequest.status == "selesai")
+                            & LetterRequest.revoked_at.is_null())
+                     .execute())
+            if not moved:
+                raise WorkflowError("Surat ini belum terbit atau sudah dicabut. Muat ulang "
+                                    "halaman untuk melihat keadaannya.")
+            LetterEvent.create(request=self, actor=user, role=user.role, action="cabut",
+                               from_status="selesai", to_status="selesai", note=reason)
+            import notify  # not at the top: notify imports the models package
+            notify.send(User.get_or_none(User.person == self.person_id), "surat",
+                        f"Surat {self.letter_type.name} Anda nomor {self.number} dicabut oleh "
+                        f"kantor desa. Alasan: {reason}. Hubungi kantor desa bila perlu "
+                        "surat baru.", f"/surat/{self.id}", f"letter-revoked:{self.id}")
+        return LetterRequest.get_by_id(self.id)
+
     def roles_of(self, user):
         """The workflow roles this user holds for this request."""
         roles = set()
@@ -216,8 +277,10 @@ class LetterRequest(BaseModel):
             roles.add("pemohon")
         if user.role == self.letter_type.verifier:
             roles.add("kasi")
-        if user.role in ("sekdes", "kades"):
-            roles.add(user.role)
+        if user.role == "sekdes":
+            roles.add("sekdes")
+        if user.is_official and user.signs_as_kades:
+            roles.add("kades")
         return roles
 
     def can_view(self, user):
@@ -323,57 +386,6 @@ class LetterEvent(BaseModel):
     @property
     def action_label(self):
         return ACTION_LABELS.get(self.action, self.action)
-
-
-class RegisterEntry(BaseModel):
-    """The register of outgoing letters (buku agenda surat keluar): one running number a year."""
-    year = IntegerField()
-    seq = IntegerField()
-    number = CharField()
-    request = ForeignKeyField(LetterRequest, null=True, backref="register_entries")
-    status = CharField(default="terbit")  # "terbit" or "batal"
-    void_reason = TextField(default="")
-    created_at = DateTimeField(default=now)
-
-    class Meta:
-        indexes = ((("year", "seq"), True),)
-
-    @classmethod
-    def last_seq(cls, year):
-        return cls.select(fn.MAX(cls.seq)).where(cls.year == year).scalar() or 0
-
-    @classmethod
-    def take_number(cls, year, make_number, request):
-        """Take the next number of the year; a unique constraint settles a race, and we retry.
-
-        A writer that read before another committed fails with IntegrityError (same number) or,
-        in WAL mode, with a busy snapshot; both mean: read again."""
-        for attempt in range(50):
-            try:
-                with db.atomic():
-                    seq = cls.last_seq(year) + 1
-                    return cls.create(year=year, seq=seq, number=make_number(seq), request=request)
-            except (IntegrityError, OperationalError):
-                time.sleep(0.005 * attempt)  # the winner may not have committed yet
-
-        raise WorkflowError("Nomor surat sedang sibuk dibuat. Coba lagi sebentar.")
-
-    @classmethod
-    def for_year(cls, year):
-        """Every number of the year, issued or void, with its request when it has one."""
-        return (cls.select(cls, LetterRequest, LetterType, Person)
-                .join(LetterRequest, JOIN.LEFT_OUTER, on=(cls.request == LetterRequest.id))
-                .join(LetterType, JOIN.LEFT_OUTER).switch(LetterRequest)
-                .join(Person, JOIN.LEFT_OUTER)
-                .where(cls.year == year).order_by(cls.seq))
-
-    @classmethod
-    def years(cls):
-        return [row.year for row in cls.select(cls.year).distinct().order_by(cls.year.desc())]
-
-    def void(self, reason):
-        self.status, self.void_reason = "batal", reason
-        self.save()
 
 
 def new_verify_token():

@@ -1,5 +1,6 @@
 """The village, its population records (penduduk), accounts and login failures."""
 import datetime
+import functools
 from zoneinfo import ZoneInfo
 
 from flask_login import UserMixin
@@ -115,6 +116,15 @@ class User(UserMixin, BaseModel):
     def is_official(self):
         return self.role in OFFICIAL_ROLES
 
+    @functools.cached_property
+    def signs_as_kades(self):
+        """The Kepala Desa, or an official designated to act for them (Plt. or a.n.) today."""
+        if self.role == "kades":
+            return True
+        from .signing import SignerCertificate  # signing's models build on this module
+        certificate = SignerCertificate.current_for(self) if self.is_official else None
+        return certificate is not None and certificate.period_from is not None
+
     @property
     def role_label(self):
         return ROLES[self.role]
@@ -168,22 +178,31 @@ class User(UserMixin, BaseModel):
 DUMMY_HASH = generate_password_hash("balai-dummy-password")
 
 
-class LoginFailure(BaseModel):
-    """A failed login, counted per login name so limits hold across workers and restarts."""
-    login = CharField(index=True)
-    address = CharField(default="")
+class Counted(BaseModel):
+    """Something counted per key over a sliding window, in the database so that limits hold
+    across workers and restarts."""
     at = DateTimeField(default=now, index=True)
 
     LIMIT = 5
     WINDOW = datetime.timedelta(minutes=15)
 
     @classmethod
+    def reached(cls, condition):
+        """True when LIMIT rows matching `condition` fall in the window."""
+        since = now() - cls.WINDOW
+        count = cls.select(fn.COUNT(cls.id)).where(condition & (cls.at > since)).scalar()
+        return count >= cls.LIMIT
+
+
+class LoginFailure(Counted):
+    """A failed login, counted per login name."""
+    login = CharField(index=True)
+    address = CharField(default="")
+
+    @classmethod
     def is_locked(cls, login):
         """True when the last LIMIT failures for this name all fall in the window."""
-        since = now() - cls.WINDOW
-        recent = (cls.select(fn.COUNT(cls.id))
-                  .where((cls.login == login) & (cls.at > since)).scalar())
-        return recent >= cls.LIMIT
+        return cls.reached(cls.login == login)
 
     @classmethod
     def record(cls, login, address):

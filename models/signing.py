@@ -1,10 +1,10 @@
-"""The village's register of signers' certificates."""
+"""The village's register of signers' certificates, and the verification page's rate limit."""
 import datetime
 
 from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, TextField
 
-from . import BaseModel
-from .people import User, now
+from . import BaseModel, db
+from .people import Counted, User, now
 
 SOURCES = {"dibuat": "Dibuat oleh desa", "impor": "Diimpor"}
 
@@ -55,6 +55,11 @@ class SignerCertificate(BaseModel):
                 .first())
 
     @classmethod
+    def latest_for(cls, user):
+        """The user's most recent certificate, usable or not (to say why it cannot sign)."""
+        return cls.select().where(cls.user == user).order_by(cls.valid_from.desc()).first()
+
+    @classmethod
     def trusted(cls):
         """Every certificate ever used here, expired ones too (letters are judged at signing)."""
         return cls.select().order_by(cls.valid_from)
@@ -65,3 +70,21 @@ def utc_naive(moment):
     if moment.tzinfo is None:
         return moment
     return moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+
+
+class VerifyHit(Counted):
+    """One look at the public verification page, counted per client address."""
+    address = CharField(index=True)
+
+    LIMIT = 30
+    WINDOW = datetime.timedelta(minutes=1)
+
+    @classmethod
+    def allow(cls, address):
+        """Count one look; False (not counted) once the address had LIMIT in the window."""
+        with db.atomic():
+            if cls.reached(cls.address == address):
+                return False
+            cls.delete().where(cls.at <= now() - cls.WINDOW).execute()
+            cls.create(address=address)
+        return True

@@ -1,13 +1,21 @@
-"""PDFs and key material for the signing tests, made once per test session."""
+"""PDFs and key material for the signing tests, made once per test session; a fake remote
+signing service."""
+import contextlib
 import datetime
+import email.parser
+import email.policy
 import functools
 import io
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from reportlab.pdfgen import canvas
 
 import seed
 import signing
 
+NIK = "3213051508700009"
 LETTER_TEXT = b"Surat Keterangan Domisili Nomor 470/001/3213052001/XI/2026"
 
 
@@ -56,3 +64,64 @@ def former_kades_key():
     return ca_cert, signing.make_signer((ca_key, ca_cert), "Drs. Karta Wijaya", "Desa Sukamaju",
                                         valid_from=datetime.datetime(2019, 1, 1, tzinfo=utc),
                                         valid_to=datetime.datetime(2025, 1, 1, tzinfo=utc))
+
+
+class FakeTTE(ThreadingHTTPServer):
+    """A BSrE-style service on 127.0.0.1: POST /api/sign/pdf (nik, passphrase, file)."""
+    daemon_threads = True
+
+    def __init__(self, unlocked):
+        super().__init__(("127.0.0.1", 0), TTEHandler)
+        self.unlocked = unlocked  # signs with the demo Kades's key, so results validate
+        self.mode = "ok"
+        self.before = None  # called as a request arrives, in the server's thread
+        self.received = []
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class TTEHandler(BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        head = f"Content-Type: {self.headers['Content-Type']}\r\n\r\n".encode()
+        message = email.parser.BytesParser(policy=email.policy.default).parsebytes(head + body)
+        form = {part.get_param("name", header="content-disposition"): part.get_content()
+                for part in message.iter_parts()}
+        self.server.received.append((self.path, self.headers.get("Authorization"), form))
+        mode = self.server.mode
+        if self.server.before:
+            self.server.before()
+        if mode == "slow":
+            time.sleep(1.5)
+        if mode == "error":
+            return self.answer(500, b'{"error": "internal"}', "application/json")
+        if form.get("passphrase") != seed.DEMO_SIGNING_PASSPHRASE:
+            return self.answer(400, b'{"error": "Passphrase anda salah"}', "application/json")
+        self.answer(200, self.server.unlocked.sign(form["file"]), "application/pdf")
+
+    def answer(self, status, body, content_type):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def running_tte(app, row):
+    """FakeTTE on 127.0.0.1, signing with `row`'s demo key, configured in the app."""
+    server = FakeTTE(signing.unlock(row, seed.DEMO_SIGNING_PASSPHRASE))
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    app.config.update(BALAI_TTE_URL=server.url, BALAI_TTE_TOKEN="rahasia-aplikasi",
+                      BALAI_TTE_TIMEOUT="0.5")
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

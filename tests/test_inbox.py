@@ -10,6 +10,7 @@ from werkzeug.serving import make_server
 
 import issuance
 import letter_text
+import seed
 from models import Attachment, LetterEvent, LetterRequest, RegisterEntry, User, Village
 from models.letters import NOTE_MAX
 from models.people import now
@@ -33,8 +34,9 @@ def waiting(status="diajukan", days=0, **kwargs):
     return letter
 
 
-def decide(client, letter, action, note="", version=None, headers=None):
-    data = {"action": action, "note": note,
+def decide(client, letter, action, note="", version=None, headers=None,
+           passphrase=seed.DEMO_SIGNING_PASSPHRASE):
+    data = {"action": action, "note": note, "passphrase": passphrase,
             "version": letter.version if version is None else version}
     return client.post(f"/kotak-masuk/{letter.id}", data=data, headers=headers or {})
 

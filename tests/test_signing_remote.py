@@ -1,10 +1,5 @@
 import datetime
-import email.parser
-import email.policy
 import socket
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -13,52 +8,7 @@ import seed
 import signing
 import signing_remote
 from models import SignerCertificate, User, db as database
-from tests.signing_helpers import letter_pdf
-
-NIK = "3213051508700009"
-
-
-class FakeTTE(ThreadingHTTPServer):
-    """A BSrE-style service on 127.0.0.1: POST /api/sign/pdf (nik, passphrase, file)."""
-    daemon_threads = True
-
-    def __init__(self, unlocked):
-        super().__init__(("127.0.0.1", 0), TTEHandler)
-        self.unlocked = unlocked  # signs with the demo Kades's key, so results validate
-        self.mode = "ok"
-        self.received = []
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class TTEHandler(BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        head = f"Content-Type: {self.headers['Content-Type']}\r\n\r\n".encode()
-        message = email.parser.BytesParser(policy=email.policy.default).parsebytes(head + body)
-        form = {part.get_param("name", header="content-disposition"): part.get_content()
-                for part in message.iter_parts()}
-        self.server.received.append((self.path, self.headers.get("Authorization"), form))
-        mode = self.server.mode
-        if mode == "slow":
-            time.sleep(1.5)
-        if mode == "error":
-            return self.answer(500, b'{"error": "internal"}', "application/json")
-        if form.get("passphrase") != seed.DEMO_SIGNING_PASSPHRASE:
-            return self.answer(400, b'{"error": "Passphrase anda salah"}', "application/json")
-        self.answer(200, self.server.unlocked.sign(form["file"]), "application/pdf")
-
-    def answer(self, status, body, content_type):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+from tests.signing_helpers import NIK, letter_pdf, running_tte
 
 
 @pytest.fixture
@@ -72,19 +22,13 @@ def kades_cert(app, db):
 
 @pytest.fixture
 def tte(app, kades_cert):
-    server = FakeTTE(signing.unlock(kades_cert, seed.DEMO_SIGNING_PASSPHRASE))
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    app.config.update(BALAI_TTE_URL=server.url, BALAI_TTE_TOKEN="rahasia-aplikasi",
-                      BALAI_TTE_TIMEOUT="0.5")
-    yield server
-    server.shutdown()
-    server.server_close()
+    with running_tte(app, kades_cert) as server:
+        yield server
 
 
 def remote_sign(app, row, passphrase=seed.DEMO_SIGNING_PASSPHRASE):
-    sign = signing_remote.signer_for(row, passphrase, app.config)
-    return sign(letter_pdf(), verify_url="http://127.0.0.1:5000/verifikasi/tok123")
+    signer = signing_remote.signer_for(row, passphrase, app.config)
+    return signer.sign(letter_pdf(), verify_url="http://127.0.0.1:5000/verifikasi/tok123")
 
 
 def test_remote_service_returns_a_signed_pdf_that_validates(app, tte, kades_cert):

@@ -1,13 +1,14 @@
 """Officials' inbox: what waits for their step, and approving, returning or rejecting it."""
-from flask import (Blueprint, abort, flash, make_response, redirect, render_template, request,
-                   url_for)
+from flask import (Blueprint, abort, current_app, flash, make_response, redirect,
+                   render_template, request, url_for)
 from flask_login import current_user, login_required
 
 from app import error_page
 from htmx import is_htmx
-from issuance import issue_letter
+from issuance import BATCH_MAX, issue_letter, issue_many, signer_of
 from models import LetterRequest, LetterType, Person
 from models.letters import NOTE_MAX, WorkflowError
+from signing import SigningError
 
 bp = Blueprint("inbox", __name__)
 
@@ -41,7 +42,12 @@ def official_letter(request_id):
 def index():
     if current_user.role not in INBOX_ROLES:
         abort(403)
-    return render_template("inbox/index.html", requests=LetterRequest.inbox_for(current_user))
+    return render_inbox({})
+
+
+def render_inbox(errors, picked=(), status=200):
+    return render_template("inbox/index.html", requests=list(LetterRequest.inbox_for(current_user)),
+                           errors=errors, picked=picked, batch_max=BATCH_MAX), status
 
 
 @bp.route("/kotak-masuk/<int:request_id>")
@@ -60,7 +66,7 @@ def act(request_id):
         abort(400)
     try:
         decide(letter, action, note, request.form.get("version", -1, type=int))
-    except WorkflowError as error:
+    except (WorkflowError, SigningError) as error:
         return refused(letter, error, note)
     message = f"{letter.letter_type.name} untuk {letter.person.name} {DONE_MESSAGES[action]}."
     if is_htmx():
@@ -70,16 +76,50 @@ def act(request_id):
 
 
 def decide(letter, action, note, version):
-    """The Kades's approval issues the letter; every other decision is one workflow step."""
+    """The Kades's approval issues and signs the letter (the passphrase is checked before a
+    number is taken); every other decision is one workflow step."""
     if action == "setujui" and letter.status == "diperiksa":
-        issue_letter(letter.id, current_user, note, version)
+        letter.check(action, current_user, note, version)
+        signer = signer_of(current_user, request.form.get("passphrase", ""), current_app.config)
+        issue_letter(letter.id, current_user, note, version, signer=signer)
     else:
         letter.apply(action, current_user, note, version)
 
 
 def refused(letter, error, note):
-    """A note to fix re-shows the form (422); out of turn (403) and stale (409) say why."""
-    if error.status == 422 and not is_htmx():
-        errors = {f"note-{letter.id}": str(error)}
-        return render_template("inbox/detail.html", letter=letter, errors=errors, note=note), 422
-    return error_page(str(error), error.status)
+    """A note or passphrase to fix re-shows the form (422; a signing service that is down,
+    503); out of turn (403) and stale (409) say why. The passphrase is never shown again."""
+    if is_htmx() or not (isinstance(error, SigningError) or error.status == 422):
+        return error_page(str(error), error.status)
+    field = "passphrase" if isinstance(error, SigningError) else f"note-{letter.id}"
+    return render_template("inbox/detail.html", letter=letter, errors={field: str(error)},
+                           note=note), error.status
+
+
+@bp.post("/kotak-masuk/tandatangani")
+@login_required
+def sign_many():
+    """The Kades approves and signs up to BATCH_MAX letters with one passphrase entry."""
+    if not current_user.signs_as_kades:
+        abort(403)
+    picks = picked_letters(request.form.getlist("pilih"))
+    try:
+        signer = signer_of(current_user, request.form.get("passphrase", ""), current_app.config)
+    except SigningError as error:
+        return render_inbox({"passphrase": str(error)}, dict(picks), error.status)
+    outcomes = issue_many(picks, current_user, signer)
+    return render_template("inbox/signed.html", outcomes=outcomes)
+
+
+def picked_letters(values):
+    """(request id, seen version) of each ticked box; too few or too many re-show the inbox."""
+    try:
+        picks = dict(tuple(map(int, value.split(":"))) for value in values)
+    except ValueError:
+        abort(400)
+    if not picks or len(picks) > BATCH_MAX:
+        message = (f"Pilih paling banyak {BATCH_MAX} surat sekaligus (Anda memilih "
+                   f"{len(picks)}). Kurangi pilihan, lalu tanda tangani lagi." if picks else
+                   "Pilih dulu surat yang akan ditandatangani dengan mencentang kotaknya.")
+        abort(make_response(render_inbox({"pilih": message}, picks, 422)))
+    return list(picks.items())

@@ -1,0 +1,48 @@
+"""Signed letters for officials: revoking an issued letter, and the register of signers."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from models import LetterRequest, SignerCertificate
+from models.letters import NOTE_MAX, WorkflowError
+
+bp = Blueprint("signing", __name__)
+
+
+def revocable_letter(request_id):
+    """An issued letter for the Kades or the operator; 404 for residents, 403 other officials."""
+    letter = LetterRequest.issued().where(LetterRequest.id == request_id).first()
+    if letter is None or not current_user.is_official:
+        abort(404)
+    if not (current_user.role == "operator" or current_user.signs_as_kades):
+        abort(403)
+    return letter
+
+
+@bp.route("/surat-terbit/<int:request_id>/cabut", methods=["GET", "POST"])
+@login_required
+def revoke(request_id):
+    letter = revocable_letter(request_id)
+    if request.method == "GET":
+        return revoke_page(letter)
+    reason = request.form.get("reason", "")
+    try:
+        letter.revoke(current_user, reason)
+    except WorkflowError as error:
+        return revoke_page(letter, reason, {"reason": str(error)}), error.status
+    flash(f"Surat nomor {letter.number} sudah dicabut. Pemohon diberi tahu.", "success")
+    return redirect(url_for("signing.revoke", request_id=letter.id), 303)
+
+
+def revoke_page(letter, reason="", errors=None):
+    return render_template("signing/revoke.html", letter=letter, reason=reason,
+                           errors=errors or {}, note_max=NOTE_MAX)
+
+
+@bp.route("/operator/penanda-tangan")
+@login_required
+def certificates():
+    if current_user.role != "operator":
+        abort(403)
+    return render_template("signing/certificates.html",
+                           certificates=SignerCertificate.trusted().order_by(
+                               SignerCertificate.valid_from.desc()))
