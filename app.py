@@ -3,13 +3,14 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, redirect, render_template, request, url_for
+from flask import Flask, redirect, render_template, request, session, url_for
 from flask_compress import Compress
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 import models
 from htmx import is_htmx
+from static_assets import StaticAssets
 
 ROOT = Path(__file__).resolve().parent
 
@@ -51,9 +52,11 @@ def create_app(config=None):
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript", "text/csv",
-                            "application/json", "image/svg+xml", "application/atom+xml"],
+                            "application/json", "application/manifest+json", "image/svg+xml",
+                            "application/atom+xml", "application/xml"],
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_MIN_SIZE=256,
+        COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,  # html_cache_policy answers 304s first
     )
     if config:
         app.config.update(config)
@@ -65,6 +68,7 @@ def create_app(config=None):
     models.init_db(app.config["DATABASE"])
     csrf.init_app(app)
     compress.init_app(app)
+    app.extensions["static_assets"] = StaticAssets(app)
     init_login(app)
     register_blueprints(app)
     register_hooks(app)
@@ -98,17 +102,15 @@ def init_login(app):
 
 def register_blueprints(app):
     from views import (accounts, auth, documents, home, inbox, letter_types, letters, market, news,
-                       notifications, operator, people, shop, signing, verify)
+                       notifications, operator, people, pwa, shop, signing, verify)
     for module in (home, auth, letters, inbox, documents, operator, people, accounts,
-                   letter_types, notifications, verify, news, signing, market, shop):
+                   letter_types, notifications, verify, news, signing, pwa, market, shop):
         app.register_blueprint(module.bp)
 
 
 def register_hooks(app):
-    @app.before_request
-    def connect_db():
-        models.db.connect(reuse_if_open=True)
-
+    # No connect in before_request: peewee connects on the first query, so a page that needs
+    # none (the home page, once the village is cached) costs no connection at all.
     @app.teardown_request
     def close_db(exc):
         if not models.db.is_closed():
@@ -121,11 +123,13 @@ def register_hooks(app):
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        if response.mimetype in ("text/html", "image/svg+xml"):  # what a browser could run
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if response.mimetype == "text/html":
             response.vary.add("HX-Request")
+            html_cache_policy(response)
         return response
 
     @app.errorhandler(CSRFError)
@@ -148,6 +152,19 @@ def register_hooks(app):
     @app.errorhandler(404)
     def not_found(error):
         return error_page("Halaman yang Anda cari tidak ditemukan.", 404)
+
+
+def html_cache_policy(response):
+    """Public pages: revalidated by ETag, so a repeat visit is a 304. Private ones: never shared."""
+    if "Cache-Control" in response.headers:
+        return
+    if current_user.is_authenticated or session.modified:
+        response.headers["Cache-Control"] = "private, no-cache"
+        return
+    response.headers["Cache-Control"] = "no-cache"
+    if request.method == "GET" and response.status_code == 200 and not response.is_streamed:
+        response.add_etag(weak=True)
+        response.make_conditional(request)
 
 
 def error_page(message, status):

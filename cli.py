@@ -38,6 +38,28 @@ def register(app):
         if passphrase:
             click.echo(f"  Kata sandi tanda tangan Kepala Desa (demo): {passphrase}")
 
+    @app.cli.command("seed-bulk")
+    @click.option("--residents", default=0, help="Berapa warga (dengan akun) yang ditambahkan.")
+    @click.option("--letters", default=0, help="Berapa permohonan surat yang ditambahkan.")
+    def seed_bulk(residents, letters):
+        """Add a large made-up population and years of letters, for load tests."""
+        import time
+
+        import bulk
+        import seed
+        models.create_tables()
+        started = time.monotonic()
+        with models.db.connection_context():
+            seed.seed_letter_types()
+            if residents:
+                click.echo(f"Warga massal: {bulk.seed_residents(residents)}")
+            try:
+                if letters:
+                    click.echo(f"Permohonan massal: {bulk.seed_letters(letters)}")
+            except ValueError as error:
+                raise click.ClickException(str(error))
+        click.echo(f"Selesai dalam {time.monotonic() - started:.0f} detik.")
+
     @app.cli.command("create-user")
     @click.option("--username", prompt="Nama pengguna")
     @click.option("--role", prompt="Peran", type=click.Choice(OFFICIAL_ROLES))

@@ -1,5 +1,6 @@
 """The database: one SqliteDatabase, initialised by the app factory, and every model."""
 import json
+import os
 
 from peewee import Model, SqliteDatabase, TextField
 
@@ -31,6 +32,21 @@ class JSONField(TextField):
 
 def init_db(path):
     db.init(path, pragmas=PRAGMAS, check_same_thread=False)
+
+
+def change_stamp():
+    """Moves whenever any process commits to the database (a file's size or mtime changes).
+
+    An empty write-ahead log counts as none: SQLite makes and deletes it as connections come
+    and go, without any change to the data."""
+    stamp = [db.database]
+    for suffix in ("", "-wal"):
+        try:
+            stat = os.stat(db.database + suffix)
+            stamp.append((stat.st_mtime_ns, stat.st_size) if stat.st_size else None)
+        except FileNotFoundError:
+            stamp.append(None)
+    return tuple(stamp)
 
 
 from .people import Village, Person, User, LoginFailure  # noqa: E402

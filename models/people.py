@@ -8,7 +8,7 @@ from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKe
                     IntegerField, fn)
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import BaseModel, db
+from . import BaseModel, change_stamp, db
 
 
 def now():
@@ -33,11 +33,20 @@ class Village(BaseModel):
     number_format = CharField(default="{kode}/{nomor:03}/{kode_desa}/{bulan_romawi}/{tahun}")
 
     PAPERS = ("A4", "F4")
+    _cached = (None, None)  # (change stamp, row data): every page shows the village
 
     @classmethod
     def current(cls):
-        village = cls.select().order_by(cls.id).first()
-        return village or cls.create()
+        """The profile, read again only after the database has changed (a copy: safe to edit)."""
+        stamp, data = cls._cached
+        if db.in_transaction() or stamp != change_stamp():
+            village = cls.select().order_by(cls.id).first() or cls.create()
+            data = dict(village.__data__)
+            if not db.in_transaction():
+                cls._cached = (change_stamp(), data)
+        village = cls(**data)
+        village._dirty.clear()
+        return village
 
     def localtime(self, moment):
         """A stored (naive UTC) moment as the village's wall-clock time."""

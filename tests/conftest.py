@@ -105,3 +105,46 @@ def make_request(nik=BUDI, slug="domisili", status="draf", purpose="Melamar peke
 def csrf_token_from(html):
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     return match and match.group(1)
+
+
+# Browser fixtures: a real server and the system Chromium (see tests/browser_support.py).
+# `live_server` is the base URL of this test's app (fresh demo database); `page` is a phone-sized
+# tab with an empty cache; `cdp` counts its bytes: `browser_support.visit(page, cdp, url)`.
+
+@pytest.fixture
+def live_server(app):
+    from tests.browser_support import LiveServer
+    with LiveServer(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium per test module: Playwright's sync API holds an event loop while it runs,
+    which must not outlive the module (other tests use asyncio or start their own Playwright)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import launch_browser
+    with sync_playwright() as playwright:
+        browser = launch_browser(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context(browser):
+    from tests.browser_support import phone_context
+    context = phone_context(browser)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    return browser_context.new_page()
+
+
+@pytest.fixture
+def cdp(browser_context, page):
+    from tests.browser_support import network_session
+    return network_session(browser_context, page)

@@ -5,10 +5,13 @@ from forms import page_number
 from htmx import render_page_or_block
 from models import News
 
+from page_cache import public_page
+
 bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
+@public_page
 def index():
     """One page of news; htmx asks for the next page's items only ("Muat lagi")."""
     number = page_number()

@@ -13,6 +13,7 @@ from signing import SigningError
 bp = Blueprint("inbox", __name__)
 
 INBOX_ROLES = ("kasi_pem", "kasi_kesra", "sekdes", "kades")
+SHOWN = 50  # the oldest first; the rest wait their turn (keeps the page small on a phone)
 DONE_MESSAGES = {"setujui": "disetujui", "kembalikan": "dikembalikan kepada pemohon",
                  "tolak": "ditolak"}
 
@@ -46,8 +47,10 @@ def index():
 
 
 def render_inbox(errors, picked=(), status=200):
-    return render_template("inbox/index.html", requests=list(LetterRequest.inbox_for(current_user)),
-                           errors=errors, picked=picked, batch_max=BATCH_MAX), status
+    waiting = LetterRequest.inbox_for(current_user)
+    return render_template("inbox/index.html", requests=list(waiting.limit(SHOWN)),
+                           total=waiting.count(), errors=errors, picked=picked,
+                           batch_max=BATCH_MAX), status
 
 
 @bp.route("/kotak-masuk/<int:request_id>")

@@ -12,6 +12,7 @@ from images import ImageError, delete_image, process_image, send_image
 from models import News, Village
 from models.news import CATEGORIES, local_to_utc
 from models.people import now
+from page_cache import public_page
 
 bp = Blueprint("news", __name__, url_prefix="/berita")
 
@@ -59,6 +60,7 @@ def feed():
 
 
 @bp.route("/<slug>")
+@public_page
 def article(slug):
     item = News.for_reader(slug, current_user) or abort(404)
     return render_template("news/article.html", item=item, older=item.older(), newer=item.newer(),

@@ -1,0 +1,88 @@
+"""The home page and the inbox on a big village cost about what they cost on a small one.
+
+Seeds two databases: the demo village plus a few bulk residents and IN_FLIGHT waiting letters
+(the same inbox, small tables), and the demo village plus a large population with years of
+finished letters (same inbox, big tables). Times each page in-process, best of several rounds
+(the one least disturbed by other load), two alternating runs each, and prints the ratio
+big/small; the goal is <= 1.2x.
+
+    .venv/bin/python bench/bulk.py [--residents 100000] [--letters 1000000] [--big-dir DIR]
+
+--big-dir keeps (or reuses, if seeded already) the large database, which takes minutes to make.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ROUNDS, PER_ROUND = 7, 200
+
+
+def seed(data_dir, residents, letters):
+    env = {**os.environ, "BALAI_DATA_DIR": str(data_dir)}
+    if (Path(data_dir) / "balai.db").exists():
+        return
+    for args in (["init-db"], ["seed-demo"],
+                 ["seed-bulk", "--residents", str(residents), "--letters", str(letters)]):
+        subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "app", *args], cwd=ROOT, env=env,
+                       check=True)
+
+
+def timings(data_dir):
+    """Best milliseconds per request for each page, on the database in data_dir."""
+    code = f"""
+import time
+from app import create_app
+config = {{"DATA_DIR": {str(data_dir)!r}, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "bench"}}
+app = create_app(config)
+uncached = create_app({{**config, "PUBLIC_PAGE_CACHE": False}})
+anonymous, kasipem = app.test_client(), app.test_client()
+kasipem.post("/masuk", data={{"login": "kasipem", "password": "sukamaju123"}})
+for name, client, path in (("beranda", anonymous, "/"), ("beranda tanpa cache", uncached.test_client(), "/"),
+                           ("kotak masuk", kasipem, "/kotak-masuk")):
+    assert client.get(path).status_code == 200
+    for _ in range({PER_ROUND}):  # warm up: templates compiled, caches filled
+        client.get(path)
+    rounds = []
+    for _ in range({ROUNDS}):
+        started = time.perf_counter()
+        for _ in range({PER_ROUND}):
+            client.get(path, headers={{"Accept-Encoding": "br, gzip"}})
+        rounds.append((time.perf_counter() - started) * 1000 / {PER_ROUND})
+    print(name, min(rounds))
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    return {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in out.splitlines()}
+
+
+def main():
+    import bulk
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--residents", type=int, default=100_000)
+    parser.add_argument("--letters", type=int, default=1_000_000)
+    parser.add_argument("--big-dir", help="where to keep the large database (reused if present)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="balai-bulk-") as tmp:
+        small, big = Path(tmp) / "small", Path(args.big_dir or Path(tmp) / "big")
+        seed(small, 1000, bulk.IN_FLIGHT)
+        started = time.monotonic()
+        seed(big, args.residents, args.letters)
+        print(f"data besar: {args.residents} warga, {args.letters} surat "
+              f"(disiapkan dalam {time.monotonic() - started:.0f} s)")
+        runs = [timings(small), timings(big), timings(small), timings(big)]  # alternate: noise
+        small_ms, big_ms = ({page: min(run[page] for run in pair) for page in pair[0]}
+                            for pair in (runs[0::2], runs[1::2]))
+    for page in small_ms:
+        print(f"{page:20} kecil {small_ms[page]:6.2f} ms  besar {big_ms[page]:6.2f} ms  "
+              f"rasio {big_ms[page] / small_ms[page]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Start Balai under gunicorn on 127.0.0.1 with a data dir of its own (for the benchmarks)."""
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def flask(env, *args):
+    subprocess.run([str(BIN / "flask"), "--app", "app", *args], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+@contextmanager
+def gunicorn(app="app:create_app()", workers=2):
+    """Yield the base URL of the app served by gunicorn, with the demo village in a temp dir."""
+    with tempfile.TemporaryDirectory(prefix="balai-bench-") as tmp:
+        env = {**os.environ, "BALAI_DATA_DIR": tmp, "BALAI_SECRET_KEY": "bench"}
+        flask(env, "init-db")
+        flask(env, "seed-demo")
+        port = free_port()
+        server = subprocess.Popen([str(BIN / "gunicorn"), "--workers", str(workers), "--bind",
+                                   f"127.0.0.1:{port}", "--log-level", "warning", app],
+                                  cwd=ROOT, env=env)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(url)
+            yield url
+        finally:
+            server.terminate()
+            server.wait()
+
+
+def wait_until_up(url, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit(f"server at {url} did not start")

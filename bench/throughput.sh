@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Requests per second and p99 latency: Balai's home page (and a news page, if there is one)
+# against a bare Flask "hello" page, each under gunicorn with 2 workers, 10 s of wrk, br/gzip.
+# Both servers run side by side (the idle one costs nothing) and are measured in turns, ROUNDS
+# times; the best round of each counts, the one least disturbed by whatever else runs.
+#   bench/throughput.sh [DATA_DIR]   (default: a fresh demo village in a temporary directory)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-8}
+ROUNDS=${ROUNDS:-2}
+DATA_DIR=${1:-$(mktemp -d)}
+export BALAI_DATA_DIR=$DATA_DIR BALAI_SECRET_KEY=bench
+$BIN/flask --app app init-db >/dev/null
+$BIN/flask --app app seed-demo >/dev/null
+
+PIDS=()
+trap 'kill "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null' EXIT
+free_port() { $BIN/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+serve() {  # APP_SPEC -> sets URL once the server answers (not in a subshell: PIDS must grow)
+  local port; port=$(free_port)
+  $BIN/gunicorn --workers 2 --bind 127.0.0.1:$port --log-level warning "$1" &
+  PIDS+=($!)
+  URL=http://127.0.0.1:$port
+  for _ in $(seq 50); do curl -sf -o /dev/null $URL/ && return; sleep 0.2; done
+  echo "server did not start: $1" >&2; exit 1
+}
+
+measure() {  # URL -> "req/s p99_ms"
+  wrk -t2 -c$CONNECTIONS -d$DURATION --latency -H 'Accept-Encoding: br, gzip' "$1" |
+    awk '/Requests\/sec/ {rps=$2} /^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000}
+         else if (v ~ /ms$/) sub(/ms/,"",v); else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; p99=v}
+         END {printf "%.0f %.2f\n", rps, p99}'
+}
+
+serve "bench.hello:create_app()"; HELLO=$URL
+serve "app:create_app()"; BALAI=$URL
+NEWS=$(curl -s $BALAI/ | grep -oE 'href="/berita/[a-z0-9-]+"' | head -1 | cut -d'"' -f2 || true)
+declare -A URLS=([hello]=$HELLO/ [beranda]=$BALAI/)
+NAMES=(hello beranda)
+if [ -n "$NEWS" ]; then URLS[berita]=$BALAI$NEWS; NAMES+=(berita); fi
+
+declare -A BEST
+for _ in $(seq $ROUNDS); do
+  for name in "${NAMES[@]}"; do
+    result=$(measure "${URLS[$name]}")
+    if [ -z "${BEST[$name]:-}" ] || [ "${result%% *}" -gt "${BEST[$name]%% *}" ]; then BEST[$name]=$result; fi
+  done
+done
+
+read -r HELLO_RPS _ <<<"${BEST[hello]}"
+for name in "${NAMES[@]}"; do
+  read -r rps p99 <<<"${BEST[$name]}"
+  printf "%-8s %6s req/s  p99 %7s ms  page/hello time %s\n" "$name" "$rps" "$p99" \
+    "$(awk -v h="$HELLO_RPS" -v r="$rps" 'BEGIN {printf "%.2fx", h / r}')"
+done
+[ -n "$NEWS" ] || echo "berita   (belum ada halaman berita)"

@@ -1,0 +1,101 @@
+"""What makes repeat visits cheap: fingerprinted static files, compression, ETags, no cookies on
+public pages, and the manifest and service worker. The browser-measured budget is test_budget.py."""
+import re
+
+import pytest
+from flask import url_for
+
+from models import Village
+
+BR_GZIP = {"Accept-Encoding": "br, gzip"}
+
+
+def static_urls(html):
+    return re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
+
+
+def test_page_names_fingerprinted_assets_cached_for_a_year(client):
+    urls = static_urls(client.get("/").get_data(as_text=True))
+    assert {re.sub(r"\.[0-9a-f]{10}\.", ".", url) for url in urls} == {
+        "/static/app.css", "/static/vendor/htmx.min.js", "/static/app.js"}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_unfingerprinted_name_is_cached_briefly(client):
+    response = client.get("/static/app.css")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=300"
+    assert client.get("/static/tidak-ada.css").status_code == 404
+
+
+def test_a_changed_file_gets_a_new_name(app):
+    with app.test_request_context():
+        before = url_for("static", filename="app.css")
+        app.extensions["static_assets"].add("app.css", b"body{color:red}")
+        after = url_for("static", filename="app.css")
+    assert before != after and after.startswith("/static/app.") and after.endswith(".css")
+    assert app.test_client().get(after).data == b"body{color:red}"
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+@pytest.mark.parametrize("path", ["/", "/static/app.css", "/static/vendor/htmx.min.js", "/sw.js"])
+def test_text_is_compressed(client, path, encoding):
+    url = static_urls(client.get("/").get_data(as_text=True))[0] if path == "/static/app.css" else path
+    response = client.get(url, headers={"Accept-Encoding": encoding})
+    assert response.headers["Content-Encoding"] == encoding
+    assert "Accept-Encoding" in response.headers["Vary"]
+
+
+def test_public_page_revalidates_with_etag_and_sets_no_cookie(client):
+    response = client.get("/", headers=BR_GZIP)
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert "Set-Cookie" not in response.headers
+    assert "csrf" not in client.get("/").get_data(as_text=True).lower()
+    again = client.get("/", headers={**BR_GZIP, "If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+
+
+def test_public_page_changes_when_the_village_does(client, db):
+    etag = client.get("/").headers["ETag"]
+    Village.update(name="Desa Mekarsari").execute()
+    response = client.get("/", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "Desa Mekarsari" in response.get_data(as_text=True)
+
+
+def test_private_pages_are_never_shared_or_stored(kasipem):
+    for path in ("/", "/kotak-masuk"):
+        response = kasipem.get(path)
+        assert response.headers["Cache-Control"] == "private, no-cache"
+        assert "ETag" not in response.headers
+
+
+def test_login_page_is_private_because_it_carries_a_token(client):
+    assert client.get("/masuk").headers["Cache-Control"] == "private, no-cache"
+
+
+def test_manifest_names_the_village_and_its_icons(client):
+    manifest = client.get("/manifest.webmanifest").get_json(force=True)
+    assert manifest["short_name"] == "Sukamaju"
+    for icon in manifest["icons"]:
+        response = client.get(icon["src"])
+        size = int(icon["sizes"].split("x")[0])
+        assert response.mimetype == "image/png"
+        assert response.data[16:24] == size.to_bytes(4, "big") * 2  # PNG header: width, height
+
+
+def test_service_worker_lives_at_the_root_and_skips_private_pages(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-cache"
+    script = response.get_data(as_text=True)
+    assert "private" in script and 'request.method !== "GET"' in script
+
+
+def test_logged_in_visitor_never_gets_the_kept_anonymous_page(client, kasipem):
+    assert "Keluar" not in client.get("/").get_data(as_text=True)
+    assert "Keluar" in kasipem.get("/").get_data(as_text=True)
+    assert "Keluar" not in client.get("/").get_data(as_text=True)
