@@ -190,6 +190,10 @@ class Product(Moderated):
         return self.is_public or (user.is_authenticated and (self.shop.owner_id == user.id
                                                              or user.role == "operator"))
 
+    def whatsapp_link(self):
+        return whatsapp_link(self.shop.whatsapp, f"Halo, saya tertarik dengan {self.name} "
+                             f"({format_rupiah(self.price)}/{self.unit}) di lapak {self.shop.name}.")
+
     def photo_list(self):
         return list(self.photos.order_by(ProductPhoto.position, ProductPhoto.id))
 

@@ -114,7 +114,8 @@ class Order(BaseModel):
                                                f"{product.unit}. Kurangi jumlahnya.")
             elif int(text):
                 lines.append((product, int(text)))
-        offered = {k[4:] for k in form if k.startswith("qty-") and (form.get(k) or "0").strip() != "0"}
+        offered = {k[4:] for k in form
+                   if k.startswith("qty-") and (form.get(k) or "0").strip() != "0"}
         if offered - {str(p.id) for p, _ in lines} - {k[4:] for k in errors}:
             errors["items"] = "Ada produk yang sedang tidak dijual. Periksa lagi pesanan Anda."
         elif not lines and not errors:

@@ -1,4 +1,4 @@
-"""The catalogue keeps the page-weight budget of issue 5, measured in Chromium like pageweight.py."""
+"""The catalogue keeps the page-weight budget of issue 5, measured in Chromium as pageweight.py."""
 import pytest
 
 import seed
@@ -48,7 +48,8 @@ def test_catalogue_repeat_visit_and_muat_lagi(photographed, browser, live_server
     visit(page, cdp, live_server + "/lapak")
     assert visit(page, cdp, live_server + "/lapak")["bytes"] <= 8 * KB
     sizes = {}
-    cdp.on("Network.loadingFinished", lambda e: sizes.update({e["requestId"]: e["encodedDataLength"]}))
+    cdp.on("Network.loadingFinished",
+           lambda e: sizes.update({e["requestId"]: e["encodedDataLength"]}))
     html = page.evaluate("url => fetch(url, {headers: {'HX-Request': 'true'}}).then(r => r.text())",
                          "/lapak?halaman=2")
     page.wait_for_load_state("networkidle")

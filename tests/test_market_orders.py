@@ -69,7 +69,8 @@ def test_seller_must_say_why_they_cancel(product):
 
 def test_placing_takes_stock_and_keeps_name_and_price(product):
     order = place(product, 3)
-    Product.update(name="Keripik tempe pedas", price=20000).where(Product.id == product.id).execute()
+    (Product.update(name="Keripik tempe pedas", price=20000)
+     .where(Product.id == product.id).execute())
     item = OrderItem.get(OrderItem.order == order)
     assert (item.name, item.price, item.quantity, order.total) == ("Keripik tempe", 15000, 3, 45000)
     assert stock_of(product) == 2
@@ -144,8 +145,9 @@ def test_two_buyers_race_for_the_last_item(app, db):
 def inapp(nik):
     """The in-app notifications of one account, oldest first, as (key, message)."""
     from models import Notification
-    rows = Notification.select().where((Notification.recipient == user(nik))
-                                       & (Notification.channel == "inapp")).order_by(Notification.id)
+    rows = (Notification.select()
+            .where((Notification.recipient == user(nik)) & (Notification.channel == "inapp"))
+            .order_by(Notification.id))
     return [(row.key.rsplit(":", 2)[0], row.message) for row in rows]
 
 
@@ -168,8 +170,9 @@ def test_cancellations_tell_the_other_side_with_the_reason(product):
     by_buyer, by_seller = place(product), place(product)
     by_buyer.apply("batalkan", user(BUDI))
     by_seller.apply("batalkan", user(SITI), "Kehabisan bahan")
-    assert inapp(SITI)[-1] == (f"order:{by_buyer.id}:dibatalkan",
-                               f"Pesanan #{by_buyer.id} dibatalkan pembeli. Stok sudah dikembalikan.")
+    assert inapp(SITI)[-1] == (
+        f"order:{by_buyer.id}:dibatalkan",
+        f"Pesanan #{by_buyer.id} dibatalkan pembeli. Stok sudah dikembalikan.")
     assert inapp(BUDI)[-1][1].endswith("dibatalkan penjual. Alasan: Kehabisan bahan.")
 
 

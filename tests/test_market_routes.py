@@ -1,4 +1,4 @@
-"""Lapak UMKM through the web: the public catalogue, sellers, the operator, buyers; who sees what."""
+"""Lapak UMKM through the web: the catalogue, sellers, the operator, buyers; who sees what."""
 import gzip
 import io
 import logging
@@ -37,7 +37,8 @@ def fake_image(key):
     """An images.ImageSet as stored, without files: enough for the markup."""
     variant = lambda size, w, h: {"webp": f"{key}-{size}.webp", "jpeg": f"{key}-{size}.jpg",
                                   "width": w, "height": h}
-    return {"key": key, "thumb": variant("thumb", 320, 240), "article": variant("article", 800, 600)}
+    return {"key": key, "thumb": variant("thumb", 320, 240),
+            "article": variant("article", 800, 600)}
 
 
 def product_form(**changes):
@@ -116,7 +117,8 @@ def test_a_resident_opens_a_lapak_that_waits_for_approval(budi):
         "delivery": ["ambil", "antar"]})
     assert response.status_code == 303
     shop = Shop.get(Shop.owner == user(BUDI))
-    assert (shop.whatsapp, shop.status, shop.delivery) == ("6281234567890", "menunggu", "ambil,antar")
+    assert shop.whatsapp == "6281234567890"
+    assert (shop.status, shop.delivery) == ("menunggu", "ambil,antar")
     budi.post("/lapak-saya/atur", data={"name": "Toko Budi Jaya", "whatsapp": "6281234567890",
                                         "location": "RT 001", "delivery": "ambil"})
     assert Shop.select().where(Shop.owner == user(BUDI)).count() == 1
@@ -129,7 +131,8 @@ def test_a_resident_opens_a_lapak_that_waits_for_approval(budi):
     ("delivery", "", "Pilih paling sedikit satu cara"),
 ])
 def test_lapak_form_refuses_bad_input(budi, field, value, message):
-    form = {"name": "Toko Budi", "whatsapp": "081234567890", "location": "RT 1", "delivery": "ambil"}
+    form = {"name": "Toko Budi", "whatsapp": "081234567890", "location": "RT 1",
+            "delivery": "ambil"}
     form[field] = value
     response = budi.post("/lapak-saya/atur", data=form)
     assert response.status_code == 422 and message in response.get_data(as_text=True)
@@ -201,7 +204,8 @@ def test_only_the_operator_moderates(request, shop, who):
     client = request.getfixturevalue(who)
     product = make_product(shop, status="menunggu")
     assert client.get("/operator/lapak").status_code == 403
-    assert client.post(f"/operator/lapak/produk/{product.id}", data={"action": "setujui"}).status_code == 403
+    approve = client.post(f"/operator/lapak/produk/{product.id}", data={"action": "setujui"})
+    assert approve.status_code == 403
     assert Product.get_by_id(product.id).status == "menunggu"
 
 
@@ -384,8 +388,8 @@ def test_a_hidden_lapak_hides_its_products_and_tells_the_seller_why(operator, cl
 
 
 def test_removing_a_photo_deletes_its_files(siti, app):
-    siti.post("/lapak-saya/produk/baru", data=product_form(photos=[photo_file("a.png", (300, 300)),
-                                                                   photo_file("b.png", (300, 300))]),
+    photos = [photo_file("a.png", (300, 300)), photo_file("b.png", (300, 300))]
+    siti.post("/lapak-saya/produk/baru", data=product_form(photos=photos),
               content_type="multipart/form-data")
     product = Product.get(Product.name == "Kopi robusta")
     first, second = product.photo_list()

@@ -8,7 +8,7 @@ from peewee import IntegrityError
 from htmx import is_htmx, render_page_or_block
 from images import key_of, send_image
 from models import Order, OrderError, Product, ProductPhoto, Shop
-from models.market import CATEGORIES, DELIVERY, format_rupiah, whatsapp_link
+from models.market import CATEGORIES, DELIVERY, format_rupiah
 from models.orders import ORDER_ACTION_LABELS
 
 bp = Blueprint("market", __name__)
@@ -41,9 +41,7 @@ def product(product_id):
     product = Product.select(Product, Shop).join(Shop).where(Product.id == product_id).first()
     if product is None or not product.visible_to(current_user):
         abort(404)
-    chat = whatsapp_link(product.shop.whatsapp, f"Halo, saya tertarik dengan {product.name} "
-                         f"({format_rupiah(product.price)}/{product.unit}) di lapak {product.shop.name}.")
-    return render_template("market/product.html", product=product, chat=chat)
+    return render_template("market/product.html", product=product)
 
 
 @bp.route("/lapak/foto/<name>")
@@ -101,7 +99,7 @@ def place_order(shop_id):
         pass  # the same form sent twice: the first one's order is shown below
     except OrderError as error:
         errors = {"items": str(error)}
-    if first := Order.by_form_key(form_key, current_user):  # e.g. the first click took the last item
+    if first := Order.by_form_key(form_key, current_user):  # the first click took the last item
         return redirect(url_for("market.order", order_id=first.id), 303)
     return render_order_form(shop, request.form, errors), 422
 
@@ -135,7 +133,8 @@ def order_step(order_id):
         error = str(refused)
     if is_htmx():
         order = Order.visible_to(order_id, current_user)
-        return render_template("market/_order_row.html", order=order, error=error), 422 if error else 200
+        row = render_template("market/_order_row.html", order=order, error=error)
+        return row, 422 if error else 200
     flash(error or "Pesanan diperbarui.", "error" if error else "success")
     if request.form.get("from") == "dasbor":
         return redirect(url_for("shop.dashboard"), 303)

@@ -1,11 +1,11 @@
-"""Lapak UMKM for sellers (their lapak, products and incoming orders) and the operator's moderation."""
+"""Lapak UMKM for sellers (their lapak, products, incoming orders) and the operator's moderation."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from peewee import IntegrityError
 
+from images import ImageError, delete_image, process_image
 from models import Order, OrderError, Product, ProductPhoto, Shop, db
 from models.market import CATEGORIES, DELIVERY, PHOTOS_MAX, UNITS
-from images import ImageError, delete_image, process_image
 
 bp = Blueprint("shop", __name__)
 
@@ -88,7 +88,8 @@ def edit_product(product_id):
 
 def render_product_form(product, form, errors):
     return render_template("market/product_form.html", product=product, form=form, errors=errors,
-                           categories=CATEGORIES, units={u: u for u in UNITS}, photos_max=PHOTOS_MAX)
+                           categories=CATEGORIES, units={u: u for u in UNITS},
+                           photos_max=PHOTOS_MAX)
 
 
 def store_new_photos(product, errors):
@@ -117,7 +118,8 @@ def removed_photo_ids(product):
 
 def save_product(shop, product, values, stored):
     """Write the product and its photo rows in one transaction; drop removed files after it."""
-    removed = [p for p in product.photo_list() if p.id in removed_photo_ids(product)] if product else []
+    gone = removed_photo_ids(product) if product else []
+    removed = [p for p in product.photo_list() if p.id in gone] if product else []
     with db.atomic():
         if product is None:
             product = Product.create(shop=shop, **values)
