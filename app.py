@@ -101,10 +101,10 @@ def init_login(app):
 
 
 def register_blueprints(app):
-    from views import (accounts, auth, documents, home, inbox, letter_types, letters, news,
-                       notifications, operator, people, pwa, signing, verify)
+    from views import (accounts, auth, documents, home, inbox, letter_types, letters, market, news,
+                       notifications, operator, people, pwa, shop, signing, verify)
     for module in (home, auth, letters, inbox, documents, operator, people, accounts,
-                   letter_types, notifications, verify, news, signing, pwa):
+                   letter_types, notifications, verify, news, signing, pwa, market, shop):
         app.register_blueprint(module.bp)
 
 
