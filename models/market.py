@@ -3,7 +3,7 @@ import re
 from urllib.parse import quote
 
 from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField,
-                    TextField)
+                    TextField, fn)
 
 from images import ImageSet
 
@@ -176,6 +176,12 @@ class Product(Moderated):
             if message:
                 errors[name] = message
         return values, errors
+
+    def set_stock(self, typed, seen):
+        """The seller's new count, as a change from what their form showed: items ordered while
+        the form was open stay taken."""
+        change = typed - (self.stock if seen is None else seen)
+        Product.update(stock=fn.MAX(0, Product.stock + change)).where(Product.id == self.id).execute()
 
     @property
     def category_label(self):

@@ -197,6 +197,15 @@ def test_fixing_a_hidden_product_asks_for_review_again(siti, shop):
     assert Product.get_by_id(product.id).status == "menunggu"
 
 
+def test_an_order_placed_while_the_seller_edits_keeps_its_stock(siti, shop):
+    product = make_product(shop, stock=5)
+    form = siti.get(f"/lapak-saya/produk/{product.id}").get_data(as_text=True)
+    assert 'name="stock_seen" value="5"' in form
+    place(product, 2)  # while Siti's form is open: 3 left
+    siti.post(f"/lapak-saya/produk/{product.id}", data=product_form(stock="10", stock_seen="5"))
+    assert stock_of(product) == 8  # she added 5 to what she saw; the 2 ordered stay taken
+
+
 # The operator
 
 @pytest.mark.parametrize("who", ["budi", "kasipem"])

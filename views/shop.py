@@ -80,7 +80,7 @@ def edit_product(product_id):
     images = [] if errors else store_new_photos(product, errors)
     if errors:
         return render_product_form(product, request.form, errors), 422
-    product = save_product(shop, product, values, images)
+    product = save_product(shop, product, values, images, request.form.get("stock_seen", type=int))
     flash("Produk tersimpan." if product.status == "disetujui" else
           "Produk tersimpan. Produk tampil di katalog setelah disetujui operator desa.", "success")
     return redirect(url_for("shop.dashboard"), 303)
@@ -116,7 +116,7 @@ def removed_photo_ids(product):
     return [p.id for p in product.photo_list() if str(p.id) in wanted]
 
 
-def save_product(shop, product, values, stored):
+def save_product(shop, product, values, stored, stock_seen=None):
     """Write the product and its photo rows in one transaction; drop removed files after it."""
     gone = removed_photo_ids(product) if product else []
     removed = [p for p in product.photo_list() if p.id in gone] if product else []
@@ -124,9 +124,12 @@ def save_product(shop, product, values, stored):
         if product is None:
             product = Product.create(shop=shop, **values)
         else:
+            stock = values.pop("stock")
             product.__data__.update(values)
             product.resubmit_if_hidden()
-            product.save()
+            product.save(only=[f for f in Product._meta.sorted_fields
+                               if f.name not in ("id", "stock")])
+            product.set_stock(stock, stock_seen)
             ProductPhoto.delete().where(ProductPhoto.id.in_([p.id for p in removed])).execute()
         for position, image in enumerate(stored, start=len(product.photo_list())):
             ProductPhoto.create(product=product, key=image.key, image=image.as_dict(),
