@@ -74,7 +74,20 @@ def test_private_pages_are_never_shared_or_stored(kasipem):
 
 
 def test_login_page_is_private_because_it_carries_a_token(client):
-    assert client.get("/masuk").headers["Cache-Control"] == "private, no-cache"
+    for _ in range(3):  # the session (with its token) exists from the first visit on
+        response = client.get("/masuk")
+        assert response.headers["Cache-Control"] == "private, no-cache"
+        assert "ETag" not in response.headers
+
+
+def test_files_do_not_vary_by_cookie(budi):
+    """Otherwise each new session cookie (a flash message) makes the browser re-check them all."""
+    html = budi.get("/").get_data(as_text=True)
+    for url in static_urls(html) + ["/sw.js", "/manifest.webmanifest"]:
+        response = budi.get(url)
+        assert response.status_code == 200
+        assert "Cookie" not in response.headers.get("Vary", ""), url
+    assert "Cookie" in budi.get("/surat").headers["Vary"]
 
 
 def test_manifest_names_the_village_and_its_icons(client):
