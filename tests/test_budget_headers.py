@@ -112,3 +112,30 @@ def test_logged_in_visitor_never_gets_the_kept_anonymous_page(client, kasipem):
     assert "Keluar" not in client.get("/").get_data(as_text=True)
     assert "Keluar" in kasipem.get("/").get_data(as_text=True)
     assert "Keluar" not in client.get("/").get_data(as_text=True)
+
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.mark.parametrize("path", ["/", "/?halaman=2", "/berita/cari?q=posyandu",
+                                  "/berita/kategori/Pengumuman", "/berita/tidak-ada"])
+def test_fragment_and_page_of_one_url_say_they_vary(client, path):
+    """Twice each: the second answer may come from the page cache, a third is a 304."""
+    for headers in (HTMX, {}, HTMX, {}):
+        response = client.get(path, headers=headers)
+        assert "HX-Request" in response.headers["Vary"], (path, headers)
+        assert ("<html" in response.get_data(as_text=True)) == (not headers)
+    if response.status_code == 200:
+        again = client.get(path, headers={"If-None-Match": response.headers["ETag"]})
+        assert again.status_code == 304 and "HX-Request" in again.headers["Vary"]
+
+
+def test_official_fragments_say_they_vary(kasipem, db):
+    from tests.conftest import make_request
+    for headers in (HTMX, {}):
+        assert "HX-Request" in kasipem.get("/notifikasi", headers=headers).headers["Vary"]
+        letter = make_request(status="diajukan")
+        response = kasipem.post(f"/kotak-masuk/{letter.id}", headers=headers,
+                                data={"action": "setujui", "version": letter.version})
+        assert response.status_code == (200 if headers else 303)
+        assert "HX-Request" in response.headers["Vary"]
