@@ -139,3 +139,28 @@ def test_official_fragments_say_they_vary(kasipem, db):
                                 data={"action": "setujui", "version": letter.version})
         assert response.status_code == (200 if headers else 303)
         assert "HX-Request" in response.headers["Vary"]
+
+
+def test_no_web_fonts_no_css_framework_and_a_few_kb_of_our_own_javascript(app, client):
+    names = set(app.extensions["static_assets"].assets)
+    assert [name for name in names if name.endswith(".css")] == ["app.css"]
+    assert sorted(name for name in names if name.endswith(".js")) == [
+        "app.js", "sw.js", "vendor/htmx.min.js"]
+    assert not [name for name in names if name.endswith((".woff", ".woff2", ".ttf", ".otf"))]
+    css = client.get("/static/app.css").data
+    assert b"@font-face" not in css and b"@import" not in css and len(css) <= 8 * 1024
+    for name in ("app.js", "sw.js"):
+        assert len(client.get(f"/static/{name}").data) <= 5 * 1024, name
+
+
+def file_inputs(html):
+    return re.findall(r'<input type="file"[^>]*>', html)
+
+
+def test_photo_fields_shrink_in_the_browser_and_the_syarat_form_shows_progress(budi, operator, db):
+    from tests.conftest import make_request
+    syarat = budi.get(f"/surat/{make_request().id}/syarat").get_data(as_text=True)
+    editor = operator.get("/berita/tulis").get_data(as_text=True)
+    inputs = file_inputs(syarat) + file_inputs(editor)
+    assert len(inputs) >= 3 and all("data-shrink" in tag for tag in inputs), inputs
+    assert re.search(r'<form [^>]*enctype="multipart/form-data"[^>]*data-progress>', syarat)

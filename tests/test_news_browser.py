@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
+from playwright.sync_api import Error as PlaywrightError
 
 from models import News, NewsIndex, User
 from models.people import now
@@ -170,3 +171,22 @@ def test_operator_publishes_news_with_a_photo(many_news, live_server, page, brow
     assert len(home.request.get(live_server + og_image).body()) <= 50 * 1024
     assert_four_by_three(picture_size(home, home.locator("article img")), widest=800)
     anonymous.close()
+
+
+CONTROLLED = "() => navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)"
+KEPT = "url => caches.match(url, {ignoreVary: true}).then(Boolean)"
+
+
+def test_news_pages_read_online_stay_readable_offline(many_news, live_server, page, browser_context):
+    page.goto(live_server + "/")
+    page.wait_for_function(CONTROLLED)
+    read = [f"{live_server}/berita/{item.slug}" for item in many_news[:3]]
+    for url in read:
+        page.goto(url)
+        page.wait_for_function(KEPT, arg=url)
+    browser_context.set_offline(True)
+    for number, url in enumerate(read):
+        page.goto(url)
+        assert page.locator("h1").inner_text() == f"Kabar desa nomor {number}"
+    with pytest.raises(PlaywrightError):  # a page never read is not there
+        page.goto(f"{live_server}/berita/{many_news[9].slug}")
