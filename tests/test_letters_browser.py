@@ -51,7 +51,7 @@ def test_upload_remove_and_submit(browser, server, db, tmp_path, javascript):
     page.set_input_files("#syarat-ktp", str(tmp_path / "ktp.jpg"))
     page.set_input_files("#syarat-kk", str(tmp_path / "kk.pdf"))
     if javascript:  # the photo is shrunk in the browser first; the form waits for it
-        page.wait_for_function("document.querySelector('#syarat-ktp').validity.valid")
+        page.wait_for_function("() => document.querySelector('#syarat-ktp').validity.valid")
     page.click("text=Simpan dan lanjutkan")
     page.wait_for_url("**/periksa")
     page.click("text=Ubah syarat")
