@@ -190,4 +190,3 @@ def test_news_pages_read_online_stay_readable_offline(many_news, live_server, pa
         assert page.locator("h1").inner_text() == f"Kabar desa nomor {number}"
     with pytest.raises(PlaywrightError):  # a page never read is not there
         page.goto(f"{live_server}/berita/{many_news[9].slug}")
-
