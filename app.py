@@ -26,13 +26,12 @@ compress = Compress()
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Files (static, photos, manifest) get no `Vary: Cookie`: a new session cookie (logging in,
-    a flash message) must not make the browser check them all again. A draft's photo is for
-    officials only, but its random name is never shown to anyone else."""
-    FILE_ENDPOINTS = {"static", "pwa.manifest", "pwa.service_worker", "news.image"}
+    """A response marked `Cache-Control: public` (static files, photos) is the same for everyone,
+    so it gets no `Vary: Cookie`: a new session cookie (logging in, a flash message) must not
+    make the browser check every file again."""
 
     def save_session(self, app, session, response):
-        if request.endpoint not in self.FILE_ENDPOINTS:
+        if not response.cache_control.public:
             super().save_session(app, session, response)
 
 
@@ -114,10 +113,10 @@ def init_login(app):
 
 
 def register_blueprints(app):
-    from views import (accounts, auth, documents, home, inbox, letter_types, letters, news,
-                       notifications, operator, people, pwa, signing, verify)
+    from views import (accounts, auth, documents, home, inbox, letter_types, letters, market, news,
+                       notifications, operator, people, pwa, shop, signing, verify)
     for module in (home, auth, letters, inbox, documents, operator, people, accounts,
-                   letter_types, notifications, verify, news, signing, pwa):
+                   letter_types, notifications, verify, news, signing, pwa, market, shop):
         app.register_blueprint(module.bp)
 
 
@@ -153,18 +152,27 @@ def register_hooks(app):
 
     @app.errorhandler(413)
     def too_large(error):
-        mb = app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
-        return error_page(f"Berkas yang Anda kirim terlalu besar. Ukuran paling besar {mb} MB "
-                          "per berkas. Perkecil foto atau pindai ulang dengan resolusi lebih "
-                          "rendah, lalu coba lagi.", 413)
+        each = app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
+        total = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return error_page(f"Berkas yang Anda kirim terlalu besar. Ukuran paling besar {each} MB "
+                          f"per berkas dan {total} MB sekali kirim. Perkecil foto atau pindai "
+                          "ulang dengan resolusi lebih rendah, atau kirim berkasnya sebagian "
+                          "dulu, lalu coba lagi.", 413)
 
-    @app.errorhandler(403)
-    def forbidden(error):
-        return error_page("Anda tidak berhak melakukan tindakan ini.", 403)
+    for status, message in ERROR_MESSAGES.items():
+        app.register_error_handler(status, lambda error, m=message, s=status: error_page(m, s))
 
-    @app.errorhandler(404)
-    def not_found(error):
-        return error_page("Halaman yang Anda cari tidak ditemukan.", 404)
+
+# Flask's own error pages are English: every error a visitor can meet gets a message of ours.
+ERROR_MESSAGES = {
+    400: "Permintaan ini tidak dapat diproses. Muat ulang halaman, lalu coba lagi.",
+    403: "Anda tidak berhak melakukan tindakan ini.",
+    404: "Halaman yang Anda cari tidak ditemukan.",
+    405: "Alamat ini tidak dapat dibuka dengan cara itu. Kembali ke halaman sebelumnya, lalu "
+         "gunakan tombol yang tersedia.",
+    500: "Maaf, terjadi gangguan di server. Coba lagi sebentar; bila tetap gagal, hubungi "
+         "kantor desa.",
+}
 
 
 def html_cache_policy(response):
@@ -186,4 +194,4 @@ def error_page(message, status):
     if is_htmx():
         html = render_template("_message.html", message=message, category="error")
         return html, status, {"HX-Retarget": "#pesan", "HX-Reswap": "innerHTML"}
-    return render_template("error.html", message=message, status=status), status
+    return render_template("error.html", message=message, status=status, category="error"), status

@@ -68,12 +68,16 @@ def register(app):
     def create_user(username, role, full_name, password):
         """Create an official's account (operator, kasi_pem, kasi_kesra, sekdes, kades)."""
         import seed
+        from operator_forms import username_error
+        username = username.strip().lower()
+        if message := username_error(username):
+            raise click.ClickException(message)
         if len(password) < 8:
             raise click.ClickException("Kata sandi paling sedikit 8 karakter.")
         models.create_tables()
         with models.db.connection_context():
             try:
-                seed.make_official(username.strip().lower(), role, full_name, password)
+                seed.make_official(username, role, full_name, password)
             except IntegrityError:
                 raise click.ClickException(f"Nama pengguna {username} sudah dipakai.")
             seed.seed_letter_types()

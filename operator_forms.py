@@ -144,15 +144,20 @@ def save_logo(upload, upload_dir):
 
 
 OFFICIAL_LABELS = {"username": "Nama pengguna", "full_name": "Nama lengkap"}
+USERNAME_RULE = "Nama pengguna 3-32 huruf kecil, angka, titik atau garis bawah, diawali huruf."
+
+
+def username_error(username):
+    """Usernames start with a letter: a login starting with a digit is read as a NIK."""
+    return None if re.fullmatch(r"[a-z][a-z0-9_.]{2,31}", username) else USERNAME_RULE
 
 
 def official_form(form):
     errors = {}
     values = _required(form, ("username", "full_name", "role"), errors, OFFICIAL_LABELS)
     values["username"] = values["username"].lower()
-    if values["username"] and not re.fullmatch(r"[a-z][a-z0-9_.]{2,31}", values["username"]):
-        errors["username"] = ("Nama pengguna 3-32 huruf kecil, angka, titik atau garis bawah, "
-                              "diawali huruf.")
+    if values["username"] and username_error(values["username"]):
+        errors["username"] = USERNAME_RULE
     if values["role"] not in OFFICIAL_ROLES:
         errors["role"] = "Pilih jabatan."
     values["password"] = form.get("password") or ""

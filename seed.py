@@ -10,7 +10,8 @@ from werkzeug.security import generate_password_hash
 
 import signing
 from images import process_image
-from models import LetterType, News, Person, SignerCertificate, User, Village, db
+from models import (LetterType, News, Person, Product, ProductPhoto, Shop, SignerCertificate,
+                    User, Village, db)
 from models.people import now
 
 DEMO_PASSWORD = "sukamaju123"
@@ -146,7 +147,50 @@ def seed_demo(keys_dir=None):
             User.create(person=person, role="warga", active=True, password_hash=demo_password_hash())
             accounts.append((data["nik"], f"warga ({data['name']})", DEMO_PASSWORD))
         seed_news()
+        seed_market()
     return accounts
+
+
+# Two approved lapak: (owner NIK, lapak, products as (name, category, price, unit, stock, text)).
+MARKET = [
+    ("3213055503920002",
+     dict(name="Warung Bu Siti", description="Camilan dan masakan rumahan, dibuat setiap pagi.",
+          whatsapp="6281234567801", location="RT 003 RW 001, Kp. Cibeureum",
+          delivery="ambil,antar", hours="Setiap hari 06.00-17.00"),
+     [("Keripik singkong pedas", "makanan", 15000, "bungkus", 24,
+       "Singkong dari kebun sendiri, bumbu cabai asli. Isi 250 gram."),
+      ("Rengginang ketan", "makanan", 20000, "bungkus", 10, "Rengginang mentah, tinggal digoreng."),
+      ("Nasi uduk komplit", "makanan", 12000, "porsi", 15,
+       "Nasi uduk, telur balado, orek tempe, sambal kacang. Pesan sebelum jam 9 pagi."),
+      ("Gula aren cetak", "makanan", 28000, "kg", 0, "Gula aren asli dari penyadap Sukamaju.")]),
+    ("3213050101850003",
+     dict(name="Kebun Pak Ahmad", description="Sayur dan buah dari kebun di Kp. Babakan.",
+          whatsapp="6285712345602", location="RT 002 RW 003, Kp. Babakan", delivery="ambil",
+          hours="Senin-Sabtu 07.00-12.00"),
+     [("Pisang raja", "tani", 25000, "sisir", 8,
+       "Pisang raja matang pohon, satu sisir 12-14 buah."),
+      ("Kangkung segar", "tani", 3000, "ikat", 40, "Dipetik pagi hari."),
+      ("Telur ayam kampung", "ternak", 2500, "pcs", 60, "Dari ayam kampung yang dilepas di kebun."),
+      ("Beras pandan wangi", "tani", 14000, "kg", 100, "Panen bulan ini, digiling di desa.")]),
+]
+
+
+PRODUCT_COLOURS = {"makanan": ((211, 84, 0), (250, 229, 211)),
+                   "tani": ((39, 174, 96), (212, 239, 223)),
+                   "ternak": ((160, 110, 60), (245, 235, 220))}
+
+
+def seed_market():
+    """The demo lapak, approved, with their products approved too (pictured inside the app)."""
+    for nik, shop_data, products in MARKET:
+        owner = User.by_login(nik)
+        shop = Shop.create(owner=owner, status="disetujui", **shop_data)
+        for name, category, price, unit, stock, text in products:
+            product = Product.create(shop=shop, name=name, category=category, price=price,
+                                     unit=unit, stock=stock, description=text, status="disetujui")
+            if has_app_context():
+                image = process_image(demo_picture(PRODUCT_COLOURS[category]))
+                ProductPhoto.create(product=product, key=image.key, image=image.as_dict())
 
 
 # (title, category, days ago, pinned, picture colours or None, body in Markdown)

@@ -57,10 +57,13 @@ from .register import RegisterEntry  # noqa: E402
 from .notifications import Notification, ContactPoint  # noqa: E402
 from .signing import SignerCertificate, VerifyHit  # noqa: E402
 from .news import News, NewsIndex  # noqa: E402
+from .market import Shop, Product, ProductPhoto, OrderError  # noqa: E402
+from .orders import Order, OrderItem  # noqa: E402
 
 MODELS = [Village, Person, User, LoginFailure,
           LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry,
-          Notification, ContactPoint, SignerCertificate, VerifyHit, News, NewsIndex]
+          Notification, ContactPoint, SignerCertificate, VerifyHit, News, NewsIndex,
+          Shop, Product, ProductPhoto, Order, OrderItem]
 
 
 def create_tables():

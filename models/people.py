@@ -210,14 +210,25 @@ class LoginFailure(Counted):
 
     @classmethod
     def is_locked(cls, login):
-        """True when the last LIMIT failures for this name all fall in the window."""
-        return cls.reached(cls.login == login)
+        """True for WINDOW after the LIMIT-th failure that came within WINDOW of the first.
+
+        Nothing is recorded while a name is locked, so the newest failure starts the lock."""
+        last = [row.at for row in cls.select(cls.at).where(cls.login == login)
+                .order_by(cls.at.desc()).limit(cls.LIMIT)]
+        return (len(last) == cls.LIMIT and last[0] > now() - cls.WINDOW
+                and last[-1] >= last[0] - cls.WINDOW)
 
     @classmethod
-    def record(cls, login, address):
-        with db.atomic():
-            cls.create(login=login, address=address)
-            cls.delete().where(cls.at < now() - cls.WINDOW).execute()
+    def attempt(cls, login, address):
+        """Count a login attempt as a failure until it succeeds (clear()); None when locked.
+
+        Counted before the password is checked, in one write transaction with the lock check,
+        so guesses sent in parallel cannot slip past the limit."""
+        with db.atomic("IMMEDIATE"):
+            if cls.is_locked(login):
+                return None
+            cls.delete().where(cls.at < now() - 2 * cls.WINDOW).execute()
+            return cls.create(login=login, address=address)
 
     @classmethod
     def clear(cls, login):

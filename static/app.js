@@ -66,7 +66,8 @@ function sendWithProgress(form, submitter) {
     if (evt.lengthComputable) bar.value = Math.round(100 * evt.loaded / evt.total);
   };
   xhr.onload = function () {
-    if (xhr.status < 400 && xhr.responseURL !== form.action) { location.assign(xhr.responseURL); return; }
+    // Show the answer as it came (a redirect's target keeps its one-time message), at its URL.
+    if (xhr.responseURL && xhr.responseURL !== location.href) history.replaceState(null, "", xhr.responseURL);
     var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
     document.title = page.title;
     document.body.replaceWith(page.body);

@@ -3,6 +3,7 @@
     with LiveServer(app) as base_url: ...           # the app on 127.0.0.1, in a thread
     browser = launch_browser(playwright)            # the system Chromium, never the internet
     context = phone_context(browser)                # 360x640, 2x pixels, touch
+    page = login_page(browser, base_url, "kasipem")  # a logged-in tab, cookies of its own
     cost = visit(page, cdp, url)                    # bytes on the wire, as pageweight.py counts
 
 `visit` counts exactly like ../shared/tools/pageweight.py: for every request the DevTools protocol
@@ -104,3 +105,11 @@ def log_in(page, base_url, login, password="sukamaju123"):
     page.fill('input[name="password"]', password)
     with page.expect_navigation():
         page.click('main button[type="submit"]')
+
+
+def login_page(browser, base_url, login, javascript=True):
+    """A tab in a browser context of its own (its own cookies), logged in as `login`."""
+    page = browser.new_context(java_script_enabled=javascript).new_page()
+    log_in(page, base_url, login)
+    assert "/masuk" not in page.url, f"could not log in as {login}"
+    return page

@@ -5,7 +5,7 @@ import re
 import pytest
 from flask import url_for
 
-from models import Village
+from models import News, Village
 
 BR_GZIP = {"Accept-Encoding": "br, gzip"}
 
@@ -80,12 +80,19 @@ def test_login_page_is_private_because_it_carries_a_token(client):
         assert "ETag" not in response.headers
 
 
-def test_files_do_not_vary_by_cookie(budi):
+def test_public_files_do_not_vary_by_cookie(app, db, budi):
     """Otherwise each new session cookie (a flash message) makes the browser re-check them all."""
+    from images import process_image
+    from tests.test_news import photo_bytes
+    with app.app_context():
+        photo = process_image(photo_bytes())
+    item = News.select().first()
+    item.image, item.image_key = photo.as_dict(), photo.key
+    item.save()
     html = budi.get("/").get_data(as_text=True)
-    for url in static_urls(html) + ["/sw.js", "/manifest.webmanifest"]:
+    for url in static_urls(html) + [f"/berita/gambar/{photo.thumb.webp}"]:
         response = budi.get(url)
-        assert response.status_code == 200
+        assert response.status_code == 200 and response.cache_control.public
         assert "Cookie" not in response.headers.get("Vary", ""), url
     assert "Cookie" in budi.get("/surat").headers["Vary"]
 

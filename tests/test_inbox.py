@@ -2,11 +2,8 @@
 import datetime
 import gzip
 import logging
-import threading
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import make_server
 
 import issuance
 import letter_text
@@ -252,43 +249,6 @@ def test_unknown_tokens_get_the_same_not_found_page(db, client, token):
     assert response.status_code == 404
     assert "Surat tidak ditemukan" in response.get_data(as_text=True)
     assert token not in response.get_data(as_text=True)
-
-
-@pytest.fixture
-def live_url(app):
-    """The app served on 127.0.0.1 in a thread, for the browser."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-def test_in_a_browser_rows_leave_and_the_count_follows(db, live_url):
-    waiting(days=2), waiting(nik=AHMAD)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"])
-        page = browser.new_page()
-        page.goto(f"{live_url}/masuk")
-        page.fill("input[name=login]", "kasipem")
-        page.fill("input[name=password]", "sukamaju123")
-        page.press("input[name=password]", "Enter")
-        page.goto(f"{live_url}/kotak-masuk")
-        rows, count = page.locator("form.row"), page.locator("#inbox-count")
-        expect(count).to_have_text("2")
-        page.evaluate("window.sameDocument = true")
-        rows.first.locator("button[value=setujui]").click()
-        expect(rows).to_have_count(1)
-        expect(count).to_have_text("1")
-        expect(page.locator("#pesan")).to_contain_text("Budi Santoso disetujui")
-        rows.first.locator("button[value=tolak]").click()  # no reason yet: refused, row stays
-        expect(page.locator("#pesan")).to_contain_text("Tuliskan alasannya")
-        rows.first.locator("input[name=note]").fill("Data tidak sesuai")
-        rows.first.locator("button[value=tolak]").click()
-        expect(rows).to_have_count(0)
-        expect(count).to_have_text("0")
-        assert page.evaluate("window.sameDocument") is True  # never a full page load
-        browser.close()
 
 
 def test_a_failed_issue_says_so_and_the_request_stays_with_the_kades(db, kades, monkeypatch):

@@ -3,14 +3,12 @@ public verification page with its file check and rate limit, and the signer regi
 import datetime
 import io
 import logging
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pypdfium2
 import pytest
 import zxingcpp
-from werkzeug.serving import make_server
 
 import seed
 import signing
@@ -321,54 +319,3 @@ def test_the_operator_sees_the_signer_register(db, operator, kades):
     assert row.fingerprint in page and "H. Ujang Suryana" in page and "Dibuat oleh desa" in page
     assert "/operator/penanda-tangan" in operator.get("/operator/").get_data(as_text=True)
     assert kades.get("/operator/penanda-tangan").status_code == 403
-
-
-@pytest.fixture
-def browser_page(app):
-    """A Chromium page without JavaScript on the app served from a thread, CSRF checks on."""
-    from playwright.sync_api import sync_playwright
-    app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"])
-        page = browser.new_context(java_script_enabled=False).new_page()
-        page.base = f"http://127.0.0.1:{server.server_port}"
-        yield page
-        browser.close()
-    server.shutdown()
-
-
-def test_without_javascript_sign_a_batch_and_one_revoke_and_check(app, db, browser_page, tmp_path):
-    page = browser_page
-    first, second, third = (make_request(status="diperiksa", nik=nik)
-                            for nik in (seed.RESIDENTS[0]["nik"], SITI, AHMAD))
-    page.goto(page.base + "/masuk")
-    page.fill("input[name=login]", "kades")
-    page.fill("input[name=password]", seed.DEMO_PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.goto(page.base + "/kotak-masuk")
-    page.check(f"#pilih-{first.id}")
-    page.check(f"#pilih-{third.id}")
-    page.fill("#tandatangani #passphrase", PASSPHRASE)
-    page.click("text=Setujui & tanda tangani yang dipilih")
-    page.wait_for_selector("text=2 dari 2 surat terbit")
-    assert reloaded(second).status == "diperiksa"
-    page.goto(f"{page.base}/kotak-masuk/{second.id}")
-    page.fill("#passphrase", PASSPHRASE)
-    page.click("button[value=setujui]")
-    page.wait_for_selector("text=disetujui")
-    signed = reloaded(second)
-    assert signed.status == "selesai" and signed.signer_id
-    page.goto(f"{page.base}/kotak-masuk/{second.id}")
-    page.click("text=Cabut surat")
-    page.fill("#reason", "Salah ketik nama")
-    page.click("text=Ya, cabut surat ini")
-    page.wait_for_selector("text=sudah dicabut")
-    (tmp_path / "surat.pdf").write_bytes(stored_pdf(app, signed))
-    page.goto(f"{page.base}/verifikasi/{signed.verify_token}")
-    page.set_input_files("#berkas", str(tmp_path / "surat.pdf"))
-    page.click("button:has-text('Periksa berkas')")
-    page.wait_for_selector("text=Hasil pemeriksaan")
-    assert "ASLI" in page.content() and "DICABUT" in page.content()

@@ -11,7 +11,9 @@ from nik import kk_error, nik_error
 
 bp = Blueprint("auth", __name__)
 
-LOGIN_REFUSED = "NIK/nama pengguna atau kata sandi salah."
+LOGIN_REFUSED = ("NIK/nama pengguna atau kata sandi salah. Bila Anda baru mendaftar, akun Anda "
+                 "belum diaktifkan operator desa: tunggu, atau datang ke kantor desa membawa KK "
+                 "dan KTP.")
 LOCKED = ("Terlalu banyak percobaan masuk yang salah. Demi keamanan, akun ini dikunci "
           "15 menit. Coba lagi nanti atau hubungi operator desa.")
 PASSWORD_MIN = 8
@@ -36,23 +38,24 @@ def login_errors(login_name, password):
     """Check a login; count failures per name, so the limit holds whether or not the name exists."""
     if not login_name or not password:
         return {"login": "Isi NIK atau nama pengguna, dan kata sandi."}
-    if LoginFailure.is_locked(login_name):
+    if login_name[0].isdigit() and (message := nik_error(login_name)):
+        return {"login": message}  # usernames start with a letter: this was meant as a NIK
+    if LoginFailure.attempt(login_name, request.remote_addr or "") is None:
         return {"login": LOCKED}
     user = User.by_login(login_name)
     if user is None:
         check_password_hash(DUMMY_HASH, password)  # same time whether the name exists or not
-    if user is None or not user.check_password(password):
-        LoginFailure.record(login_name, request.remote_addr or "")
+    # An account waiting for activation answers like a wrong password: anyone holding a KK
+    # photocopy can register, and the answer must not tell whether the NIK is on record.
+    if user is None or not user.check_password(password) or not user.active:
         return {"login": LOCKED if LoginFailure.is_locked(login_name) else LOGIN_REFUSED}
-    if not user.active:
-        return {"login": "Akun Anda belum diaktifkan oleh operator desa. Bawa KK dan KTP ke "
-                         "kantor desa, atau tunggu operator memeriksanya."}
     return {}
 
 
 def safe_next():
+    """A path on this site to return to; browsers read "/\\host" like "//host", another site."""
     target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else None
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else None
 
 
 def home_for(user):
@@ -102,16 +105,16 @@ def create_resident_account(form, birth_date):
 
     An account whose access the operator reset takes the new password and waits, inactive,
     for the operator to activate it again."""
-    person = Person.matching(form["nik"].strip(), form["kk_number"].strip(), birth_date)
-    if person is None:
+    user = User(role="warga", active=False)
+    user.set_password(form["password"])  # before the match, so the time taken does not tell
+    user.person = Person.matching(form["nik"].strip(), form["kk_number"].strip(), birth_date)
+    if user.person is None:
         return
-    user = User(person=person, role="warga", active=False)
-    user.set_password(form["password"])
     try:
         with db.atomic():
             user.save()
     except IntegrityError:  # an account exists already; the answer must not tell
-        User.replace_password_after_reset(person, user.password_hash)
+        User.replace_password_after_reset(user.person, user.password_hash)
 
 
 @bp.route("/daftar/terkirim")
