@@ -171,3 +171,19 @@ def test_photo_fields_shrink_in_the_browser_and_the_syarat_form_shows_progress(b
     inputs = file_inputs(syarat) + file_inputs(editor)
     assert len(inputs) >= 3 and all("data-shrink" in tag for tag in inputs), inputs
     assert re.search(r'<form [^>]*enctype="multipart/form-data"[^>]*data-progress>', syarat)
+
+
+def test_a_kept_page_comes_compressed_with_the_same_etag(client):
+    import brotli
+    import gzip
+    rendered = client.get("/", headers=BR_GZIP)
+    kept = client.get("/", headers=BR_GZIP)  # from the page cache
+    assert kept.headers["ETag"] == rendered.headers["ETag"]
+    assert kept.headers["Content-Encoding"] == "br" and "Accept-Encoding" in kept.headers["Vary"]
+    assert int(kept.headers["Content-Length"]) == len(kept.data)
+    page = brotli.decompress(rendered.data)
+    assert brotli.decompress(kept.data) == page
+    assert gzip.decompress(client.get("/", headers={"Accept-Encoding": "gzip"}).data) == page
+    assert client.get("/", headers={"Accept-Encoding": ""}).data == page
+    again = client.get("/", headers={**BR_GZIP, "If-None-Match": kept.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
