@@ -3,7 +3,8 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, redirect, render_template, request, session, url_for
+from flask import Flask, g, redirect, render_template, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_compress import Compress
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -22,6 +23,16 @@ CONTENT_SECURITY_POLICY = (
 csrf = CSRFProtect()
 login_manager = LoginManager()
 compress = Compress()
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """A response marked `Cache-Control: public` (static files, photos) is the same for everyone,
+    so it gets no `Vary: Cookie`: a new session cookie (logging in, a flash message) must not
+    make the browser check every file again."""
+
+    def save_session(self, app, session, response):
+        if not response.cache_control.public:
+            super().save_session(app, session, response)
 
 
 def secret_key(data_dir):
@@ -65,6 +76,7 @@ def create_app(config=None):
     for key in ("UPLOAD_DIR", "LETTER_DIR", "KEYS_DIR"):
         Path(app.config[key]).mkdir(parents=True, exist_ok=True)
 
+    app.session_interface = SessionInterface()
     models.init_db(app.config["DATABASE"])
     csrf.init_app(app)
     compress.init_app(app)
@@ -164,10 +176,11 @@ ERROR_MESSAGES = {
 
 
 def html_cache_policy(response):
-    """Public pages: revalidated by ETag, so a repeat visit is a 304. Private ones: never shared."""
+    """Public pages: revalidated by ETag, so a repeat visit is a 304. Private ones (a visitor's
+    own, or carrying a form's CSRF token): never shared."""
     if "Cache-Control" in response.headers:
         return
-    if current_user.is_authenticated or session.modified:
+    if current_user.is_authenticated or session.modified or "csrf_token" in g:
         response.headers["Cache-Control"] = "private, no-cache"
         return
     response.headers["Cache-Control"] = "no-cache"

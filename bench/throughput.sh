@@ -10,6 +10,7 @@ BIN=.venv/bin
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-8}
 ROUNDS=${ROUNDS:-2}
+command -v wrk >/dev/null || { echo "wrk tidak ada: pasang dengan 'apt-get install wrk'" >&2; exit 1; }
 DATA_DIR=${1:-$(mktemp -d)}
 export BALAI_DATA_DIR=$DATA_DIR BALAI_SECRET_KEY=bench
 $BIN/flask --app app init-db >/dev/null

@@ -64,6 +64,25 @@ def test_inbox_with_fifty_waiting_requests(app, db, browser_context, live_server
     assert cost["bytes"] <= 10 * KB, cost["sizes"]
 
 
+def test_after_the_first_page_only_html_travels(browser_context, live_server):
+    """The static files came with the login page, which set a session cookie; later pages, the
+    resident's private ones too, use the browser's copies without asking again (no 304s)."""
+    page = browser_context.new_page()
+    cdp = network_session(browser_context, page)
+    visit(page, cdp, live_server + "/masuk")
+    for path in ("/", "/masuk"):
+        assert_only_html(visit(page, cdp, live_server + path), path)
+    log_in(page, live_server, "3213051508900001")
+    for path in ("/surat", "/surat"):
+        assert_only_html(visit(page, cdp, live_server + path), path)
+
+
+def assert_only_html(cost, path):
+    """Nothing but the page itself crossed the network (or nothing: the service worker had it)."""
+    assert cost["status"] == 200
+    assert {p: size for p, size in cost["sizes"].items() if size} in ({}, {path: cost["bytes"]})
+
+
 @pytest.fixture
 def two_pages_of_news(db):
     """Enough published news that the home page's "Muat lagi" has a full second page."""
