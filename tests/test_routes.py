@@ -5,9 +5,11 @@ import pytest
 import issuance
 import seed
 from images import process_image
-from models import Attachment, LetterType, News, Notification, Person, User
+from models import (Attachment, LetterType, News, Notification, Person, Product, ProductPhoto,
+                    User)
 from tests.conftest import BUDI, make_request
 from tests.files import image_bytes
+from tests.market_fixtures import place
 
 ROLES = [None, "budi", "siti", "operator", "kasipem", "kasikesra", "sekdes", "kades"]
 FINE = {200, 204, 302, 303, 403, 404}
@@ -36,6 +38,10 @@ def objects(app, db):
         issued = issuance.issue_letter(issued.id, kades, signer=signer)
         attachments = [with_attachment(draft), with_attachment(issued)]
         picture = process_image(image_bytes(size=(400, 300)))
+        product_picture = process_image(image_bytes(size=(400, 300)))
+    product = Product.public().first()
+    ProductPhoto.create(product=product, key=product_picture.key, image=product_picture.as_dict())
+    order = place(product)  # Budi buys from a demo lapak
     news = News.select().first()
     news.image, news.image_key = picture.as_dict(), picture.key
     news.save()
@@ -50,6 +56,12 @@ def objects(app, db):
         "slug": news.slug,
         "name": news.image_set.names()[0],
         "key": "ktp",
+        "product_id": product.id,
+        "shop_id": product.shop_id,
+        "order_id": order.id,
+        "photo_name": product_picture.names()[0],
+        "kind": "produk",
+        "item_id": product.id,
     }
 
 
@@ -61,6 +73,8 @@ def urls(app, objects):
         args = {name: objects.get(name) for name in rule.arguments}
         if rule.endpoint == "news.category":
             args["name"] = "Pengumuman"
+        if rule.endpoint == "market.photo":
+            args["name"] = objects["photo_name"]
         for letter, attachment in objects["letters"]:
             args.update(request_id=letter.id, attachment_id=attachment.id)
             with app.test_request_context():
@@ -101,7 +115,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page_from_every_private_page(a
     client = app.test_client()
     public = {"home.index", "auth.login", "auth.register", "auth.registered", "verify.letter",
               "verify.upload", "news.article", "news.search", "news.feed", "news.image",
-              "news.category"}
+              "news.category", "market.catalogue", "market.product", "market.photo"}
     for endpoint, url in urls(app, objects):
         response = client.get(url)
         if endpoint in public or endpoint.startswith("pwa."):
