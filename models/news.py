@@ -68,6 +68,7 @@ class News(BaseModel):
     """A news item. Public once published and its publish time has come."""
     title = CharField()
     slug = CharField(unique=True)
+    form_key = CharField(unique=True, null=True)  # the editor's nonce: a double submit is one item
     body_markdown = TextField(default="")
     body_html = TextField(default="")
     excerpt = CharField(default="")

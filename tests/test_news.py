@@ -289,6 +289,16 @@ def test_operator_writes_publishes_edits_and_deletes(operator, client, db):
     assert News.get_or_none(News.id == item.id) is None
 
 
+def test_a_double_submitted_editor_form_is_one_news_item(operator, db):
+    page = operator.get("/berita/tulis").get_data(as_text=True)
+    key = re.search(r'name="form_key" value="([^"]+)"', page).group(1)
+    for _ in range(2):
+        response = operator.post("/berita/tulis", data=news_form(
+            form_key=key, image=(io.BytesIO(photo_bytes()), "foto.jpg")))
+        assert response.status_code == 303
+    assert News.select().where(News.title == "Posyandu bulan ini").count() == 1
+
+
 def test_editor_pages_show_the_saved_values(operator, db):
     item = make_news("Jadwal posyandu", body="Selasa **pagi**", pinned=True)
     html = operator.get(f"/berita/{item.slug}/ubah").get_data(as_text=True)

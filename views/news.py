@@ -1,10 +1,12 @@
 """Village news: the article page, search, the Atom feed, and the operator's editor."""
 import datetime
 import functools
+import secrets
 from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, abort, flash, redirect, render_template, request, url_for)
 from flask_login import current_user, login_required
+from peewee import IntegrityError
 
 from forms import page_number
 from htmx import render_page_or_block
@@ -117,7 +119,8 @@ def delete(slug):
 
 def render_form(item, errors, form, status=200):
     return render_template("news/form.html", item=item, errors=errors, form=form,
-                           categories=CATEGORIES), status
+                           categories=CATEGORIES,
+                           new_form_key=lambda: secrets.token_urlsafe(16)), status
 
 
 def form_values(item):
@@ -142,7 +145,15 @@ def save_form(item):
     if errors:
         return render_form(item, errors, request.form, 422)
     old_image = fill(item, request.form, publish_at, new_image)
-    item.save()
+    if item.id is None:
+        item.form_key = request.form.get("form_key") or None
+    try:
+        item.save()
+    except IntegrityError:  # the same editor form sent twice: the first one stands
+        if new_image:
+            delete_image(new_image)
+        flash("Berita ini sudah tersimpan.", "info")
+        return redirect(url_for("news.manage"), 303)
     if old_image:
         delete_image(old_image)
     flash(f"Berita \u201c{item.title}\u201d sudah disimpan ({item.status_label.lower()}).", "success")
