@@ -32,13 +32,14 @@ ACTION_NEEDS_DELIVERY = {"kirim": "antar", "siapkan": "ambil"}
 ORDER_ACTION_LABELS = {"konfirmasi": "Terima pesanan", "kirim": "Antar sekarang",
                        "siapkan": "Siap diambil", "selesaikan": "Selesai",
                        "batalkan": "Batalkan"}
-# What the buyer is told when the seller moves the order.
+# What the buyer is told when the seller moves the order or marks it paid.
 BUYER_NEWS = {
     "dikonfirmasi": "diterima penjual dan sedang disiapkan.",
     "dikirim": "sedang diantar ke tempat Anda.",
     "siap_diambil": "siap diambil di {location}.",
     "selesai": "selesai. Terima kasih sudah berbelanja di lapak warga.",
     "dibatalkan": "dibatalkan penjual. Alasan: {reason}.",
+    "lunas": "sudah dicatat lunas oleh penjual.",
 }
 QUANTITY_MAX = 1000
 NOTE_MAX = 500
@@ -201,6 +202,7 @@ class Order(BaseModel):
             raise OrderError("Pesanan ini tidak dapat ditandai lunas sekarang.")
         with db.atomic():
             self._compare_and_set({Order.paid: True}, seen_version)
+            self.tell("lunas", "penjual")
         self.paid = True
 
     def tell(self, status, by_role):
