@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 SUBJECTS = {
     "surat": "Kabar permohonan surat",
     "pesanan": "Kabar pesanan",
+    "lapak": "Kabar lapak Anda",
     "kode": "Kode verifikasi",
 }
 

@@ -7,7 +7,7 @@ from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, Int
 
 from images import ImageSet
 
-from . import BaseModel, JSONField
+from . import BaseModel, JSONField, db
 from .people import User, now
 
 
@@ -91,7 +91,18 @@ class Moderated(BaseModel):
             raise OrderError("Tindakan tidak dikenal.")
         self.status = "disetujui" if action == "setujui" else "disembunyikan"
         self.status_reason = reason[:500] if action == "sembunyikan" else ""
-        self.save()
+        with db.atomic():
+            self.save()
+            self.tell_seller()
+
+    def tell_seller(self):
+        """The seller hears the operator's decision, and why when it is hidden."""
+        import notify  # not at the top: notify imports the models package
+        message = f"{self.name}: {self.status_label}."
+        if self.status_reason:
+            message += f" Alasan: {self.status_reason}. Perbaiki, lalu simpan untuk diperiksa lagi."
+        notify.send(self.seller, "lapak", message, "/lapak-saya",
+                    f"{self._meta.table_name}:{self.id}:{self.status}:{now()}")
 
     def resubmit_if_hidden(self):
         """A seller who fixes a hidden item asks for review again."""
@@ -108,6 +119,10 @@ class Shop(Moderated):
     location = CharField()  # RT/RW or pickup point
     delivery = CharField(default="ambil")  # comma-separated keys of DELIVERY
     hours = CharField(default="")
+
+    @property
+    def seller(self):
+        return self.owner
 
     @property
     def delivery_options(self):
@@ -182,6 +197,10 @@ class Product(Moderated):
         the form was open stay taken."""
         change = typed - (self.stock if seen is None else seen)
         Product.update(stock=fn.MAX(0, Product.stock + change)).where(Product.id == self.id).execute()
+
+    @property
+    def seller(self):
+        return self.shop.owner
 
     @property
     def category_label(self):

@@ -1,0 +1,31 @@
+"""The seller hears each moderation decision on their lapak and products."""
+from models import Notification
+from tests.market_fixtures import SITI, make_product, make_shop, user
+
+
+def inapp(nik):
+    rows = (Notification.select()
+            .where((Notification.recipient == user(nik)) & (Notification.channel == "inapp"))
+            .order_by(Notification.id))
+    return [row.message for row in rows]
+
+
+def test_the_seller_is_told_of_approval_and_of_hiding_with_the_reason(operator, db):
+    shop = make_shop(status="menunggu")
+    product = make_product(shop, status="menunggu")
+    operator.post(f"/operator/lapak/lapak/{shop.id}", data={"action": "setujui"})
+    operator.post(f"/operator/lapak/produk/{product.id}", data={"action": "setujui"})
+    operator.post(f"/operator/lapak/produk/{product.id}",
+                  data={"action": "sembunyikan", "reason": "Foto bukan barangnya"})
+    operator.post(f"/operator/lapak/produk/{product.id}", data={"action": "setujui"})
+    assert inapp(SITI) == [
+        "Warung Uji: Tampil di katalog.", "Keripik tempe: Tampil di katalog.",
+        "Keripik tempe: Disembunyikan operator desa. Alasan: Foto bukan barangnya. "
+        "Perbaiki, lalu simpan untuk diperiksa lagi.",
+        "Keripik tempe: Tampil di katalog."]
+
+
+def test_a_refused_decision_tells_nobody(operator, db):
+    product = make_product(make_shop())
+    operator.post(f"/operator/lapak/produk/{product.id}", data={"action": "sembunyikan"})
+    assert inapp(SITI) == []
