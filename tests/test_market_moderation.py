@@ -29,3 +29,12 @@ def test_a_refused_decision_tells_nobody(operator, db):
     product = make_product(make_shop())
     operator.post(f"/operator/lapak/produk/{product.id}", data={"action": "sembunyikan"})
     assert inapp(SITI) == []
+
+
+def test_the_operator_can_hide_any_product_from_its_page(operator, budi, db):
+    product = make_product(make_shop())
+    url, hide = f"/lapak/produk/{product.id}", f"/operator/lapak/produk/{product.id}"
+    assert f'action="{hide}"' in operator.get(url).get_data(as_text=True)
+    assert f'action="{hide}"' not in budi.get(url).get_data(as_text=True)
+    operator.post(hide, data={"action": "sembunyikan", "reason": "Barang terlarang"})
+    assert budi.get(url).status_code == 404
