@@ -73,6 +73,8 @@ def test_catalogue_search_category_and_sort(client, shop):
     assert cheap_first.index("Sapu lidi") < cheap_first.index("Gula aren")
     dear_first = client.get("/lapak?urut=mahal").get_data(as_text=True)
     assert dear_first.index("Gula aren") < dear_first.index("Sapu lidi")
+    newest_first = client.get("/lapak").get_data(as_text=True)
+    assert newest_first.index("Sapu lidi") < newest_first.index("Gula aren")
 
 
 def test_muat_lagi_appends_a_small_fragment(client, shop):
@@ -93,7 +95,9 @@ def test_muat_lagi_appends_a_small_fragment(client, shop):
 
 def test_product_page_has_a_whatsapp_link_naming_the_product(client, shop):
     product = make_product(shop, name="Keripik & tempe")
+    Shop.update(description="Camilan rumahan", hours="07.00-17.00").execute()
     html = client.get(f"/lapak/produk/{product.id}").get_data(as_text=True)
+    assert "Camilan rumahan" in html and "07.00-17.00" in html and "RT 001 RW 001" in html
     assert re.search(r'https://wa\.me/6281234567890\?text=[^"]*Keripik%20%26%20tempe', html)
 
 
