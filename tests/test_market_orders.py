@@ -116,8 +116,8 @@ def test_lunas_is_the_sellers_and_only_once(product):
     assert Order.get_by_id(order.id).paid
     with pytest.raises(OrderError):
         Order.get_by_id(order.id).mark_paid(user(SITI))
-    assert inapp(BUDI) == [(f"order:{order.id}:lunas",
-                            f"Pesanan #{order.id} di Warung Uji: sudah dicatat lunas oleh penjual.")]
+    told = f"Pesanan #{order.id} di Warung Uji: sudah dicatat lunas oleh penjual."
+    assert inapp(BUDI) == [(f"order:{order.id}:lunas", told)]
 
 
 def test_two_buyers_race_for_the_last_item(app, db):
