@@ -60,6 +60,13 @@ def test_an_approved_letter_is_a_signed_pdf_that_checks_as_asli(app, issued, cli
     assert "ASLI" in page and issued.number in page and issued.sha256 in page
 
 
+def test_the_resident_is_told_the_number_of_the_issued_letter(issued):
+    told = Notification.get(Notification.key.startswith("letter-event:")
+                            & Notification.message.contains("sudah terbit"))
+    assert told.recipient.person_id == issued.person_id and told.link == f"/surat/{issued.id}"
+    assert f"dengan nomor {issued.number}" in told.message
+
+
 def test_one_flipped_byte_is_diubah(app, issued, client):
     pdf = bytearray(stored_pdf(app, issued))
     middle = len(pdf) // 3
