@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 import pypdfium2
 import pytest
 import zxingcpp
+from peewee import OperationalError
 
+import issuance
 import seed
 import signing
 from models import (LetterEvent, LetterRequest, Notification, RegisterEntry, SignerCertificate,
@@ -211,6 +213,21 @@ def test_batch_signs_each_letter_and_reports_the_one_that_failed(db, kades, sekd
     assert all(number in page for number in numbers)
     assert "Siti Aminah" in page and "sudah diproses" in page
     assert reloaded(changed).status == "dikembalikan"
+
+
+def test_batch_goes_on_when_one_letter_meets_an_unexpected_error(db, kades, monkeypatch):
+    letters = [make_request(status="diperiksa", nik=nik) for nik in (SITI, AHMAD)]
+    real, calls = issuance.take_number, []
+
+    def busy_once(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        return real(*args)
+    monkeypatch.setattr(issuance, "take_number", busy_once)
+    page = sign_many(kades, picks(*letters)).get_data(as_text=True)
+    assert "1 dari 2 surat terbit" in page and "gangguan di server" in page
+    assert reloaded(letters[0]).status == "diperiksa" and reloaded(letters[1]).number in page
 
 
 def test_batch_refuses_more_than_twenty(db, kades):
