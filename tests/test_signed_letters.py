@@ -153,6 +153,8 @@ def test_an_acting_official_approves_and_signs_in_the_kades_step(app, db, sekdes
     after = reloaded(letter)
     assert after.status == "selesai" and after.signer.position == "Plt. Kepala Desa"
     assert after.signer.user.username == "sekdes"
+    detail = sekdes.get(f"/kotak-masuk/{letter.id}").get_data(as_text=True)
+    assert f"/surat-terbit/{letter.id}/cabut" in detail  # acting for the Kades, they may revoke
 
 
 @pytest.fixture
