@@ -155,6 +155,10 @@ def test_an_acting_official_approves_and_signs_in_the_kades_step(app, db, sekdes
     assert after.signer.user.username == "sekdes"
     detail = sekdes.get(f"/kotak-masuk/{letter.id}").get_data(as_text=True)
     assert f"/surat-terbit/{letter.id}/cabut" in detail  # acting for the Kades, they may revoke
+    waiting = make_request(status="diverifikasi")
+    waiting.apply("setujui", User.by_login("sekdes"))
+    told = Notification.select().where(Notification.message.contains("menunggu persetujuan"))
+    assert sorted(row.recipient.username for row in told) == ["kades", "sekdes"]
 
 
 @pytest.fixture
