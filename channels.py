@@ -60,7 +60,9 @@ def send(notification):
         {"email": send_email, "whatsapp": send_whatsapp}[notification.channel](notification)
     except DeliveryError:
         raise
-    except (OSError, smtplib.SMTPException, requests.RequestException) as error:
+    except (OSError, smtplib.SMTPException, requests.RequestException, ValueError) as error:
+        # ValueError: a mistyped setting (a port that is no number) or an address the
+        # channel cannot carry; the operator sees it in the failed list
         raise DeliveryError(f"{type(error).__name__}: {error}") from error
 
 

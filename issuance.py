@@ -6,6 +6,7 @@ request to `selesai` with its number and file. If signing fails, the number is g
 no later one was taken; any other failure voids it with the reason: the register never silently
 skips a number."""
 import dataclasses
+import logging
 import secrets
 from pathlib import Path
 
@@ -20,7 +21,11 @@ from models.people import now
 from signing import SigningError, sha256
 from signing_remote import ServiceDown, signer_for
 
+log = logging.getLogger(__name__)
+
 BATCH_MAX = 20
+UNEXPECTED = ("Surat ini belum terbit karena gangguan di server; permohonannya tetap menunggu "
+              "Anda. Coba tanda tangani lagi sebentar lagi.")
 NO_CERTIFICATE = ("Anda belum memiliki sertifikat tanda tangan, sehingga surat belum dapat "
                   "diterbitkan. Minta pengelola server menjalankan perintah "
                   "`flask --app app signing-setup` untuk membuatnya, lalu setujui lagi.")
@@ -126,9 +131,17 @@ def issue_many(picks, user, signer, note=""):
                 raise down
             outcomes.append(Outcome(request_id, issue_letter(request_id, user, note, version,
                                                              signer=signer)))
-        except (WorkflowError, SigningError) as error:
+        except Exception as error:  # one letter's failure, even the database busy, stops no other
             if isinstance(error, ServiceDown):
                 down = error
             outcomes.append(Outcome(request_id, LetterRequest.get_or_none(id=request_id),
-                                    str(error)))
+                                    failure_message(error, request_id)))
     return outcomes
+
+
+def failure_message(error, request_id):
+    """What the batch page says about a letter that was not issued; unexpected errors logged."""
+    if isinstance(error, (WorkflowError, SigningError)):
+        return str(error)
+    log.exception("Issuing request %s failed", request_id)
+    return UNEXPECTED

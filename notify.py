@@ -109,8 +109,11 @@ def letter_event(event):
 
     # Paths, not url_for: this also runs outside a request (tests, the worker) where Flask
     # cannot build URLs; views.inbox.detail and views.letters.show serve them.
-    def tell_role(role, message):
-        for official in User.select().where((User.role == role) & (User.active == True)):  # noqa: E712
+    def holding(role):
+        return User.select().where((User.role == role) & (User.active == True))  # noqa: E712
+
+    def tell(officials, message):
+        for official in officials:
             send(official, "surat", message, f"/kotak-masuk/{request.id}", key)
 
     def tell_resident(message):
@@ -118,17 +121,17 @@ def letter_event(event):
 
     if event.action == "ajukan":
         again = event.from_status == "dikembalikan"
-        tell_role(request.letter_type.verifier,
-                  f"{applicant} {'sudah memperbaiki dan mengajukan lagi' if again else 'mengajukan'} "
-                  f"permohonan {letter}. Permohonan ini menunggu pemeriksaan Anda.")
+        tell(holding(request.letter_type.verifier),
+             f"{applicant} {'sudah memperbaiki dan mengajukan lagi' if again else 'mengajukan'} "
+             f"permohonan {letter}. Permohonan ini menunggu pemeriksaan Anda.")
     elif event.to_status == "diverifikasi":
-        tell_role("sekdes", f"Permohonan {letter} dari {applicant} sudah diperiksa Kasi dan "
-                            "menunggu pemeriksaan Anda.")
+        tell(holding("sekdes"), f"Permohonan {letter} dari {applicant} sudah diperiksa Kasi "
+                                "dan menunggu pemeriksaan Anda.")
         tell_resident(f"Permohonan {letter} Anda sudah diperiksa Kasi. Berikutnya diperiksa "
                       "Sekretaris Desa, biasanya dalam 1 hari kerja.")
     elif event.to_status == "diperiksa":
-        tell_role("kades", f"Permohonan {letter} dari {applicant} sudah diperiksa Sekretaris "
-                           "Desa dan menunggu persetujuan Anda.")
+        tell(User.kades_signers(), f"Permohonan {letter} dari {applicant} sudah diperiksa "
+                                   "Sekretaris Desa dan menunggu persetujuan Anda.")
         tell_resident(f"Permohonan {letter} Anda sudah diperiksa Sekretaris Desa. Berikutnya "
                       "menunggu tanda tangan Kepala Desa.")
     elif event.to_status == "dikembalikan":

@@ -324,8 +324,9 @@ class LetterRequest(BaseModel):
         role = self.check(action, user, note, seen_version)
         note = (note or "").strip()
         new_status = TRANSITIONS[(self.status, action, role)]
+        extra = changes or {}
         with db.atomic():
-            changes = {**(changes or {}), LetterRequest.status: new_status,
+            changes = {**extra, LetterRequest.status: new_status,
                        LetterRequest.updated_at: now(),
                        LetterRequest.version: LetterRequest.version + 1}
             if action == "ajukan":
@@ -336,6 +337,8 @@ class LetterRequest(BaseModel):
             if not moved:
                 raise WorkflowError("Permohonan ini baru saja diproses orang lain. "
                                     "Muat ulang halaman untuk melihat keadaan terbaru.")
+            for field, value in extra.items():  # the notifications name the issued number
+                setattr(self, field.name, value)
             event = LetterEvent.create(request=self, actor=user, role=user.role, action=action,
                                        from_status=self.status, to_status=new_status, note=note)
             import notify  # not at the top: notify imports the models package

@@ -175,6 +175,12 @@ class User(UserMixin, BaseModel):
         return cls.select().where(cls.role.in_(OFFICIAL_ROLES)).order_by(cls.role, cls.username)
 
     @classmethod
+    def kades_signers(cls):
+        """Active officials who approve in the Kades's step today: the Kades, and any Plt."""
+        return [user for user in cls.officials().where(cls.active == True)  # noqa: E712
+                if user.signs_as_kades]
+
+    @classmethod
     def by_login(cls, login):
         """The account for a NIK (residents) or a username (officials), or None."""
         login = (login or "").strip()

@@ -105,6 +105,14 @@ def test_the_sweep_delivers_what_was_never_enqueued_and_waits_out_a_lease(ctx, m
     assert smtp.message_ids() == [row.message_id]
 
 
+def test_a_mistyped_setting_fails_the_delivery_with_its_error(ctx):
+    verified(official("kasipem"), "email", "dedi@desa.id")
+    ctx.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT="dua lima", NOTIFY_RETRY_SECONDS="")
+    letter_journey()
+    row = Notification.get(Notification.channel == "email")
+    assert (row.status, row.attempts) == ("failed", 1) and "ValueError" in row.last_error
+
+
 def test_a_verification_code_is_mailed_and_then_not_kept(ctx):
     with SMTPSink() as smtp:
         ctx.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp.port))

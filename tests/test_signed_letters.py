@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 import pypdfium2
 import pytest
 import zxingcpp
+from peewee import OperationalError
 
+import issuance
 import seed
 import signing
 from models import (LetterEvent, LetterRequest, Notification, RegisterEntry, SignerCertificate,
@@ -58,6 +60,13 @@ def test_an_approved_letter_is_a_signed_pdf_that_checks_as_asli(app, issued, cli
     assert b"/ByteRange" in pdf and issued.signer.holder_name == "H. Ujang Suryana"
     page = check_upload(client, pdf).get_data(as_text=True)
     assert "ASLI" in page and issued.number in page and issued.sha256 in page
+
+
+def test_the_resident_is_told_the_number_of_the_issued_letter(issued):
+    told = Notification.get(Notification.key.startswith("letter-event:")
+                            & Notification.message.contains("sudah terbit"))
+    assert told.recipient.person_id == issued.person_id and told.link == f"/surat/{issued.id}"
+    assert f"dengan nomor {issued.number}" in told.message
 
 
 def test_one_flipped_byte_is_diubah(app, issued, client):
@@ -144,6 +153,12 @@ def test_an_acting_official_approves_and_signs_in_the_kades_step(app, db, sekdes
     after = reloaded(letter)
     assert after.status == "selesai" and after.signer.position == "Plt. Kepala Desa"
     assert after.signer.user.username == "sekdes"
+    detail = sekdes.get(f"/kotak-masuk/{letter.id}").get_data(as_text=True)
+    assert f"/surat-terbit/{letter.id}/cabut" in detail  # acting for the Kades, they may revoke
+    waiting = make_request(status="diverifikasi")
+    waiting.apply("setujui", User.by_login("sekdes"))
+    told = Notification.select().where(Notification.message.contains("menunggu persetujuan"))
+    assert sorted(row.recipient.username for row in told) == ["kades", "sekdes"]
 
 
 @pytest.fixture
@@ -204,6 +219,21 @@ def test_batch_signs_each_letter_and_reports_the_one_that_failed(db, kades, sekd
     assert all(number in page for number in numbers)
     assert "Siti Aminah" in page and "sudah diproses" in page
     assert reloaded(changed).status == "dikembalikan"
+
+
+def test_batch_goes_on_when_one_letter_meets_an_unexpected_error(db, kades, monkeypatch):
+    letters = [make_request(status="diperiksa", nik=nik) for nik in (SITI, AHMAD)]
+    real, calls = issuance.take_number, []
+
+    def busy_once(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        return real(*args)
+    monkeypatch.setattr(issuance, "take_number", busy_once)
+    page = sign_many(kades, picks(*letters)).get_data(as_text=True)
+    assert "1 dari 2 surat terbit" in page and "gangguan di server" in page
+    assert reloaded(letters[0]).status == "diperiksa" and reloaded(letters[1]).number in page
 
 
 def test_batch_refuses_more_than_twenty(db, kades):

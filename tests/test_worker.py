@@ -13,7 +13,7 @@ from huey.storage import SqliteStorage
 
 import tasks
 from models import Notification, User
-from tests.conftest import BUDI
+from tests.conftest import BUDI, make_request
 from tests.notify_helpers import SMTPSink, letter_journey, official, verified
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,3 +118,19 @@ def test_killing_the_worker_mid_delivery_loses_nothing(app, db, queue, everyone_
     assert {rows[message_id].id for message_id in twice} <= in_flight
     assert in_flight, "no kill landed while a message was being delivered"
     print(f"\nkills caught {len(in_flight)} rows in flight; {len(twice)} arrived twice")
+
+
+def test_a_web_request_only_queues_its_notifications(app, db, queue, everyone_by_email, kasipem):
+    """The approval answers before any e-mail leaves: the rows wait in the queue for a worker."""
+    letter = make_request(status="diajukan")
+    with SMTPSink() as smtp:
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp.port))
+        response = kasipem.post(f"/kotak-masuk/{letter.id}", data={
+            "action": "setujui", "note": "", "version": letter.version})
+        assert response.status_code == 303 and smtp.messages == []
+        assert {row.status for row in email_rows()} == {"pending"} and len(email_rows()) == 2
+        with app.app_context():
+            while (task := tasks.huey.dequeue()) is not None:
+                tasks.huey.execute(task)
+        assert sorted(m["to"][0] for m in smtp.messages) == ["budi@contoh.id", "sekdes@desa.id"]
+    assert all_sent()
