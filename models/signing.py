@@ -41,6 +41,42 @@ class SignerCertificate(BaseModel):
         return (self.active and self.valid_from <= at <= self.valid_to
                 and self.designated_on(at.date()))
 
+    def positions(self):
+        """The titles the operator may give this certificate, as letter_pdf.signer_title reads
+        them: after "a.n. Kepala Desa," comes the holder's own title line."""
+        own = "Kepala Desa" if self.user.role == "kades" else self.user.role_label
+        return ["Kepala Desa", "Plt. Kepala Desa", f"a.n. Kepala Desa, {own}"]
+
+    def designation_errors(self, position, period_from, period_to):
+        """Indonesian messages, by field, for a designation the operator asks for."""
+        errors = {}
+        if position not in self.positions():
+            errors["position"] = "Pilih jabatan dari daftar"
+        if period_from is False:
+            errors["period_from"] = "Tanggal mulai tidak dikenali, tulis seperti 17-08-2026"
+        elif period_from is None and self.user.role != "kades":
+            errors["period_from"] = "Isi tanggal mulai masa tugas (wajib selain untuk Kepala Desa)"
+        if period_to is False:
+            errors["period_to"] = "Tanggal selesai tidak dikenali, tulis seperti 17-08-2026"
+        elif period_from and period_to and period_to < period_from:
+            errors["period_to"] = "Tanggal selesai tidak boleh sebelum tanggal mulai"
+        return errors
+
+    def designate(self, position, period_from, period_to):
+        """Set title and designated period; returns the errors dict (empty when saved)."""
+        errors = self.designation_errors(position, period_from, period_to)
+        if not errors:
+            with db.atomic():
+                self.position, self.period_from, self.period_to = position, period_from, period_to
+                self.save()
+        return errors
+
+    def deactivate(self):
+        """Stop signing with this certificate; it stays trusted for letters signed before."""
+        with db.atomic():
+            self.active = False
+            self.save()
+
     @classmethod
     def current_for(cls, user, at=None):
         """The certificate `user` signs with at `at` (default now), or None."""

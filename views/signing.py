@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from forms import parse_date
 from models import LetterRequest, SignerCertificate
 from models.letters import NOTE_MAX, WorkflowError
 
@@ -38,11 +39,53 @@ def revoke_page(letter, reason="", errors=None):
                            errors=errors or {}, note_max=NOTE_MAX)
 
 
+def operator_only():
+    if current_user.role != "operator":
+        abort(403)
+
+
 @bp.route("/operator/penanda-tangan")
 @login_required
 def certificates():
-    if current_user.role != "operator":
-        abort(403)
+    operator_only()
     return render_template("signing/certificates.html",
                            certificates=SignerCertificate.trusted().order_by(
                                SignerCertificate.valid_from.desc()))
+
+
+def optional_date(name):
+    """A date from the form: None when left empty, False when it cannot be read."""
+    value = request.form.get(name, "").strip()
+    return (parse_date(value) or False) if value else None
+
+
+@bp.route("/operator/penanda-tangan/<int:cert_id>", methods=["GET", "POST"])
+@login_required
+def designate(cert_id):
+    operator_only()
+    cert = SignerCertificate.get_or_none(id=cert_id) or abort(404)
+    if request.method == "GET":
+        return designate_page(cert, {"position": cert.position,
+                                     "period_from": cert.period_from or "",
+                                     "period_to": cert.period_to or ""})
+    errors = cert.designate(request.form.get("position", ""),
+                            optional_date("period_from"), optional_date("period_to"))
+    if errors:
+        return designate_page(cert, request.form, errors), 422
+    flash(f"Masa tugas {cert.holder_name} sudah disimpan.", "success")
+    return redirect(url_for("signing.certificates"), 303)
+
+
+@bp.route("/operator/penanda-tangan/<int:cert_id>/nonaktifkan", methods=["POST"])
+@login_required
+def deactivate(cert_id):
+    operator_only()
+    cert = SignerCertificate.get_or_none(id=cert_id) or abort(404)
+    cert.deactivate()
+    flash(f"Sertifikat {cert.holder_name} dinonaktifkan. Surat lama tetap dapat diperiksa.",
+          "success")
+    return redirect(url_for("signing.certificates"), 303)
+
+
+def designate_page(cert, form, errors=None):
+    return render_template("signing/designate.html", cert=cert, form=form, errors=errors or {})
