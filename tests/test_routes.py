@@ -6,7 +6,7 @@ import issuance
 import seed
 from images import process_image
 from models import (Attachment, LetterType, News, Notification, Person, Product, ProductPhoto,
-                    User)
+                    SignerCertificate, User)
 from tests.conftest import BUDI, make_request
 from tests.files import image_bytes
 from tests.market_fixtures import place
@@ -62,6 +62,7 @@ def objects(app, db):
         "photo_name": product_picture.names()[0],
         "kind": "produk",
         "item_id": product.id,
+        "cert_id": SignerCertificate.get().id,
     }
 
 
