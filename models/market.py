@@ -210,6 +210,12 @@ class Product(Moderated):
     def is_public(self):
         return self.status == "disetujui" and self.active and self.shop.is_public
 
+    @property
+    def status_label(self):
+        if self.status == "disetujui" and not self.shop.is_public:
+            return "Disetujui; tampil di katalog setelah lapaknya disetujui"
+        return super().status_label
+
     def visible_to(self, user):
         """Public products for all; the rest for their seller and the operator only."""
         return self.is_public or (user.is_authenticated and (self.shop.owner_id == user.id

@@ -44,8 +44,9 @@ class SignerCertificate(BaseModel):
     def positions(self):
         """The titles the operator may give this certificate, as letter_pdf.signer_title reads
         them: after "a.n. Kepala Desa," comes the holder's own title line."""
-        own = "Kepala Desa" if self.user.role == "kades" else self.user.role_label
-        return ["Kepala Desa", "Plt. Kepala Desa", f"a.n. Kepala Desa, {own}"]
+        if self.user.role == "kades":
+            return ["Kepala Desa", "Plt. Kepala Desa"]
+        return ["Kepala Desa", "Plt. Kepala Desa", f"a.n. Kepala Desa, {self.user.role_label}"]
 
     def designation_errors(self, position, period_from, period_to):
         """Indonesian messages, by field, for a designation the operator asks for."""

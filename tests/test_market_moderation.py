@@ -1,4 +1,4 @@
-"""The seller hears each moderation decision on their lapak and products."""
+"""Moderation: the seller hears each decision, and the operator is told what it means."""
 from models import Notification
 from tests.market_fixtures import SITI, make_product, make_shop, user
 
@@ -38,3 +38,10 @@ def test_the_operator_can_hide_any_product_from_its_page(operator, budi, db):
     assert f'action="{hide}"' not in budi.get(url).get_data(as_text=True)
     operator.post(hide, data={"action": "sembunyikan", "reason": "Barang terlarang"})
     assert budi.get(url).status_code == 404
+
+
+def test_a_product_of_a_lapak_still_waiting_is_not_said_to_be_in_the_catalogue(operator, db):
+    product = make_product(make_shop(status="menunggu"), status="menunggu")
+    response = operator.post(f"/operator/lapak/produk/{product.id}", data={"action": "setujui"},
+                             follow_redirects=True)
+    assert "tampil di katalog setelah lapaknya disetujui" in response.get_data(as_text=True)

@@ -81,6 +81,11 @@ def test_the_kades_needs_no_period(operator, db):
     assert designate(operator, cert, "Kepala Desa").status_code == 303
     after = SignerCertificate.get_by_id(cert.id)
     assert after.period_from is None and User.by_login("kades").signs_as_kades
+    assert cert.positions() == ["Kepala Desa", "Plt. Kepala Desa"]  # no "a.n." for the Kades
+
+
+def test_an_official_may_sign_on_behalf_with_their_own_title(sekdes_cert):
+    assert sekdes_cert.positions()[-1] == "a.n. Kepala Desa, Sekretaris Desa"
 
 
 @pytest.mark.parametrize("who", ["kades", "sekdes", "kasipem"])
