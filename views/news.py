@@ -1,13 +1,13 @@
 """Village news: the article page, search, the Atom feed, and the operator's editor."""
 import datetime
-import functools
 import secrets
 from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, abort, flash, redirect, render_template, request, url_for)
-from flask_login import current_user, login_required
+from flask_login import current_user
 from peewee import IntegrityError
 
+from access import operator_required
 from forms import page_number
 from htmx import render_page_or_block
 from images import ImageError, delete_image, process_image, send_image
@@ -20,16 +20,6 @@ bp = Blueprint("news", __name__, url_prefix="/berita")
 
 TITLE_MAX = 150
 BODY_MAX = 20000
-
-
-def operator_required(view):
-    @functools.wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if current_user.role != "operator":
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapper
 
 
 def site_url():

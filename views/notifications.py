@@ -6,6 +6,7 @@ from jinja2_fragments.flask import render_block
 
 import channels
 import notify
+from access import operator_required
 from htmx import is_htmx, render_page_or_block
 from models import ContactPoint, Notification
 
@@ -118,26 +119,19 @@ def render_preferences(errors, status=200):
 
 
 @bp.route("/operator/pengiriman-gagal")
-@login_required
+@operator_required
 def failed():
-    only_operator()
     return render_template("notifications/failed.html", notifications=Notification.failed().limit(200))
 
 
 @bp.route("/operator/pengiriman-gagal/<int:notification_id>/ulang", methods=["POST"])
-@login_required
+@operator_required
 def retry(notification_id):
-    only_operator()
     notification = Notification.get_or_none(Notification.id == notification_id) or abort(404)
     notification.retry()
     notify.enqueue(notification.id)
     flash(f"Pemberitahuan untuk {notification.recipient.display_name} dikirim ulang.", "success")
     return redirect(url_for("notifications.failed"), 303)
-
-
-def only_operator():
-    if current_user.role != "operator":
-        abort(403)
 
 
 def own_notification(notification_id):

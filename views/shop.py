@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from peewee import IntegrityError
 
+from access import operator_required
 from images import ImageError, delete_image, process_image
 from models import Order, OrderError, Product, ProductPhoto, Shop, db
 from models.market import CATEGORIES, DELIVERY, PHOTOS_MAX, UNITS
@@ -140,20 +141,18 @@ def save_product(shop, product, values, stored, stock_seen=None):
 
 
 @bp.route("/operator/lapak")
-@login_required
+@operator_required
 def moderation():
-    if current_user.role != "operator":
-        abort(403)
     recent = Product.public().order_by(Product.created_at.desc()).limit(30)
     return render_template("market/moderation.html", shops=Shop.select().order_by(Shop.name),
                            waiting=Product.waiting(), recent=recent)
 
 
 @bp.route("/operator/lapak/<kind>/<int:item_id>", methods=["POST"])
-@login_required
+@operator_required
 def moderate(kind, item_id):
-    if current_user.role != "operator" or kind not in ("lapak", "produk"):
-        abort(403)
+    if kind not in ("lapak", "produk"):
+        abort(404)
     item = (Shop if kind == "lapak" else Product).get_or_none(id=item_id) or abort(404)
     try:
         item.moderate(request.form.get("action", ""), request.form.get("reason", ""))

@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from access import operator_required
 from forms import parse_date
 from models import LetterRequest, SignerCertificate
 from models.letters import NOTE_MAX, WorkflowError
@@ -39,15 +40,9 @@ def revoke_page(letter, reason="", errors=None):
                            errors=errors or {}, note_max=NOTE_MAX)
 
 
-def operator_only():
-    if current_user.role != "operator":
-        abort(403)
-
-
 @bp.route("/operator/penanda-tangan")
-@login_required
+@operator_required
 def certificates():
-    operator_only()
     return render_template("signing/certificates.html",
                            certificates=SignerCertificate.trusted().order_by(
                                SignerCertificate.valid_from.desc()))
@@ -60,9 +55,8 @@ def optional_date(name):
 
 
 @bp.route("/operator/penanda-tangan/<int:cert_id>", methods=["GET", "POST"])
-@login_required
+@operator_required
 def designate(cert_id):
-    operator_only()
     cert = SignerCertificate.get_or_none(id=cert_id) or abort(404)
     if request.method == "GET":
         return designate_page(cert, {"position": cert.position,
@@ -77,9 +71,8 @@ def designate(cert_id):
 
 
 @bp.route("/operator/penanda-tangan/<int:cert_id>/nonaktifkan", methods=["POST"])
-@login_required
+@operator_required
 def deactivate(cert_id):
-    operator_only()
     cert = SignerCertificate.get_or_none(id=cert_id) or abort(404)
     cert.deactivate()
     flash(f"Sertifikat {cert.holder_name} dinonaktifkan. Surat lama tetap dapat diperiksa.",
