@@ -18,7 +18,7 @@ test: install-test vendor chromium
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
-vendor: static/vendor/htmx.min.js
+vendor: balai/static/vendor/htmx.min.js
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,13 +33,13 @@ $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
 	touch $@
 
 # htmx is never committed: npm pack fetches the pinned release, checked against its integrity.
-static/vendor/htmx.min.js:
+balai/static/vendor/htmx.min.js:
 	@set -e; tmp=$$(mktemp -d); \
 	(cd $$tmp && npm pack --silent htmx.org@$(HTMX_VERSION) >/dev/null); \
 	got="sha512-$$(openssl dgst -sha512 -binary $$tmp/htmx.org-$(HTMX_VERSION).tgz | base64 -w0)"; \
 	if [ "$$got" != "$(HTMX_INTEGRITY)" ]; then echo "htmx tarball integrity mismatch: $$got"; rm -rf $$tmp; exit 1; fi; \
 	tar -xzf $$tmp/htmx.org-$(HTMX_VERSION).tgz -C $$tmp; \
-	mkdir -p static/vendor; cp $$tmp/package/dist/htmx.min.js static/vendor/htmx.min.js; \
+	mkdir -p balai/static/vendor; cp $$tmp/package/dist/htmx.min.js balai/static/vendor/htmx.min.js; \
 	rm -rf $$tmp; echo "htmx $(HTMX_VERSION) installed (integrity checked)"
 
 # Browser tests use the system Chromium; Playwright's own browser download is not used.
@@ -49,4 +49,4 @@ chromium:
 	  || { echo "Could not install chromium (try: sudo apt-get install chromium)"; exit 1; }; }
 
 clean:
-	rm -rf $(VENV) static/vendor
+	rm -rf $(VENV) balai/static/vendor

@@ -13,7 +13,7 @@ $BIN/flask --app app seed-demo
 
 $BIN/gunicorn --workers 2 --timeout 120 --bind "$HOST:$PORT" --access-logfile - "app:create_app()" &
 web=$!
-$BIN/huey_consumer tasks.huey --worker-type process --workers 2 --logfile data/worker.log &
+$BIN/huey_consumer worker.huey --worker-type process --workers 2 --logfile data/worker.log &
 worker=$!
 trap 'kill -TERM $web $worker 2>/dev/null; wait $web $worker 2>/dev/null; echo "Balai berhenti."' INT TERM EXIT
 

@@ -14,11 +14,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import models  # noqa: E402
-import seed  # noqa: E402
-from app import create_app  # noqa: E402
-from issuance import issue_letter, issue_many, signer_of  # noqa: E402
-from models import LetterRequest, LetterType, Person, User  # noqa: E402
+from balai import (
+    create_app,  # noqa: E402
+    schema,
+)
+from balai import db as database  # noqa: E402
+from balai.demo import seed  # noqa: E402
+from balai.letters.issuance import issue_letter, issue_many, signer_of  # noqa: E402
+from balai.letters.models import LetterRequest, LetterType
+from balai.people.models import Person, User  # noqa: E402
 
 LETTERS = 50
 
@@ -30,7 +34,7 @@ def waiting_letters(count):
     return [LetterRequest.create(person=people[n % len(people)], letter_type=letter_type,
                                  status="diperiksa", purpose="Melamar pekerjaan",
                                  created_by=User.get(User.person == people[n % len(people)]),
-                                 form_key=secrets.token_hex(8), submitted_at=models.people.now())
+                                 form_key=secrets.token_hex(8), submitted_at=database.now())
             for n in range(count)]
 
 
@@ -59,8 +63,8 @@ def batch(app, kades):
 
 def main():
     app = create_app({"TESTING": True, "DATA_DIR": tempfile.mkdtemp(), "SECRET_KEY": "bench"})
-    models.create_tables()
-    with app.app_context(), models.db.connection_context():
+    schema.create_tables()
+    with app.app_context(), database.db.connection_context():
         seed.seed_demo(app.config["KEYS_DIR"])
         kades = User.by_login("kades")
         one_by_one(app, kades)  # warm-up: fonts, templates, first files

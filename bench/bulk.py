@@ -38,7 +38,7 @@ def timings(data_dir):
     """Best milliseconds per request for each page, on the database in data_dir."""
     code = f"""
 import time
-from app import create_app
+from balai import create_app
 config = {{"DATA_DIR": {str(data_dir)!r}, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "bench"}}
 app = create_app(config)
 uncached = create_app({{**config, "PUBLIC_PAGE_CACHE": False}})
@@ -63,7 +63,7 @@ for name, client, path in (("beranda", anonymous, "/"), ("beranda tanpa cache", 
 
 
 def main():
-    import bulk
+    from balai.demo import bulk
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--residents", type=int, default=100_000)
     parser.add_argument("--letters", type=int, default=1_000_000)

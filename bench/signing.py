@@ -14,11 +14,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from xhtml2pdf import pisa  # noqa: E402
 
-import models  # noqa: E402
-import pdf_check  # noqa: E402
-import seed  # noqa: E402
-import signing  # noqa: E402
-from app import create_app  # noqa: E402
+from balai import create_app, schema  # noqa: E402
+from balai import db as database  # noqa: E402
+from balai.demo import seed  # noqa: E402
+from balai.people.models import User  # noqa: E402
+from balai.signing import keys as signing  # noqa: E402
+from balai.signing import pdf_check  # noqa: E402
+from balai.signing.models import SignerCertificate  # noqa: E402
 
 LETTERS = 50
 LETTER_HTML = """<html><body><h2>PEMERINTAH DESA SUKAMAJU</h2><hr>
@@ -72,11 +74,11 @@ def bench(app, row, passphrase, label):
 
 def main():
     app = create_app({"TESTING": True, "DATA_DIR": tempfile.mkdtemp(), "SECRET_KEY": "bench"})
-    models.create_tables()
-    with models.db.connection_context():
+    schema.create_tables()
+    with database.db.connection_context():
         seed.seed_demo(app.config["KEYS_DIR"])
-        kades = models.User.by_login("kades")
-        row = models.SignerCertificate.current_for(kades)
+        kades = User.by_login("kades")
+        row = SignerCertificate.current_for(kades)
         bench(app, row, seed.DEMO_SIGNING_PASSPHRASE, "P-256")
         ca = signing.village_ca(app.config["KEYS_DIR"], seed.DEMO_SIGNING_PASSPHRASE, "Desa")
         row = signing.enroll(app.config["KEYS_DIR"], ca, kades, "Kepala Desa", "sandi-rsa-3072",

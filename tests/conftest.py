@@ -5,29 +5,33 @@ import pytest
 
 os.environ.setdefault("BALAI_HUEY_IMMEDIATE", "1")
 
-import models  # noqa: E402
-import seed  # noqa: E402
-from app import create_app  # noqa: E402
-from models import LetterRequest, LetterType, Person, User  # noqa: E402
+from balai import (
+    create_app,  # noqa: E402
+    schema,
+)
+from balai import db as database  # noqa: E402
+from balai.demo import seed  # noqa: E402
+from balai.letters.models import LetterRequest, LetterType
+from balai.people.models import Person, User  # noqa: E402
 
 
 @pytest.fixture
 def app(tmp_path):
     app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path), "SECRET_KEY": "test",
                       "WTF_CSRF_ENABLED": False})
-    models.create_tables()
-    with models.db.connection_context():
+    schema.create_tables()
+    with database.db.connection_context():
         seed.seed_demo(app.config["KEYS_DIR"])
     yield app
-    if not models.db.is_closed():
-        models.db.close()
+    if not database.db.is_closed():
+        database.db.close()
 
 
 @pytest.fixture
 def db(app):
     """The database for the test itself (each request still opens and closes its own)."""
-    models.db.connect(reuse_if_open=True)
-    yield models.db
+    database.db.connect(reuse_if_open=True)
+    yield database.db
 
 
 @pytest.fixture
@@ -99,7 +103,7 @@ def make_request(nik=BUDI, slug="domisili", status="draf", purpose="Melamar peke
     return LetterRequest.create(person=person, letter_type=LetterType.get(LetterType.slug == slug),
                                 status=status, purpose=purpose, created_by=user,
                                 form_key=secrets.token_hex(8),
-                                submitted_at=None if status == "draf" else models.people.now())
+                                submitted_at=None if status == "draf" else database.now())
 
 
 def csrf_token_from(html):

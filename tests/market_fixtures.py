@@ -1,7 +1,9 @@
 """Lapak and products made directly in the database for the marketplace tests."""
 import secrets
 
-from models import Order, Product, Shop, User
+from balai.market.models import Product, Shop
+from balai.market.orders import Order
+from balai.people.models import User
 from tests.conftest import AHMAD, BUDI, SITI
 
 

@@ -10,8 +10,10 @@ from urllib.parse import parse_qs
 
 from aiosmtpd.controller import Controller
 
-from models import ContactPoint, LetterRequest, User
-from models.people import now
+from balai.db import now
+from balai.letters.models import LetterRequest
+from balai.notify.models import ContactPoint
+from balai.people.models import User
 from tests.conftest import make_request
 
 

@@ -12,8 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from reportlab.pdfgen import canvas
 
-import seed
-import signing
+from balai.demo import seed
+from balai.signing import keys as signing
 
 NIK = "3213051508700009"
 LETTER_TEXT = b"Surat Keterangan Domisili Nomor 470/001/3213052001/XI/2026"

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
+from balai import create_app
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "balai" / "templates"
 
 
 def test_every_page_carries_a_strict_content_security_policy(client):
@@ -37,16 +37,16 @@ def csrf_app(tmp_path):
 
 
 def test_expired_csrf_token_gets_a_message_in_indonesian(csrf_app):
-    import models
-    models.create_tables()
+    from balai import schema
+    schema.create_tables()
     response = csrf_app.test_client().post("/masuk", data={"login": "x", "password": "y"})
     assert response.status_code == 400
     assert "Muat ulang halaman" in response.get_data(as_text=True)
 
 
 def test_csrf_error_on_htmx_request_goes_into_the_message_area(csrf_app):
-    import models
-    models.create_tables()
+    from balai import schema
+    schema.create_tables()
     response = csrf_app.test_client().post("/masuk", data={}, headers={"HX-Request": "true"})
     body = response.get_data(as_text=True)
     assert response.headers["HX-Retarget"] == "#pesan"

@@ -4,8 +4,8 @@ import threading
 
 import pytest
 
-from models import LoginFailure, Person, User
-from models.people import now
+from balai.db import now
+from balai.people.models import LoginFailure, Person, User
 from tests.conftest import BUDI
 
 
@@ -154,10 +154,10 @@ def test_login_never_sends_to_another_site(client, db, target):
 
 
 def test_registration_hashes_the_password_whether_or_not_the_facts_match(client, db, monkeypatch):
-    import models.people
+    from balai.people import models as people_models
     hashed = []
-    real = models.people.generate_password_hash
-    monkeypatch.setattr(models.people, "generate_password_hash",
+    real = people_models.generate_password_hash
+    monkeypatch.setattr(people_models, "generate_password_hash",
                         lambda password: hashed.append(password) or real(password))
     User.delete().where(User.person == Person.get(Person.nik == "3213050101850003")).execute()
     client.post("/daftar", data=registration(nik="3213051212120099"))

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from models import Attachment, LetterEvent, LetterRequest
+from balai.letters.models import Attachment, LetterEvent, LetterRequest
 from tests.conftest import csrf_token_from, make_request
 from tests.files import EXE, FAKE_PNG, image_bytes, pdf_bytes, upload
 

@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 
-import seed
-from models import News, User
-from models.people import now
-
+from balai.db import now
+from balai.demo import seed
+from balai.news.models import News
+from balai.people.models import User
 from tests.browser_support import log_in, network_session, phone_context, visit
 from tests.conftest import make_request
 

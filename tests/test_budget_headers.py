@@ -5,7 +5,8 @@ import re
 import pytest
 from flask import url_for
 
-from models import News, Village
+from balai.news.models import News
+from balai.people.models import Village
 
 BR_GZIP = {"Accept-Encoding": "br, gzip"}
 
@@ -82,7 +83,7 @@ def test_login_page_is_private_because_it_carries_a_token(client):
 
 def test_public_files_do_not_vary_by_cookie(app, db, budi):
     """Otherwise each new session cookie (a flash message) makes the browser re-check them all."""
-    from images import process_image
+    from balai.media import process_image
     from tests.test_news import photo_bytes
     with app.app_context():
         photo = process_image(photo_bytes())
@@ -174,8 +175,9 @@ def test_photo_fields_shrink_in_the_browser_and_the_syarat_form_shows_progress(b
 
 
 def test_a_kept_page_comes_compressed_with_the_same_etag(client):
-    import brotli
     import gzip
+
+    import brotli
     rendered = client.get("/", headers=BR_GZIP)
     kept = client.get("/", headers=BR_GZIP)  # from the page cache
     assert kept.headers["ETag"] == rendered.headers["ETag"]

@@ -1,7 +1,9 @@
 """Pages stay fast on a big village: the inbox reads an index, never a whole table, and caps."""
 import pytest
 
-from models import LetterRequest, User, db as database
+from balai.db import db as database
+from balai.letters.models import LetterRequest
+from balai.people.models import User
 from tests.conftest import make_request
 
 

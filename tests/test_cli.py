@@ -1,9 +1,10 @@
 """The set-up commands an operator runs on a fresh machine: init-db, seed-demo, create-user."""
 import pytest
 
-import models
-from app import create_app
-from models import LetterType, Person, User
+from balai import create_app
+from balai import db as database
+from balai.letters.models import LetterType
+from balai.people.models import Person, User
 
 
 @pytest.fixture
@@ -12,12 +13,12 @@ def fresh(tmp_path):
     app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path), "SECRET_KEY": "t"})
     runner = app.test_cli_runner()
     yield lambda args, text=None: runner.invoke(args=args, input=text)
-    if not models.db.is_closed():
-        models.db.close()
+    if not database.db.is_closed():
+        database.db.close()
 
 
 def count(model):
-    with models.db.connection_context():
+    with database.db.connection_context():
         return model.select().count()
 
 
@@ -47,7 +48,7 @@ def test_create_user_makes_an_official_who_can_log_in(fresh):
     result = fresh(["create-user", "--username", "Sekdes2", "--role", "sekdes",
                     "--name", "Nining Sekretaris"], "rahasia-desa\nrahasia-desa\n")
     assert result.exit_code == 0, result.output
-    with models.db.connection_context():
+    with database.db.connection_context():
         user = User.by_login("sekdes2")
         assert user.role == "sekdes" and user.active and user.check_password("rahasia-desa")
         assert LetterType.select().count() >= 8  # a real village can work without the demo

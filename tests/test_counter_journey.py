@@ -4,8 +4,9 @@ import re
 
 from pypdf import PdfReader
 
-import seed
-from models import LetterRequest, LetterType, Person, User
+from balai.demo import seed
+from balai.letters.models import LetterRequest, LetterType
+from balai.people.models import Person, User
 from tests.files import image_bytes, pdf_bytes, upload
 
 

@@ -1,8 +1,9 @@
 import io
+
 import pytest
 from PIL import Image
 
-from images import ImageError, SIZES, process_image
+from balai.media import SIZES, ImageError, process_image
 
 
 def noisy_photo(width=3200, height=2400, exif=None):

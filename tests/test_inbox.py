@@ -5,12 +5,13 @@ import logging
 
 import pytest
 
-import issuance
-import letter_text
-import seed
-from models import Attachment, LetterEvent, LetterRequest, RegisterEntry, User, Village
-from models.letters import NOTE_MAX
-from models.people import now
+from balai.db import now
+from balai.demo import seed
+from balai.letters import issuance
+from balai.letters.models import NOTE_MAX, Attachment, LetterEvent, LetterRequest
+from balai.letters.register import RegisterEntry
+from balai.people.models import User, Village
+from balai.web.filters import indonesian_date
 from tests.conftest import AHMAD, make_request
 
 HTMX = {"HX-Request": "true"}
@@ -234,7 +235,7 @@ def test_verification_shows_the_letter_without_personal_data(db, client):
     assert "Bu** Sa****" in page and "Budi" not in page and "Santoso" not in page
     assert "3213051508900001" not in page and "Sukamaju No. 12" not in page
     assert "Berlaku" in page
-    assert letter_text.indonesian_date(Village.current().localtime(letter.issued_at)) in page
+    assert indonesian_date(Village.current().localtime(letter.issued_at)) in page
 
 
 def test_an_expired_letter_says_kedaluwarsa(db, client):

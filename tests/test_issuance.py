@@ -9,13 +9,15 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-import issuance
-import letter_pdf
-import pdf_check
-import seed
-import signing
-from models import LetterRequest, RegisterEntry, SignerCertificate, User, Village
-from models.letters import OutOfTurn, WorkflowError
+from balai.demo import seed
+from balai.letters import issuance
+from balai.letters import pdf as letter_pdf
+from balai.letters.models import LetterRequest, OutOfTurn, WorkflowError
+from balai.letters.register import RegisterEntry
+from balai.people.models import User, Village
+from balai.signing import keys as signing
+from balai.signing import pdf_check
+from balai.signing.models import SignerCertificate
 from tests.conftest import make_request
 
 PUBLIC_URL = "https://sukamaju.desa.id"

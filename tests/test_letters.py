@@ -2,7 +2,8 @@ import re
 
 import pytest
 
-from models import Attachment, LetterEvent, LetterRequest, LetterType, Person, User
+from balai.letters.models import LetterEvent, LetterRequest, LetterType
+from balai.people.models import Person, User
 from tests.conftest import BUDI, make_request
 from tests.files import EXE, image_bytes, pdf_bytes, upload
 
@@ -195,7 +196,7 @@ def test_oversized_file_gets_a_message_and_huge_body_a_413_page(app, budi, db):
 
 
 def test_replacing_and_removing_an_upload_deletes_the_old_file(app, budi, ready):
-    from uploads import upload_path
+    from balai.letters.uploads import upload_path
     old = ready.attachment_for("ktp")
     with app.app_context():
         old_path = upload_path(old.stored_name)
@@ -373,8 +374,8 @@ def test_ajukan_with_empty_details_goes_back_to_the_form(budi, db):
 def test_times_are_shown_in_the_village_time_zone(db):
     import datetime
 
-    from filters import tanggal, waktu
-    from models import Village
+    from balai.people.models import Village
+    from balai.web.filters import tanggal, waktu
     moment = datetime.datetime(2026, 1, 1, 20, 0)  # stored in UTC
     context = {"village": Village(timezone="Asia/Jakarta")}
     assert waktu(context, moment) == "2 Januari 2026 pukul 03.00"

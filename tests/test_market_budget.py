@@ -1,9 +1,9 @@
 """The catalogue keeps the page-weight budget of issue 5, measured in Chromium as pageweight.py."""
 import pytest
 
-import seed
-from images import process_image
-from models import Product, ProductPhoto
+from balai.demo import seed
+from balai.market.models import Product, ProductPhoto
+from balai.media import process_image
 from tests.browser_support import network_session, phone_context, visit
 
 KB = 1024

@@ -1,5 +1,5 @@
 """Moderation: the seller hears each decision, and the operator is told what it means."""
-from models import Notification
+from balai.notify.models import Notification
 from tests.market_fixtures import SITI, make_product, make_shop, user
 
 

@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from models import Order
+from balai.market.orders import Order
 from tests.market_fixtures import SITI, make_product, make_shop, place, user
 
 PLACED = datetime.datetime(2026, 8, 17, 1, 30)  # stored UTC: 08.30 in Asia/Jakarta

@@ -3,9 +3,9 @@ import threading
 
 import pytest
 
-import models
-from models import Order, OrderError, OrderItem, Product
-from models.orders import ORDER_TRANSITIONS
+from balai import db as database
+from balai.market.models import OrderError, Product
+from balai.market.orders import ORDER_TRANSITIONS, Order, OrderItem
 from tests.market_fixtures import AHMAD, BUDI, SITI, make_product, make_shop, place, stock_of, user
 
 
@@ -127,7 +127,7 @@ def test_two_buyers_race_for_the_last_item(app, db):
     results = {}
 
     def buy(nik):
-        with models.db.connection_context():
+        with database.db.connection_context():
             barrier.wait()
             try:
                 results[nik] = place(product, 1, buyer=nik).id
@@ -146,7 +146,7 @@ def test_two_buyers_race_for_the_last_item(app, db):
 
 def inapp(nik):
     """The in-app notifications of one account, oldest first, as (key, message)."""
-    from models import Notification
+    from balai.notify.models import Notification
     rows = (Notification.select()
             .where((Notification.recipient == user(nik)) & (Notification.channel == "inapp"))
             .order_by(Notification.id))

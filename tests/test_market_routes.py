@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from models import Order, Product, ProductPhoto, Shop
+from balai.market.models import Product, ProductPhoto, Shop
+from balai.market.orders import Order
 from tests.conftest import csrf_token_from
 from tests.market_fixtures import AHMAD, BUDI, SITI, make_product, make_shop, place, stock_of, user
 

@@ -7,9 +7,9 @@ from html.parser import HTMLParser
 import pytest
 from PIL import Image
 
-from models import News, NewsIndex, db as _db
-from models.news import PAGE_SIZE
-from models.people import now
+from balai.db import db as _db
+from balai.db import now
+from balai.news.models import PAGE_SIZE, News, NewsIndex
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -199,8 +199,8 @@ def test_nonsense_page_numbers_show_the_first_page(client, db, number):
 
 
 def test_a_full_page_of_real_news_with_photos_stays_under_2_kb(app, client, db):
-    import seed
-    from images import process_image
+    from balai.demo import seed
+    from balai.media import process_image
     with app.app_context():
         image = process_image(photo_bytes())
     for number, (title, category, days, pinned, _, body) in enumerate(seed.NEWS + seed.NEWS[:3]):
@@ -213,7 +213,7 @@ def test_a_full_page_of_real_news_with_photos_stays_under_2_kb(app, client, db):
 
 
 def test_article_page_has_its_own_title_description_and_open_graph(app, client, db):
-    from images import process_image
+    from balai.media import process_image
     with app.app_context():
         image = process_image(photo_bytes())
     item = make_news("Jalan baru", body="Jalan **Dusun III** sudah diaspal.", image=image)
@@ -252,7 +252,7 @@ def test_feed_is_valid_atom_with_public_entries(client, db):
 
 @pytest.mark.parametrize("status, days", [("draf", 1), ("terbit", -1)])
 def test_drafts_and_scheduled_are_for_officials_only(app, client, budi, kasipem, db, status, days):
-    from images import process_image
+    from balai.media import process_image
     with app.app_context():
         image = process_image(photo_bytes())
     item = make_news("Belum terbit", status=status, days=days, image=image)

@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from nik import birth_date_from_nik, kk_error, nik_error
+from balai.people.nik import birth_date_from_nik, kk_error, nik_error
 
 
 @pytest.mark.parametrize("nik", [

@@ -1,8 +1,11 @@
 """Who is told what, and that notification rows live and die with the event that causes them."""
 import pytest
 
-import notify
-from models import ContactPoint, LetterEvent, Notification, User
+from balai.letters import notices
+from balai.letters.models import LetterEvent
+from balai.notify import outbox as notify
+from balai.notify.models import ContactPoint, Notification
+from balai.people.models import User
 from tests.conftest import make_request
 from tests.notify_helpers import letter_journey, official, verified
 
@@ -70,7 +73,7 @@ def test_the_same_event_twice_gives_one_row_per_recipient_and_channel(app, db, e
     verified(kasi, "email", "dedi@desa.id")
     request = make_request()
     event = request.apply("ajukan", request.created_by)
-    notify.letter_event(LetterEvent.get_by_id(event.id))
+    notices.step_taken(LetterEvent.get_by_id(event.id))
     rows = list(Notification.select().order_by(Notification.channel))
     assert [(r.recipient.username, r.channel, r.status) for r in rows] == [
         ("kasipem", "email", "pending"), ("kasipem", "inapp", "sent")]

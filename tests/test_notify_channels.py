@@ -3,10 +3,11 @@ import re
 import time
 
 import pytest
+from flask import current_app
 
-import notify
-import tasks
-from models import Notification, User
+from balai.notify import outbox as notify
+from balai.notify.models import Notification
+from balai.people.models import User
 from tests.conftest import BUDI
 from tests.notify_helpers import SMTPSink, WAGateway, letter_journey, official, verified
 
@@ -54,7 +55,7 @@ def sweep_until(condition, seconds=5):
     deadline = time.monotonic() + seconds
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.1)
-        tasks.sweep()
+        current_app.extensions["queue"].recover()
     return condition()
 
 
@@ -99,7 +100,7 @@ def test_the_sweep_delivers_what_was_never_enqueued_and_waits_out_a_lease(ctx, m
             letter_journey()
         row = Notification.get(Notification.channel == "email")
         assert row.claim(0.5)  # a worker took it and was killed before sending
-        tasks.sweep()
+        current_app.extensions["queue"].recover()
         assert smtp.messages == [] and Notification.get_by_id(row.id).status == "pending"
         assert sweep_until(lambda: Notification.get_by_id(row.id).status == "sent")
     assert smtp.message_ids() == [row.message_id]

@@ -4,9 +4,10 @@ import re
 
 import pytest
 
-import notify
-from models import ContactPoint, Notification, User
-from models.people import now
+from balai.db import now
+from balai.notify import outbox as notify
+from balai.notify.models import ContactPoint, Notification
+from balai.people.models import User
 from tests.conftest import BUDI, SITI
 from tests.notify_helpers import official
 

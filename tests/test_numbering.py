@@ -4,8 +4,8 @@ import threading
 import peewee
 import pytest
 
-import models
-from models import RegisterEntry
+from balai import db as database
+from balai.letters.register import RegisterEntry
 from tests.conftest import make_request
 
 
@@ -33,7 +33,7 @@ def test_two_racing_approvals_get_two_consecutive_numbers(db, monkeypatch):
 
     def approve(letter):
         try:
-            with models.db.connection_context():
+            with database.db.connection_context():
                 taken.append(RegisterEntry.take_number(2026, number, letter))
         except Exception as error:  # reported by the assertion below
             errors.append(error)

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from models import LetterType, RegisterEntry, User, Village
+from balai.letters.models import LetterType
+from balai.letters.register import RegisterEntry
+from balai.people.models import User, Village
 from tests.conftest import csrf_token_from, make_request
 
 PAGES = ["/operator/", "/operator/profil", "/operator/profil/logo", "/operator/register",
@@ -221,6 +223,6 @@ def test_every_operator_form_carries_a_csrf_token_and_works_with_csrf_on(app, op
 
 
 def test_operator_templates_keep_to_the_content_security_policy():
-    for path in (Path(__file__).parent.parent / "templates" / "operator").glob("*.html"):
+    for path in (Path(__file__).parent.parent / "balai" / "templates" / "operator").glob("*.html"):
         text = path.read_text()
         assert not re.search(r"\sstyle=|<style|<script|\son[a-z]+=|hx-on", text), path

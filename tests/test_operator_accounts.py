@@ -1,7 +1,7 @@
 """Accounts: activating registrations, resetting a resident's access, officials' accounts."""
 import pytest
 
-from models import Person, User
+from balai.people.models import Person, User
 from tests.conftest import BUDI
 from tests.test_operator import error_page_html
 

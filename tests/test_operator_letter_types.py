@@ -1,7 +1,7 @@
 """Letter types: list, add, edit with checked templates and lines, turn off."""
 import pytest
 
-from models import LetterType
+from balai.letters.models import LetterType
 from tests.test_operator import error_page_html
 
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from models import Person
+from balai.people.models import Person
 from tests.conftest import BUDI, SITI
 from tests.test_operator import error_page_html
 

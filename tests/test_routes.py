@@ -2,11 +2,15 @@
 never sees another resident's request, attachment or letter."""
 import pytest
 
-import issuance
-import seed
-from images import process_image
-from models import (Attachment, LetterType, News, Notification, Person, Product, ProductPhoto,
-                    SignerCertificate, User)
+from balai.demo import seed
+from balai.letters import issuance
+from balai.letters.models import Attachment, LetterType
+from balai.market.models import Product, ProductPhoto
+from balai.media import process_image
+from balai.news.models import News
+from balai.notify.models import Notification
+from balai.people.models import Person, User
+from balai.signing.models import SignerCertificate
 from tests.conftest import BUDI, make_request
 from tests.files import image_bytes
 from tests.market_fixtures import place
@@ -19,7 +23,7 @@ RESIDENT_OWNED = {"letters.show", "letters.details", "letters.requirements", "le
 
 
 def with_attachment(letter):
-    from uploads import upload_path
+    from balai.letters.uploads import upload_path
     att = Attachment.create(request=letter, requirement_key="ktp", original_name="ktp.jpg",
                             stored_name=f"route-{letter.id}.jpg", content_type="image/jpeg",
                             size=100)

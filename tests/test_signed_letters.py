@@ -11,12 +11,15 @@ import pytest
 import zxingcpp
 from peewee import OperationalError
 
-import issuance
-import seed
-import signing
-from models import (LetterEvent, LetterRequest, Notification, RegisterEntry, SignerCertificate,
-                    User, VerifyHit, Village)
-from models.people import now
+from balai.db import now
+from balai.demo import seed
+from balai.letters import issuance
+from balai.letters.models import LetterEvent, LetterRequest
+from balai.letters.register import RegisterEntry
+from balai.notify.models import Notification
+from balai.people.models import User, Village
+from balai.signing import keys as signing
+from balai.signing.models import SignerCertificate, VerifyHit
 from tests.conftest import AHMAD, SITI, make_request
 from tests.signing_helpers import NIK, letter_pdf, running_tte
 

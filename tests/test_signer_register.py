@@ -4,9 +4,11 @@ from pathlib import Path
 
 import pytest
 
-import seed
-import signing
-from models import LetterRequest, SignerCertificate, User
+from balai.demo import seed
+from balai.letters.models import LetterRequest
+from balai.people.models import User
+from balai.signing import keys as signing
+from balai.signing.models import SignerCertificate, kades_signers, signs_as_kades
 from tests.conftest import make_request
 from tests.test_signed_letters import approve, check_upload, issued, reloaded  # noqa: F401
 
@@ -45,8 +47,8 @@ def test_a_period_including_today_lets_the_sekdes_act_for_the_kades(
     after = SignerCertificate.get_by_id(sekdes_cert.id)
     assert (after.position, after.period_from, after.period_to) == (
         "a.n. Kepala Desa, Sekretaris Desa", TODAY - DAY, TODAY + 5 * DAY)
-    assert User.by_login("sekdes").signs_as_kades and sees_in_inbox(sekdes, letter)
-    assert "sekdes" in [user.username for user in User.kades_signers()]
+    assert signs_as_kades(User.by_login("sekdes")) and sees_in_inbox(sekdes, letter)
+    assert "sekdes" in [user.username for user in kades_signers()]
 
 
 def test_a_period_in_the_past_does_not(operator, sekdes, sekdes_cert):
@@ -55,7 +57,7 @@ def test_a_period_in_the_past_does_not(operator, sekdes, sekdes_cert):
                          period_to=(TODAY - 2 * DAY).isoformat())
     assert response.status_code == 303
     assert SignerCertificate.get_by_id(sekdes_cert.id).period_to == TODAY - 2 * DAY
-    assert not User.by_login("sekdes").signs_as_kades and not sees_in_inbox(sekdes, letter)
+    assert not signs_as_kades(User.by_login("sekdes")) and not sees_in_inbox(sekdes, letter)
 
 
 @pytest.mark.parametrize("fields, field, message", [
@@ -80,7 +82,7 @@ def test_the_kades_needs_no_period(operator, db):
     cert = SignerCertificate.get()
     assert designate(operator, cert, "Kepala Desa").status_code == 303
     after = SignerCertificate.get_by_id(cert.id)
-    assert after.period_from is None and User.by_login("kades").signs_as_kades
+    assert after.period_from is None and signs_as_kades(User.by_login("kades"))
     assert cert.positions() == ["Kepala Desa", "Plt. Kepala Desa"]  # no "a.n." for the Kades
 
 

@@ -8,12 +8,18 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
-import pdf_check
-import seed
-import signing
-from models import SignerCertificate, User
-from tests.signing_helpers import (LETTER_TEXT, former_kades_key, letter_pdf, other_village,
-                                   rendered_letter_pdf)
+from balai.demo import seed
+from balai.people.models import User
+from balai.signing import keys as signing
+from balai.signing import pdf_check
+from balai.signing.models import SignerCertificate
+from tests.signing_helpers import (
+    LETTER_TEXT,
+    former_kades_key,
+    letter_pdf,
+    other_village,
+    rendered_letter_pdf,
+)
 
 UTC = datetime.timezone.utc
 PASSPHRASE = seed.DEMO_SIGNING_PASSPHRASE

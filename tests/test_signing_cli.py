@@ -2,10 +2,11 @@ from pathlib import Path
 
 import pytest
 
-import pdf_check
-import seed
-import signing
-from models import SignerCertificate, User
+from balai.demo import seed
+from balai.people.models import User
+from balai.signing import keys as signing
+from balai.signing import pdf_check
+from balai.signing.models import SignerCertificate
 from tests.signing_helpers import letter_pdf, other_village
 
 DEMO = seed.DEMO_SIGNING_PASSPHRASE

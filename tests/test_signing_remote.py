@@ -3,11 +3,13 @@ import socket
 
 import pytest
 
-import pdf_check
-import seed
-import signing
-import signing_remote
-from models import SignerCertificate, User, db as database
+from balai.db import db as database
+from balai.demo import seed
+from balai.people.models import User
+from balai.signing import keys as signing
+from balai.signing import pdf_check
+from balai.signing import remote as signing_remote
+from balai.signing.models import SignerCertificate
 from tests.signing_helpers import NIK, letter_pdf, running_tte
 
 

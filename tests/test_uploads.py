@@ -5,8 +5,8 @@ import pytest
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 
+from balai.letters.uploads import UploadError, delete_upload, save_upload, upload_path
 from tests.files import EXE, FAKE_PNG, image_bytes, pdf_bytes
-from uploads import UploadError, delete_upload, save_upload, upload_path
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from huey.storage import SqliteStorage
 
-import tasks
-from models import Notification, User
+from balai.notify.models import Notification
+from balai.people.models import User
 from tests.conftest import BUDI, make_request
 from tests.notify_helpers import SMTPSink, letter_journey, official, verified
 
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class Worker:
-    """`huey_consumer tasks.huey -k process -w 2` in its own process group, on the test's data."""
+    """`huey_consumer worker.huey -k process -w 2` in its own process group, on the test's data."""
 
     def __init__(self, data_dir, smtp_port):
         self.log = open(Path(data_dir) / "worker.log", "ab")
@@ -32,7 +32,7 @@ class Worker:
 
     def start(self):
         consumer = Path(sys.executable).parent / "huey_consumer"
-        self.process = subprocess.Popen([str(consumer), "tasks.huey", "-k", "process", "-w", "2"],
+        self.process = subprocess.Popen([str(consumer), "worker.huey", "-k", "process", "-w", "2"],
                                         cwd=ROOT, env=self.env, stdout=self.log,
                                         stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -45,8 +45,11 @@ class Worker:
 @pytest.fixture
 def queue(app, monkeypatch, tmp_path):
     """The test enqueues into the same SQLite queue file the worker reads (not immediate mode)."""
-    monkeypatch.setattr(tasks.huey, "_immediate", False)
-    monkeypatch.setattr(tasks.huey, "storage", SqliteStorage("balai", filename=str(tmp_path / "huey.db")))
+    huey = app.extensions["queue"].huey
+    monkeypatch.setattr(huey, "_immediate", False)
+    monkeypatch.setattr(huey, "storage", SqliteStorage("balai", filename=str(tmp_path / "huey.db")))
+    with app.app_context():  # the journey's commits hand their rows to this app's queue
+        yield huey
 
 
 @pytest.fixture
@@ -129,8 +132,7 @@ def test_a_web_request_only_queues_its_notifications(app, db, queue, everyone_by
             "action": "setujui", "note": "", "version": letter.version})
         assert response.status_code == 303 and smtp.messages == []
         assert {row.status for row in email_rows()} == {"pending"} and len(email_rows()) == 2
-        with app.app_context():
-            while (task := tasks.huey.dequeue()) is not None:
-                tasks.huey.execute(task)
+        while (task := queue.dequeue()) is not None:
+            queue.execute(task)
         assert sorted(m["to"][0] for m in smtp.messages) == ["budi@contoh.id", "sekdes@desa.id"]
     assert all_sent()

@@ -1,9 +1,15 @@
 """The state table: every (state, action, user) either moves as TRANSITIONS says or is refused."""
 import pytest
 
-from models import User
-from models.letters import (NOTE_MAX, STATUS_LABELS, TRANSITIONS, InvalidNote, OutOfTurn,
-                            WorkflowError)
+from balai.letters.models import (
+    NOTE_MAX,
+    STATUS_LABELS,
+    TRANSITIONS,
+    InvalidNote,
+    OutOfTurn,
+    WorkflowError,
+)
+from balai.people.models import User
 from tests.conftest import BUDI, SITI, make_request
 
 ACTIONS = sorted({action for (_, action, _) in TRANSITIONS})

@@ -1,9 +1,9 @@
 """Bad input in a real browser: too-big files, an expired form token under htmx, double clicks."""
 from playwright.sync_api import expect
 
-from models import LetterRequest
-from tests.browser_support import login_page
+from balai.letters.models import LetterRequest
 from tests.browser.test_journey import upload_syarat
+from tests.browser_support import login_page
 from tests.conftest import BUDI, make_request
 from tests.files import pdf_bytes
 from tests.test_inbox import waiting

@@ -7,9 +7,10 @@ import zxingcpp
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-import pdf_check
-import seed
-from models import LetterRequest, Village
+from balai.demo import seed
+from balai.letters.models import LetterRequest
+from balai.people.models import Village
+from balai.signing import pdf_check
 from tests.browser_support import login_page
 from tests.conftest import BUDI
 from tests.files import image_bytes, pdf_bytes

@@ -2,8 +2,7 @@
 from PIL import Image
 from playwright.sync_api import expect
 
-import models
-from models import Product
+from balai.market.models import Product
 from tests.browser_support import log_in, phone_context
 from tests.conftest import BUDI, SITI
 

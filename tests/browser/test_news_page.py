@@ -9,8 +9,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 
-from models import News, NewsIndex, User
-from models.people import now
+from balai.db import now
+from balai.news.models import News, NewsIndex
+from balai.people.models import User
 from tests.browser_support import log_in, phone_context
 
 PAGE_SIZE = 10

@@ -1,5 +1,5 @@
 """Signing in a real browser without JavaScript: a batch, one approval, a revocation, the check."""
-import seed
+from balai.demo import seed
 from tests.conftest import AHMAD, SITI, make_request
 from tests.test_signed_letters import PASSPHRASE, reloaded, stored_pdf
 

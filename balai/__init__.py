@@ -1,0 +1,185 @@
+"""Balai: the village office in a resident's phone.
+
+`create_app` is the one place that builds the app: settings, the database, login, the task queue
+and every area's blueprints. Areas (see README "Layout") never import this package."""
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_compress import Compress
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from balai import cli, db
+from balai.letters.models import LetterRequest
+from balai.letters.views import documents, inbox, types, verify
+from balai.letters.views import requests as letter_requests
+from balai.market.views import catalogue, shop
+from balai.news.views import articles, home, pwa
+from balai.notify import channels
+from balai.notify import tasks as notify_tasks
+from balai.notify import views as notifications
+from balai.operator import views as operator
+from balai.people.models import User, Village
+from balai.people.views import accounts, auth, population
+from balai.queue import Queue
+from balai.signing import views as signing
+from balai.signing.models import signs_as_kades
+from balai.web import errors, filters
+from balai.web.access import INBOX_ROLES
+from balai.web.htmx import is_htmx
+from balai.web.static_assets import StaticAssets
+
+ROOT = Path(__file__).resolve().parent.parent  # the checkout: data/ lives beside balai/
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+compress = Compress()
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """A response marked `Cache-Control: public` (static files, photos) is the same for everyone,
+    so it gets no `Vary: Cookie`: a new session cookie (logging in, a flash message) must not
+    make the browser check every file again."""
+
+    def save_session(self, app, session, response):
+        if not response.cache_control.public:
+            super().save_session(app, session, response)
+
+
+def secret_key(data_dir):
+    """The key from the environment, or one made once and kept in data/ across restarts."""
+    if os.environ.get("BALAI_SECRET_KEY"):
+        return os.environ["BALAI_SECRET_KEY"]
+    path = Path(data_dir) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(config=None):
+    app = Flask(__name__)
+    data_dir = Path((config or {}).get("DATA_DIR") or os.environ.get("BALAI_DATA_DIR", ROOT / "data"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        DATA_DIR=str(data_dir),
+        DATABASE=str(data_dir / "balai.db"),
+        UPLOAD_DIR=str(data_dir / "uploads"),
+        LETTER_DIR=str(data_dir / "letters"),
+        KEYS_DIR=str(data_dir / "keys"),
+        MAX_CONTENT_LENGTH=26 * 1024 * 1024,
+        UPLOAD_MAX_BYTES=5 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        WTF_CSRF_HEADERS=["X-CSRFToken"],
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript", "text/csv",
+                            "application/json", "application/manifest+json", "image/svg+xml",
+                            "application/atom+xml", "application/xml"],
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_MIN_SIZE=256,
+        COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,  # html_cache_policy answers 304s first
+        HUEY_IMMEDIATE=os.environ.get("BALAI_HUEY_IMMEDIATE") == "1",
+        SWEEP_MINUTES=int(os.environ.get("BALAI_NOTIFY_SWEEP_MINUTES", "1")),
+    )
+    if config:
+        app.config.update(config)
+    if not app.config.get("SECRET_KEY"):  # Flask's default is None, so setdefault would keep it
+        app.config["SECRET_KEY"] = secret_key(data_dir)
+    for key in ("UPLOAD_DIR", "LETTER_DIR", "KEYS_DIR"):
+        Path(app.config[key]).mkdir(parents=True, exist_ok=True)
+
+    app.session_interface = SessionInterface()
+    db.init_db(app.config["DATABASE"])
+    csrf.init_app(app)
+    compress.init_app(app)
+    channels.configure(app)
+    app.extensions["static_assets"] = StaticAssets(app)
+    init_login(app)
+    init_queue(app)
+    register_blueprints(app)
+    register_hooks(app)
+    errors.register(app)
+    cli.register(app)
+    filters.register(app)
+    return app
+
+
+def init_login(app):
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Silakan masuk terlebih dahulu."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        uid, _, version = user_id.partition(":")
+        user = User.get_or_none(User.id == int(uid))
+        return user if user and str(user.session_version) == version else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+        if is_htmx():
+            return "", 204, {"HX-Redirect": target}
+        return redirect(target)
+
+
+def init_queue(app):
+    """The task queue and every area's tasks (the worker's entry, worker.py, runs this too)."""
+    queue = app.extensions["queue"] = Queue(app)
+    notify_tasks.register(queue)
+
+
+def register_blueprints(app):
+    for module in (home, auth, letter_requests, inbox, documents, operator, population, accounts,
+                   types, notifications, verify, articles, signing, pwa, catalogue, shop):
+        app.register_blueprint(module.bp)
+
+
+def register_hooks(app):
+    # No connect in before_request: peewee connects on the first query, so a page that needs
+    # none (the home page, once the village is cached) costs no connection at all.
+    @app.teardown_request
+    def close_db(exc):
+        if not db.db.is_closed():
+            db.db.close()
+
+    @app.context_processor
+    def layout_context():
+        return {"village": Village.current(), "inbox_roles": INBOX_ROLES,
+                "signs_as_kades": signs_as_kades,
+                "inbox_count": lambda user: LetterRequest.inbox_for(user).count()}
+
+    @app.after_request
+    def security_headers(response):
+        if response.mimetype in ("text/html", "image/svg+xml"):  # what a browser could run
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if response.mimetype == "text/html":
+            response.vary.add("HX-Request")
+            html_cache_policy(response)
+        return response
+
+
+def html_cache_policy(response):
+    """Public pages: revalidated by ETag, so a repeat visit is a 304. Private ones (a visitor's
+    own, or carrying a form's CSRF token): never shared."""
+    if "Cache-Control" in response.headers:
+        return
+    if current_user.is_authenticated or session.modified or "csrf_token" in g:
+        response.headers["Cache-Control"] = "private, no-cache"
+        return
+    response.headers["Cache-Control"] = "no-cache"
+    if request.method == "GET" and response.status_code == 200 and not response.is_streamed:
+        response.add_etag(weak=True)
+        response.make_conditional(request)

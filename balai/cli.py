@@ -1,0 +1,84 @@
+"""Flask commands for whoever hosts Balai: the database, the demo village, officials' accounts.
+
+Each area with commands of its own registers them here (signing: `balai.signing.cli`)."""
+import time
+
+import click
+from peewee import IntegrityError
+
+from balai.db import db
+from balai.demo import bulk, seed
+from balai.people.forms import PASSWORD_MIN, username_error
+from balai.schema import create_tables
+from balai.signing import cli as signing_cli
+from balai.web.access import OFFICIAL_ROLES
+
+
+def register(app):
+    @app.cli.command("init-db")
+    def init_db():
+        """Create the database tables (safe to run again)."""
+        create_tables()
+        click.echo(f"Database siap: {app.config['DATABASE']}")
+
+    @app.cli.command("seed-demo")
+    def seed_demo():
+        """Load the demo village "Desa Sukamaju" if the database has no accounts yet."""
+        create_tables()
+        with db.connection_context():
+            accounts = seed.seed_demo(app.config["KEYS_DIR"])
+        click.echo("Desa demo dimuat." if accounts else "Data sudah ada; demo tidak dimuat ulang.")
+
+    @app.cli.command("demo-accounts")
+    def demo_accounts():
+        """Print the demo accounts that exist in this database, with their password."""
+        with db.connection_context():
+            accounts = seed.demo_accounts()
+            passphrase = accounts and seed.demo_signing_passphrase(app.config["KEYS_DIR"])
+        if accounts:
+            click.echo("Akun demo:")
+        for login, role, password in accounts:
+            click.echo(f"  {login:<18} {role:<28} sandi: {password}")
+        if passphrase:
+            click.echo(f"  Kata sandi tanda tangan Kepala Desa (demo): {passphrase}")
+
+    @app.cli.command("seed-bulk")
+    @click.option("--residents", default=0, help="Berapa warga (dengan akun) yang ditambahkan.")
+    @click.option("--letters", default=0, help="Berapa permohonan surat yang ditambahkan.")
+    def seed_bulk(residents, letters):
+        """Add a large made-up population and years of letters, for load tests."""
+        create_tables()
+        started = time.monotonic()
+        with db.connection_context():
+            seed.seed_letter_types()
+            if residents:
+                click.echo(f"Warga massal: {bulk.seed_residents(residents)}")
+            try:
+                if letters:
+                    click.echo(f"Permohonan massal: {bulk.seed_letters(letters)}")
+            except ValueError as error:
+                raise click.ClickException(str(error))
+        click.echo(f"Selesai dalam {time.monotonic() - started:.0f} detik.")
+
+    @app.cli.command("create-user")
+    @click.option("--username", prompt="Nama pengguna")
+    @click.option("--role", prompt="Peran", type=click.Choice(OFFICIAL_ROLES))
+    @click.option("--name", "full_name", prompt="Nama lengkap")
+    @click.password_option(prompt="Kata sandi")
+    def create_user(username, role, full_name, password):
+        """Create an official's account (operator, kasi_pem, kasi_kesra, sekdes, kades)."""
+        username = username.strip().lower()
+        if message := username_error(username):
+            raise click.ClickException(message)
+        if len(password) < PASSWORD_MIN:
+            raise click.ClickException(f"Kata sandi paling sedikit {PASSWORD_MIN} karakter.")
+        create_tables()
+        with db.connection_context():
+            try:
+                seed.make_official(username, role, full_name, password)
+            except IntegrityError:
+                raise click.ClickException(f"Nama pengguna {username} sudah dipakai.")
+            seed.seed_letter_types()
+        click.echo(f"Akun {username} ({role}) dibuat.")
+
+    signing_cli.register(app)

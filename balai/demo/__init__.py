@@ -1,0 +1,1 @@
+"""The demo village (seed) and a large made-up one (bulk) for load tests."""

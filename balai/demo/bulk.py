@@ -1,0 +1,102 @@
+"""A large made-up village for load tests: many residents with accounts and years of letters.
+
+Rows go in with insert_many, a few thousand per statement, inside transactions, so 100,000
+residents and 1,000,000 letters take minutes. Every bulk account shares the demo password
+(one precomputed hash). Running it again adds more, numbered after what is there.
+"""
+import datetime
+import random
+
+from balai.db import db
+from balai.demo.seed import demo_password_hash
+from balai.letters.models import LetterRequest, LetterType
+from balai.people.models import Person, User
+
+NIK_PREFIX = "321306"  # Jawa Barat, Subang, a kecamatan the demo village does not use
+CHUNK = 2000  # rows per INSERT: below SQLite's limit on bound parameters
+IN_FLIGHT = 300  # letters still waiting for an official: a busy office, not a backlog
+FINISHED = ["selesai"] * 90 + ["ditolak"] * 3 + ["dibatalkan"] * 4 + ["draf"] * 3
+WAITING = ["diajukan", "diverifikasi", "diperiksa"]
+FIRST_DAY = datetime.datetime(2021, 1, 1)
+NAMES = ["Asep", "Dede", "Euis", "Iis", "Ujang", "Neng", "Cecep", "Yayan", "Entin", "Odah",
+         "Rahmat", "Sri", "Agus", "Wati", "Dadang", "Nining"]
+
+
+def chunks(rows, size=CHUNK):
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def insert(model, fields, rows):
+    """Insert generated rows, CHUNK per statement and 50 statements per transaction."""
+    for statements in chunks(chunks(rows), 50):
+        with db.atomic():
+            for batch in statements:
+                model.insert_many(batch, fields=fields).execute()
+
+
+def nik(index):
+    """A well-formed, unique NIK: the birth date moves on every 9,999 people."""
+    born = datetime.date(1950, 1, 1) + datetime.timedelta(days=index // 9999)
+    day = born.day + (40 if index % 2 else 0)  # women's NIKs add 40 to the day
+    return f"{NIK_PREFIX}{day:02d}{born:%m%y}{index % 9999 + 1:04d}", born
+
+
+def person_rows(start, count, rng):
+    for index in range(start, start + count):
+        number, born = nik(index)
+        yield (number, f"3213060101{index:06d}", f"{rng.choice(NAMES)} {rng.choice(NAMES)}",
+               "Subang", born, "P" if index % 2 else "L", f"Kp. Bulk {index % 40 + 1}",
+               f"{index % 9 + 1:03d}", f"{index % 5 + 1:03d}", f"Dusun {index % 4 + 1}")
+
+
+def seed_residents(count):
+    """Add count residents, each with an active account; returns how many there are in all."""
+    start = Person.select().where(Person.nik.startswith(NIK_PREFIX)).count()
+    rng = random.Random(start)
+    insert(Person, [Person.nik, Person.kk_number, Person.name, Person.birth_place,
+                    Person.birth_date, Person.sex, Person.address, Person.rt, Person.rw,
+                    Person.dusun], person_rows(start, count, rng))
+    new_people = list(Person.select(Person.id).where(Person.nik.startswith(NIK_PREFIX))
+                      .order_by(Person.id).offset(start).tuples())
+    password = demo_password_hash()
+    insert(User, [User.person, User.role, User.active, User.password_hash],
+           ((person_id, "warga", True, password) for (person_id,) in new_people))
+    return start + count
+
+
+def letter_rows(start, count, accounts, types, rng):
+    span = (datetime.datetime.now() - FIRST_DAY).total_seconds()
+    for n in range(count):
+        index = start + n
+        person_id, user_id = rng.choice(accounts)
+        type_id, code = rng.choice(types)
+        at = FIRST_DAY + datetime.timedelta(seconds=span * n / count)
+        status = rng.choice(WAITING) if n >= count - IN_FLIGHT else rng.choice(FINISHED)
+        number = f"{code}/{index + 1:07d}/BULK" if status == "selesai" else None
+        yield (person_id, type_id, status, "Keperluan pribadi", {}, user_id, f"bulk{index:09d}",
+               at, None if status == "draf" else at, at, number, at if number else None)
+
+
+def seed_letters(count):
+    """Add count letter requests spread over the last years, from bulk residents."""
+    start = LetterRequest.select().where(LetterRequest.form_key.startswith("bulk")).count()
+    accounts = list(User.select(User.person, User.id).join(Person)
+                    .where(Person.nik.startswith(NIK_PREFIX)).tuples())
+    if not accounts:
+        raise ValueError("Belum ada warga massal: jalankan dulu dengan --residents.")
+    types = list(LetterType.select(LetterType.id, LetterType.code).tuples())
+    rng = random.Random(start)
+    insert(LetterRequest, [LetterRequest.person, LetterRequest.letter_type, LetterRequest.status,
+                           LetterRequest.purpose, LetterRequest.fields, LetterRequest.created_by,
+                           LetterRequest.form_key, LetterRequest.created_at,
+                           LetterRequest.submitted_at, LetterRequest.updated_at,
+                           LetterRequest.number, LetterRequest.issued_at],
+           letter_rows(start, count, accounts, types, rng))
+    return start + count

@@ -1,0 +1,155 @@
+"""Issuing a letter on the Kades's approval: number, render, sign, store, in short steps.
+
+The register number is taken in its own short transaction, the PDF is rendered and signed
+outside any transaction (a remote signer is a network call), and one atomic step moves the
+request to `selesai` with its number and file. If signing fails, the number is given back when
+no later one was taken; any other failure voids it with the reason: the register never silently
+skips a number."""
+import dataclasses
+import logging
+import secrets
+from pathlib import Path
+
+from flask import current_app
+
+from balai.db import db, now
+from balai.letters import text as letter_text
+from balai.letters.models import (
+    LetterEvent,
+    LetterRequest,
+    LetterType,
+    OutOfTurn,
+    WorkflowError,
+    new_verify_token,
+)
+from balai.letters.pdf import render_letter
+from balai.letters.register import RegisterEntry
+from balai.people.models import Village
+from balai.signing.keys import SigningError, sha256
+from balai.signing.models import SignerCertificate
+from balai.signing.remote import ServiceDown, signer_for
+
+log = logging.getLogger(__name__)
+
+BATCH_MAX = 20
+UNEXPECTED = ("Surat ini belum terbit karena gangguan di server; permohonannya tetap menunggu "
+              "Anda. Coba tanda tangani lagi sebentar lagi.")
+NO_CERTIFICATE = ("Anda belum memiliki sertifikat tanda tangan, sehingga surat belum dapat "
+                  "diterbitkan. Minta pengelola server menjalankan perintah "
+                  "`flask --app app signing-setup` untuk membuatnya, lalu setujui lagi.")
+
+
+class IssueFailed(WorkflowError):
+    """Rendering, signing or storing failed after a number was taken (and voided)."""
+    status = 500
+
+
+def verify_url(village, token):
+    return f"{village.public_url.rstrip('/')}/verifikasi/{token}"
+
+
+def take_number(letter, village, local_now):
+    """A register entry holding the next number of the year in the village's time zone."""
+    def make_number(seq):
+        return letter_text.format_number(village.number_format, kode=letter.letter_type.code,
+                                         nomor=seq, kode_desa=village.kode_desa,
+                                         month=local_now.month, year=local_now.year)
+    return RegisterEntry.take_number(local_now.year, make_number, letter)
+
+
+def store_pdf(pdf):
+    path = Path(current_app.config["LETTER_DIR"]) / f"{secrets.token_hex(16)}.pdf"
+    path.write_bytes(pdf)
+    return path
+
+
+def signer_of(user, passphrase, config):
+    """The official's signer, opened now: SigningError (before any number is taken) when they
+    have no usable certificate or the passphrase does not open their key."""
+    row = SignerCertificate.current_for(user) or SignerCertificate.latest_for(user)
+    if row is None:
+        raise SigningError(NO_CERTIFICATE)
+    if not passphrase:
+        raise SigningError("Ketik kata sandi tanda tangan Anda untuk menyetujui dan "
+                           "menandatangani surat.")
+    return signer_for(row, passphrase, config)
+
+
+def issue_letter(request_id, user, note="", seen_version=None, *, signer):
+    """The Kades approves a `diperiksa` request: number, render, sign, store.
+
+    signer: .row (the SignerCertificate) and .sign(pdf, signing_time, verify_url), see
+    signer_of. Raises WorkflowError (nothing changed, no number taken when refused up front),
+    SigningError (the number given back) or the error of a later step (the number voided)."""
+    letter = (LetterRequest.select(LetterRequest, LetterType).join(LetterType)
+              .where(LetterRequest.id == request_id).first())
+    if letter is None or letter.check("setujui", user, note, seen_version) != "kades":
+        raise OutOfTurn("Hanya Kepala Desa yang dapat menerbitkan surat yang sudah diperiksa.")
+    village = Village.current()
+    issued_at = now()
+    local_now = village.localtime(issued_at)
+    entry = take_number(letter, village, local_now)
+    path = None
+    try:
+        token = new_verify_token()
+        url = verify_url(village, token)
+        pdf = render_letter(letter, village, entry.number, local_now.date(), url, signer.row)
+        pdf = signer.sign(pdf, signing_time=issued_at, verify_url=url)
+        path = store_pdf(pdf)
+        with db.atomic():
+            letter.apply("setujui", user, note, seen_version, changes={
+                LetterRequest.number: entry.number, LetterRequest.issued_at: issued_at,
+                LetterRequest.pdf_file: path.name, LetterRequest.verify_token: token,
+                LetterRequest.sha256: sha256(pdf), LetterRequest.signer: signer.row,
+                LetterRequest.signed_at: issued_at})
+            LetterEvent.create(request=letter, actor=user, role=user.role, action="terbit",
+                               from_status="selesai", to_status="selesai",
+                               note=f"Nomor {entry.number}, ditandatangani "
+                                    f"{signer.row.holder_name} ({signer.row.position})")
+    except Exception as error:
+        if path is not None:
+            path.unlink(missing_ok=True)
+        if isinstance(error, SigningError):
+            entry.give_back(f"Tanda tangan gagal: {error}")
+            raise
+        entry.void(f"Surat tidak jadi terbit: {error}")
+        if isinstance(error, WorkflowError):
+            raise
+        raise IssueFailed(f"Surat belum dapat diterbitkan karena gangguan saat membuat berkasnya. "
+                          f"Nomor {entry.number} dicatat batal. Coba setujui lagi; bila tetap "
+                          f"gagal, hubungi operator.") from error
+    return LetterRequest.get_by_id(request_id)
+
+
+@dataclasses.dataclass
+class Outcome:
+    """One letter of a batch: issued (letter.number) or not (error says why)."""
+    request_id: int
+    letter: LetterRequest = None
+    error: str = None
+
+
+def issue_many(picks, user, signer, note=""):
+    """Issue each picked (request_id, seen_version) with one opened signer; a failure does not
+    stop the rest, except a signing service that is down, which the rest need too."""
+    outcomes, down = [], None
+    for request_id, version in picks:
+        try:
+            if down:
+                raise down
+            outcomes.append(Outcome(request_id, issue_letter(request_id, user, note, version,
+                                                             signer=signer)))
+        except Exception as error:  # one letter's failure, even the database busy, stops no other
+            if isinstance(error, ServiceDown):
+                down = error
+            outcomes.append(Outcome(request_id, LetterRequest.get_or_none(id=request_id),
+                                    failure_message(error, request_id)))
+    return outcomes
+
+
+def failure_message(error, request_id):
+    """What the batch page says about a letter that was not issued; unexpected errors logged."""
+    if isinstance(error, (WorkflowError, SigningError)):
+        return str(error)
+    log.exception("Issuing request %s failed", request_id)
+    return UNEXPECTED

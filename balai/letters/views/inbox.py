@@ -1,0 +1,136 @@
+"""Officials' inbox: what waits for their step, and approving, returning or rejecting it."""
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from balai.letters.issuance import BATCH_MAX, issue_letter, issue_many, signer_of
+from balai.letters.models import NOTE_MAX, LetterRequest, LetterType, WorkflowError
+from balai.people.models import Person
+from balai.signing.keys import SigningError
+from balai.signing.models import signs_as_kades
+from balai.web.access import INBOX_ROLES, inbox_required
+from balai.web.errors import error_page
+from balai.web.htmx import is_htmx
+
+bp = Blueprint("inbox", __name__)
+
+SHOWN = 50  # the oldest first; the rest wait their turn (keeps the page small on a phone)
+DONE_MESSAGES = {"setujui": "disetujui", "kembalikan": "dikembalikan kepada pemohon",
+                 "tolak": "ditolak"}
+
+
+@bp.context_processor
+def note_limit():
+    return {"note_max": NOTE_MAX}
+
+
+def official_letter(request_id):
+    """The request, for an official whose step it concerns; 403 for anyone else."""
+    if current_user.role not in INBOX_ROLES:
+        abort(403)
+    letter = (LetterRequest.select(LetterRequest, LetterType, Person).join(LetterType)
+              .switch(LetterRequest).join(Person).where(LetterRequest.id == request_id).first())
+    if letter is None:
+        abort(404)
+    if not letter.roles_of(current_user) & {"kasi", "sekdes", "kades"}:
+        message = ("Permohonan ini diperiksa oleh Kasi lain, bukan oleh Anda. "
+                   "Buka kotak masuk Anda untuk melihat tugas Anda.")
+        abort(make_response(error_page(message, 403)))
+    return letter
+
+
+@bp.route("/kotak-masuk")
+@inbox_required
+def index():
+    return render_inbox({})
+
+
+def render_inbox(errors, picked=(), status=200):
+    waiting = LetterRequest.inbox_for(current_user)
+    return render_template("inbox/index.html", requests=list(waiting.limit(SHOWN)),
+                           total=waiting.count(), errors=errors, picked=picked,
+                           batch_max=BATCH_MAX), status
+
+
+@bp.route("/kotak-masuk/<int:request_id>")
+@login_required
+def detail(request_id):
+    letter = official_letter(request_id)
+    return render_template("inbox/detail.html", letter=letter, errors={}, note="")
+
+
+@bp.post("/kotak-masuk/<int:request_id>")
+@login_required
+def act(request_id):
+    letter = official_letter(request_id)
+    action, note = request.form.get("action"), request.form.get("note", "")
+    if action not in DONE_MESSAGES:
+        abort(400)
+    try:
+        decide(letter, action, note, request.form.get("version", -1, type=int))
+    except (WorkflowError, SigningError) as error:
+        return refused(letter, error, note)
+    message = f"{letter.letter_type.name} untuk {letter.person.name} {DONE_MESSAGES[action]}."
+    if is_htmx():
+        return render_template("inbox/_done.html", message=message)
+    flash(message, "success")
+    return redirect(url_for("inbox.index"), 303)
+
+
+def decide(letter, action, note, version):
+    """The Kades's approval issues and signs the letter (the passphrase is checked before a
+    number is taken); every other decision is one workflow step."""
+    if action == "setujui" and letter.status == "diperiksa":
+        letter.check(action, current_user, note, version)
+        signer = signer_of(current_user, request.form.get("passphrase", ""), current_app.config)
+        issue_letter(letter.id, current_user, note, version, signer=signer)
+    else:
+        letter.apply(action, current_user, note, version)
+
+
+def refused(letter, error, note):
+    """A note or passphrase to fix re-shows the form (422; a signing service that is down,
+    503); out of turn (403) and stale (409) say why. The passphrase is never shown again."""
+    if is_htmx() or not (isinstance(error, SigningError) or error.status == 422):
+        return error_page(str(error), error.status)
+    field = "passphrase" if isinstance(error, SigningError) else f"note-{letter.id}"
+    return render_template("inbox/detail.html", letter=letter, errors={field: str(error)},
+                           note=note), error.status
+
+
+@bp.post("/kotak-masuk/tandatangani")
+@login_required
+def sign_many():
+    """The Kades approves and signs up to BATCH_MAX letters with one passphrase entry."""
+    if not signs_as_kades(current_user):
+        abort(403)
+    picks = picked_letters(request.form.getlist("pilih"))
+    try:
+        signer = signer_of(current_user, request.form.get("passphrase", ""), current_app.config)
+    except SigningError as error:
+        return render_inbox({"passphrase": str(error)}, dict(picks), error.status)
+    outcomes = issue_many(picks, current_user, signer)
+    return render_template("inbox/signed.html", outcomes=outcomes)
+
+
+def picked_letters(values):
+    """(request id, seen version) of each ticked box; too few or too many re-show the inbox."""
+    try:
+        picks = dict(tuple(map(int, value.split(":"))) for value in values)
+    except ValueError:
+        abort(400)
+    if not picks or len(picks) > BATCH_MAX:
+        message = (f"Pilih paling banyak {BATCH_MAX} surat sekaligus (Anda memilih "
+                   f"{len(picks)}). Kurangi pilihan, lalu tanda tangani lagi." if picks else
+                   "Pilih dulu surat yang akan ditandatangani dengan mencentang kotaknya.")
+        abort(make_response(render_inbox({"pilih": message}, picks, 422)))
+    return list(picks.items())

@@ -1,0 +1,289 @@
+"""A resident's letter requests: choose a type, fill, upload the requirements, submit, follow.
+
+Officials use the same pages to file a request at the counter for a resident without an account."""
+import secrets
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user, login_required
+from peewee import IntegrityError
+
+from balai.letters.models import (
+    NOTE_MAX,
+    PURPOSE_MAX,
+    Attachment,
+    LetterRequest,
+    LetterType,
+    WorkflowError,
+)
+from balai.letters.uploads import (
+    ACCEPT,
+    UploadError,
+    delete_upload,
+    save_upload,
+    upload_path,
+)
+from balai.people.models import Person
+from balai.web.htmx import is_htmx
+
+bp = Blueprint("letters", __name__)
+NOT_EDITABLE = ("Permohonan ini sudah diajukan atau sudah diproses, jadi tidak dapat diubah lagi. "
+                "Berikut keadaannya sekarang.")
+
+
+def back_to(endpoint, req):
+    """Redirect to one of the request's pages; htmx is told to load it whole."""
+    target = url_for(endpoint, request_id=req.id)
+    if is_htmx():
+        return Response(status=204, headers={"HX-Redirect": target})
+    return redirect(target, 303)
+
+
+def viewable_request(request_id):
+    """The request when this user may see it; anybody else gets 404."""
+    req = LetterRequest.get_or_none(LetterRequest.id == request_id)
+    if req is None or not req.can_view(current_user):
+        abort(404)
+    return req
+
+
+def own_request(request_id):
+    """The request when this user is its applicant side (404 for residents, 403 for officials)."""
+    req = LetterRequest.get_or_none(LetterRequest.id == request_id)
+    if req is None or "pemohon" not in req.roles_of(current_user):
+        abort(403 if req and current_user.is_official else 404)
+    return req
+
+
+def editable_request(request_id):
+    """The applicant's request while it may still be changed; otherwise back to its page."""
+    req = own_request(request_id)
+    if not req.is_editable:
+        flash(NOT_EDITABLE, "error")
+        abort(back_to(".show", req))
+    return req
+
+
+def applicant():
+    """Whom a new request is for: the resident, or the person an official serves at the counter."""
+    if not current_user.is_official:
+        return current_user.person
+    person = Person.get_or_none(Person.id == request.values.get("penduduk", type=int))
+    return person or abort(redirect(url_for(".counter")))
+
+
+def store_uploads(req, files):
+    """Keep each valid file sent for a requirement; a bad file does not undo the good ones."""
+    errors = {}
+    for requirement in req.letter_type.requirements:
+        file = files.get(f"syarat-{requirement['key']}")
+        if not file or not file.filename:
+            continue
+        try:
+            replaced = attach_upload(req, requirement["key"], file)
+        except UploadError as error:
+            errors[f"syarat-{requirement['key']}"] = str(error)
+            continue
+        if replaced:
+            delete_upload(replaced)
+    return errors
+
+
+def attach_upload(req, key, file):
+    """Store the file and keep it for the requirement; return the replaced file's name."""
+    saved = save_upload(file)
+    try:
+        return req.attach(key, saved)
+    except IntegrityError:  # the same requirement uploaded from two tabs at once
+        delete_upload(saved["stored_name"])
+        raise UploadError("Berkas ini sedang diunggah dari halaman lain. Muat ulang halaman, "
+                          "lalu periksa berkas yang tersimpan.") from None
+
+
+def missing_errors(req):
+    return {f"syarat-{r['key']}": f"Unggah {r['label'].lower()}: syarat ini wajib."
+            for r in req.missing_requirements()}
+
+
+def not_ready(req):
+    """The page to fix and why, when a request cannot be sent yet; None when it can."""
+    if req.letter_type.details_errors(req.purpose, req.fields):
+        return ".details", "Isian belum lengkap. Lengkapi dulu, lalu ajukan lagi."
+    missing = ", ".join(r["label"] for r in req.missing_requirements())
+    if missing:
+        return ".requirements", f"Syarat wajib belum lengkap: {missing}. Unggah dulu, lalu ajukan lagi."
+    return None
+
+
+@bp.route("/surat")
+@login_required
+def mine():
+    if current_user.is_official:
+        return redirect(url_for(".counter"))
+    requests = LetterRequest.of_person(current_user.person_id)
+    return render_template("letters/mine.html", requests=requests)
+
+
+@bp.route("/surat/baru", methods=["GET", "POST"])
+@login_required
+def new():
+    person, form, errors = applicant(), request.form, {}
+    if request.method == "POST":
+        letter_type = LetterType.get_or_none((LetterType.id == form.get("letter_type", type=int))
+                                             & (LetterType.active == "1"))
+        form_key = form.get("form_key", "")[:64] or secrets.token_urlsafe(16)
+        req = letter_type and LetterRequest.start(person, letter_type, current_user, form_key)
+        if req:
+            return back_to(".details", req)
+        errors = {"letter_type": "Formulir ini sudah pernah dikirim. Pilih jenis surat sekali lagi."
+                  if letter_type else "Pilih jenis surat yang Anda perlukan."}
+    return render_template("letters/new.html", person=person, types=LetterType.available(),
+                           form_key=secrets.token_urlsafe(16),
+                           errors=errors), 422 if errors else 200
+
+
+@bp.route("/surat/<int:request_id>/isian", methods=["GET", "POST"])
+@login_required
+def details(request_id):
+    req = editable_request(request_id)
+    if request.method == "GET":
+        form = {"keperluan": req.purpose, **req.fields}
+        return render_template("letters/details.html", req=req, form=form, errors={},
+                               purpose_max=PURPOSE_MAX)
+    purpose = request.form.get("keperluan", "").strip()
+    fields = {f["key"]: request.form.get(f["key"], "").strip()
+              for f in req.letter_type.extra_fields}
+    errors = req.letter_type.details_errors(purpose, fields)
+    if errors:
+        return render_template("letters/details.html", req=req, form=request.form, errors=errors,
+                               purpose_max=PURPOSE_MAX), 422
+    if not req.save_details(purpose, fields):
+        flash(NOT_EDITABLE, "error")
+        return back_to(".show", req)
+    return back_to(".check" if request.args.get("dari") == "periksa" else ".requirements", req)
+
+
+@bp.route("/surat/<int:request_id>/syarat", methods=["GET", "POST"])
+@login_required
+def requirements(request_id):
+    req = editable_request(request_id)
+    errors = {}
+    if request.method == "POST":
+        errors = store_uploads(req, request.files) or missing_errors(req)
+        if not errors:
+            return back_to(".check", req)
+    return render_template("letters/requirements.html", req=req, errors=errors,
+                           **upload_limits()), 422 if errors else 200
+
+
+def upload_limits():
+    return {"accept": ACCEPT, "max_bytes": current_app.config["UPLOAD_MAX_BYTES"]}
+
+
+@bp.route("/surat/<int:request_id>/syarat/<key>/hapus", methods=["POST", "DELETE"])
+@login_required
+def remove_attachment(request_id, key):
+    """Remove one upload: a plain form reloads the page, htmx gets the field back."""
+    req = editable_request(request_id)
+    requirement = next((r for r in req.letter_type.requirements if r["key"] == key), None)
+    stored_name = req.detach(key) if requirement else abort(404)
+    if stored_name:
+        delete_upload(stored_name)
+    if is_htmx():
+        return render_template("letters/_requirement.html", req=req, r=requirement, errors={},
+                               removed=True, **upload_limits())
+    flash("Berkas sudah dihapus. Unggah penggantinya bila syarat itu wajib.", "success")
+    return back_to(".requirements", req)
+
+
+@bp.route("/surat/<int:request_id>/periksa")
+@login_required
+def check(request_id):
+    req = editable_request(request_id)
+    return render_template("letters/check.html", req=req)
+
+
+@bp.route("/surat/<int:request_id>/ajukan", methods=["POST"])
+@login_required
+def submit(request_id):
+    req = own_request(request_id)
+    problem = req.is_editable and not_ready(req)
+    if problem:
+        flash(problem[1], "error")
+        return back_to(problem[0], req)
+    try:
+        req.apply("ajukan", current_user, seen_version=request.form.get("versi", type=int))
+        flash("Permohonan Anda sudah diajukan. Kami kabari lewat halaman ini.", "success")
+    except WorkflowError as error:
+        already = req.status == "diajukan"  # e.g. a double click: the first one did it
+        flash("Permohonan ini sudah diajukan." if already else str(error),
+              "info" if already else "error")
+    return back_to(".show", req)
+
+
+@bp.route("/surat/<int:request_id>")
+@login_required
+def show(request_id):
+    req = viewable_request(request_id)
+    return render_template("letters/show.html", req=req,
+                           actions=req.allowed_actions(current_user))
+
+
+@bp.route("/surat/<int:request_id>/batalkan", methods=["GET", "POST"])
+@login_required
+def cancel(request_id):
+    req = own_request(request_id)
+    if "batalkan" not in req.allowed_actions(current_user):
+        flash("Permohonan ini tidak dapat dibatalkan lagi karena sudah diproses.", "error")
+        return back_to(".show", req)
+    reason = request.form.get("alasan", "").strip()
+    errors = {"alasan": f"Alasan terlalu panjang: paling banyak {NOTE_MAX} huruf "
+                        f"(sekarang {len(reason)})."} if len(reason) > NOTE_MAX else {}
+    if request.method == "GET" or errors:
+        return render_template("letters/cancel.html", req=req, errors=errors, form=request.form,
+                               note_max=NOTE_MAX), 422 if errors else 200
+    try:
+        req.apply("batalkan", current_user, note=reason,
+                  seen_version=request.form.get("versi", type=int))
+        flash("Permohonan sudah dibatalkan.", "success")
+    except WorkflowError as error:
+        flash(str(error), "error")
+    return back_to(".show", req)
+
+
+@bp.route("/surat/<int:request_id>/lampiran/<int:attachment_id>")
+@login_required
+def attachment(request_id, attachment_id):
+    req = viewable_request(request_id)
+    att = Attachment.get_or_none((Attachment.id == attachment_id) & (Attachment.request == req))
+    path = upload_path(att.stored_name) if att else None
+    if path is None or not path.exists():
+        abort(404)
+    # The name the resident gave, with the suffix of what the file really is.
+    name = Path(att.original_name).stem + path.suffix
+    response = send_file(path, mimetype=att.content_type, download_name=name, max_age=600)
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response
+
+
+@bp.route("/loket")
+@login_required
+def counter():
+    if not current_user.is_official:
+        abort(404)
+    query = request.args.get("q", "").strip()
+    return render_template("letters/counter.html", q=query,
+                           people=Person.search(query).limit(20) if query else [],
+                           requests=LetterRequest.filed_by(current_user).limit(20))

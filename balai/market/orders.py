@@ -1,0 +1,272 @@
+"""Orders in the Lapak UMKM: placing them with the stock, and their workflow."""
+from peewee import (
+    BooleanField,
+    Case,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+    prefetch,
+)
+
+from balai.db import BaseModel, db, now
+from balai.market.models import (
+    DELIVERY,
+    OrderError,
+    Product,
+    Shop,
+    format_rupiah,
+    whatsapp_link,
+)
+from balai.notify.outbox import send
+from balai.people.models import Person, User
+
+ORDER_STATUS_LABELS = {
+    "baru": "Pesanan baru, menunggu penjual",
+    "dikonfirmasi": "Diterima penjual, sedang disiapkan",
+    "dikirim": "Sedang diantar",
+    "siap_diambil": "Siap diambil",
+    "selesai": "Selesai",
+    "dibatalkan": "Dibatalkan",
+}
+# The order workflow: (state, action, role) -> next state. "pembeli" is the buyer, "penjual"
+# the lapak's owner. Delivery decides between "kirim" and "siapkan" (ACTION_NEEDS_DELIVERY).
+ORDER_TRANSITIONS = {
+    ("baru", "konfirmasi", "penjual"): "dikonfirmasi",
+    ("baru", "batalkan", "pembeli"): "dibatalkan",
+    ("baru", "batalkan", "penjual"): "dibatalkan",
+    ("dikonfirmasi", "kirim", "penjual"): "dikirim",
+    ("dikonfirmasi", "siapkan", "penjual"): "siap_diambil",
+    ("dikonfirmasi", "batalkan", "penjual"): "dibatalkan",
+    ("dikirim", "selesaikan", "penjual"): "selesai",
+    ("siap_diambil", "selesaikan", "penjual"): "selesai",
+    ("siap_diambil", "batalkan", "penjual"): "dibatalkan",
+}
+ACTION_NEEDS_DELIVERY = {"kirim": "antar", "siapkan": "ambil"}
+ORDER_ACTION_LABELS = {"konfirmasi": "Terima pesanan", "kirim": "Antar sekarang",
+                       "siapkan": "Siap diambil", "selesaikan": "Selesai",
+                       "batalkan": "Batalkan"}
+# What the buyer is told when the seller moves the order or marks it paid.
+BUYER_NEWS = {
+    "dikonfirmasi": "diterima penjual dan sedang disiapkan.",
+    "dikirim": "sedang diantar ke tempat Anda.",
+    "siap_diambil": "siap diambil di {location}.",
+    "selesai": "selesai. Terima kasih sudah berbelanja di lapak warga.",
+    "dibatalkan": "dibatalkan penjual. Alasan: {reason}.",
+    "lunas": "sudah dicatat lunas oleh penjual.",
+}
+QUANTITY_MAX = 1000
+NOTE_MAX = 500
+
+
+class Order(BaseModel):
+    """A buyer's order to one lapak; status moves only through ORDER_TRANSITIONS."""
+    buyer = ForeignKeyField(User, backref="orders")
+    shop = ForeignKeyField(Shop, backref="orders")
+    status = CharField(default="baru", index=True)
+    paid = BooleanField(default=False)
+    delivery = CharField()
+    note = TextField(default="")
+    cancel_reason = TextField(default="")
+    total = IntegerField(default=0)
+    form_key = CharField(unique=True)  # the check page's nonce: a double click is one order
+    version = IntegerField(default=0)
+    created_at = DateTimeField(default=now, index=True)
+    updated_at = DateTimeField(default=now)
+
+    @property
+    def status_label(self):
+        return ORDER_STATUS_LABELS[self.status]
+
+    @property
+    def buyer_place(self):
+        """Who ordered and where they live, for the seller who delivers."""
+        person = self.buyer.person
+        return f"{person.name}, RT {person.rt} RW {person.rw}, {person.address}" if person else ""
+
+    @property
+    def delivery_label(self):
+        return DELIVERY.get(self.delivery, self.delivery)
+
+    @classmethod
+    def for_buyer(cls, user):
+        return (cls.select(cls, Shop).join(Shop).where(cls.buyer == user.id)
+                .order_by(cls.created_at.desc(), cls.id.desc()))
+
+    @classmethod
+    def for_shop(cls, shop, limit=50):
+        """The lapak's latest orders, new ones first, with their items: a few queries in all."""
+        new_first = Case(None, [(cls.status == "baru", 0)], 1)
+        orders = (cls.select(cls, Shop, User, Person).join(Shop).switch(cls).join(User)
+                  .join(Person, on=(User.person == Person.id)).where(cls.shop == shop)
+                  .order_by(new_first, cls.created_at.desc(), cls.id.desc()).limit(limit))
+        return prefetch(orders, OrderItem)
+
+    @classmethod
+    def visible_to(cls, order_id, user):
+        """The order if this user bought it or sells it, else None."""
+        return (cls.select(cls, Shop).join(Shop)
+                .where((cls.id == order_id) & ((cls.buyer == user.id) | (Shop.owner == user.id)))
+                .first())
+
+    @classmethod
+    def by_form_key(cls, form_key, user):
+        return cls.get_or_none((cls.form_key == form_key) & (cls.buyer == user.id))
+
+    @staticmethod
+    def clean(shop, buyer, form):
+        """(lines, delivery, note, errors) from the order form; lines are (product, quantity)."""
+        errors, lines = {}, []
+        if shop.owner_id == buyer.id:
+            errors["items"] = "Anda tidak dapat memesan dari lapak Anda sendiri."
+        for product in Product.public().where(Product.shop == shop).order_by(Product.name):
+            text = (form.get(f"qty-{product.id}") or "0").strip()
+            if not text.isdigit() or int(text) > QUANTITY_MAX:
+                errors[f"qty-{product.id}"] = (f"Jumlah {product.name} harus angka bulat "
+                                               f"0 sampai {QUANTITY_MAX}.")
+            elif int(text) > product.stock:
+                errors[f"qty-{product.id}"] = (f"Stok {product.name} tinggal {product.stock} "
+                                               f"{product.unit}. Kurangi jumlahnya.")
+            elif int(text):
+                lines.append((product, int(text)))
+        offered = {k[4:] for k in form
+                   if k.startswith("qty-") and (form.get(k) or "0").strip() != "0"}
+        if offered - {str(p.id) for p, _ in lines} - {k[4:] for k in errors}:
+            errors["items"] = "Ada produk yang sedang tidak dijual. Periksa lagi pesanan Anda."
+        elif not lines and not errors:
+            errors["items"] = "Isi jumlah paling sedikit satu produk."
+        delivery = form.get("delivery", "")
+        if delivery not in shop.delivery_options:
+            errors["delivery"] = "Pilih cara terima barang: " + " atau ".join(
+                DELIVERY[k].lower() for k in shop.delivery_options) + "."
+        note = (form.get("note") or "").strip()
+        if len(note) > NOTE_MAX:
+            errors["note"] = f"Catatan terlalu panjang: paling banyak {NOTE_MAX} huruf."
+        return lines, delivery, note, errors
+
+    @classmethod
+    def place(cls, buyer, shop, quantities, delivery, note, form_key):
+        """Create the order and take the stock, all or nothing.
+
+        The stock update is conditional (stock >= quantity) and runs under the write lock,
+        so two buyers can never both take the last item. A reused form_key raises
+        IntegrityError: the caller shows the order the first click made."""
+        with db.atomic("IMMEDIATE"):
+            order = cls.create(buyer=buyer, shop=shop, delivery=delivery, note=note,
+                               form_key=form_key)
+            for product, quantity in quantities:
+                taken = (Product.update(stock=Product.stock - quantity)
+                         .where((Product.id == product.id) & (Product.stock >= quantity))
+                         .execute())
+                if not taken:
+                    left = Product.get_by_id(product.id).stock
+                    raise OrderError(f"Stok {product.name} tinggal {left} {product.unit}. "
+                                     "Kurangi jumlahnya.")
+                OrderItem.create(order=order, product=product, name=product.name,
+                                 price=product.price, unit=product.unit, quantity=quantity)
+                order.total += product.price * quantity
+            order.save()
+            order.tell("baru", "pembeli")
+        return order
+
+    def roles_of(self, user):
+        roles = set()
+        if user.id == self.buyer_id:
+            roles.add("pembeli")
+        if user.id == self.shop.owner_id:
+            roles.add("penjual")
+        return roles
+
+    def allowed_actions(self, user):
+        roles = self.roles_of(user)
+        return [action for (state, action, role) in ORDER_TRANSITIONS
+                if state == self.status and role in roles
+                and ACTION_NEEDS_DELIVERY.get(action, self.delivery) == self.delivery]
+
+    def apply(self, action, user, note="", seen_version=None):
+        """Move the order along ORDER_TRANSITIONS with a compare-and-set on the version.
+
+        Cancelling puts the stock back in the same transaction; the compare-and-set makes
+        that happen once, however often the button is pressed."""
+        note = (note or "").strip()
+        role = "penjual" if "penjual" in self.roles_of(user) else "pembeli"
+        if action == "batalkan" and role == "penjual" and not note:
+            raise OrderError("Tuliskan alasan pembatalan agar pembeli tahu.")
+        if len(note) > NOTE_MAX:
+            raise OrderError(f"Alasan terlalu panjang: paling banyak {NOTE_MAX} huruf.")
+        if action not in self.allowed_actions(user):
+            raise OrderError("Langkah ini tidak dapat dilakukan untuk pesanan ini sekarang. "
+                             "Muat ulang halaman untuk melihat keadaannya.")
+        new_status = ORDER_TRANSITIONS[(self.status, action, role)]
+        changes = {Order.status: new_status}
+        if action == "batalkan":
+            changes[Order.cancel_reason] = note or "Dibatalkan oleh pembeli."
+        with db.atomic():
+            self._compare_and_set(changes, seen_version)
+            if action == "batalkan":
+                self._return_stock()
+            self.cancel_reason = changes.get(Order.cancel_reason, "")
+            self.tell(new_status, role)
+        self.status = new_status
+        return new_status
+
+    def mark_paid(self, user, seen_version=None):
+        """The seller records that the buyer paid (cash or transfer, outside the app)."""
+        if "penjual" not in self.roles_of(user) or self.status == "dibatalkan" or self.paid:
+            raise OrderError("Pesanan ini tidak dapat ditandai lunas sekarang.")
+        with db.atomic():
+            self._compare_and_set({Order.paid: True}, seen_version)
+            self.tell("lunas", "penjual")
+        self.paid = True
+
+    def tell(self, status, by_role):
+        """Notify the other side of this change, inside the transaction that made it."""
+        shop, number = self.shop, f"Pesanan #{self.id}"
+        if by_role == "pembeli":
+            items = ", ".join(f"{i.quantity} {i.unit} {i.name}" for i in self.items)
+            message = (f"{number} dibatalkan pembeli. Stok sudah dikembalikan."
+                       if status == "dibatalkan" else
+                       f"{number} baru dari {self.buyer.display_name}: {items}. Total "
+                       f"{format_rupiah(self.total)}. Terima atau tolak di Lapak saya.")
+            recipient = shop.owner
+        else:
+            message = f"{number} di {shop.name}: " + BUYER_NEWS[status].format(
+                location=shop.location, reason=self.cancel_reason)
+            recipient = self.buyer
+        send(recipient, "pesanan", message, f"/pesanan/{self.id}",
+                    f"order:{self.id}:{status}")
+
+    def _compare_and_set(self, changes, seen_version):
+        """Write the changes only if nobody moved the order since this page was opened."""
+        version = self.version if seen_version in (None, "") else int(seen_version)
+        changes.update({Order.version: Order.version + 1, Order.updated_at: now()})
+        moved = (Order.update(changes)
+                 .where((Order.id == self.id) & (Order.version == version)).execute())
+        if not moved:
+            raise OrderError("Pesanan ini sudah berubah sejak halaman Anda dibuka. "
+                             "Muat ulang halaman untuk melihat keadaan terbaru.")
+        self.version = version + 1
+
+    def _return_stock(self):
+        for item in self.items:
+            (Product.update(stock=Product.stock + item.quantity)
+             .where(Product.id == item.product_id).execute())
+
+    def whatsapp_link(self):
+        return whatsapp_link(self.shop.whatsapp,
+                             f"Halo, saya menanyakan pesanan #{self.id} di lapak {self.shop.name}.")
+
+
+class OrderItem(BaseModel):
+    """A line of an order; name and price are kept as they were when the order was placed."""
+    order = ForeignKeyField(Order, backref="items", on_delete="CASCADE")
+    product = ForeignKeyField(Product, backref="order_items")
+    name = CharField()
+    price = IntegerField()
+    unit = CharField()
+    quantity = IntegerField()
+
+    @property
+    def subtotal(self):
+        return self.price * self.quantity

@@ -1,0 +1,1 @@
+"""The market's pages: the public catalogue and orders, and a seller's shop."""

@@ -1,0 +1,110 @@
+"""The village operator's pages: home, village profile and logo, register of outgoing letters."""
+import csv
+import io
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from playhouse.shortcuts import model_to_dict
+
+from balai.db import db, now
+from balai.letters.models import LetterType
+from balai.letters.register import RegisterEntry
+from balai.notify.models import Notification
+from balai.operator.forms import village_form
+from balai.people.models import Person, User, Village
+from balai.web.access import operator_only
+from balai.web.filters import indonesian_date
+
+bp = operator_only(Blueprint("operator", __name__, url_prefix="/operator"))
+
+
+def this_year():
+    return Village.current().localtime(now()).year
+
+
+@bp.route("/")
+def index():
+    counts = {"pending": User.pending_residents().count(), "people": Person.select().count(),
+              "letter_types": LetterType.select().count(), "officials": User.officials().count(),
+              "register": RegisterEntry.for_year(this_year()).count(),
+              "failed": Notification.select().where(Notification.status == "failed").count()}
+    return render_template("operator/index.html", counts=counts, year=this_year())
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+def village():
+    current = Village.current()
+    if request.method == "GET":
+        return render_template("operator/village.html", errors={}, form=model_to_dict(current))
+    errors, values = village_form(request.form, request.files.get("logo"),
+                                  current_app.config["UPLOAD_DIR"])
+    if errors:
+        return render_template("operator/village.html", errors=errors, form=request.form), 422
+    with db.atomic():
+        Village.update(values).where(Village.id == current.id).execute()
+    flash("Profil desa sudah disimpan.", "success")
+    return redirect(url_for("operator.village"), 303)
+
+
+@bp.route("/profil/logo")
+def logo():
+    name = Village.current().logo
+    if not name:
+        abort(404)
+    return send_from_directory(current_app.config["UPLOAD_DIR"], name, mimetype="image/png")
+
+
+@bp.route("/register")
+def register():
+    year = request.args.get("tahun", type=int) or this_year()
+    years = sorted(set(RegisterEntry.years()) | {this_year()}, reverse=True)
+    return render_template("operator/register.html", year=year, years=years,
+                           rows=register_rows(year), indonesian_date=indonesian_date)
+
+
+@bp.route("/register.csv")
+def register_csv():
+    year = request.args.get("tahun", type=int) or this_year()
+    headers = {"Content-Disposition": f'attachment; filename="balai-register-{year}.csv"'}
+    return Response("\ufeff" + csv_text(register_rows(year)), mimetype="text/csv", headers=headers)
+
+
+def register_rows(year):
+    """The register as plain rows, the same for the page, the print-out and the CSV."""
+    village = Village.current()
+    rows = []
+    for entry in RegisterEntry.for_year(year):
+        letter = entry.request
+        issued = (letter.issued_at if letter and letter.issued_at else entry.created_at)
+        rows.append({"number": entry.number, "date": village.localtime(issued).date(),
+                     "type": letter.letter_type.name if letter else "",
+                     "resident": letter.person.name if letter else "",
+                     "status": entry.status, "reason": entry.void_reason})
+    return rows
+
+
+CSV_COLUMNS = ("Nomor", "Tanggal", "Jenis surat", "Pemohon", "Status", "Alasan batal")
+
+
+def csv_text(rows):
+    """CSV for spreadsheets; a cell that starts like a formula is quoted so it stays text."""
+    def cell(value):
+        value = str(value)
+        return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        writer.writerow([cell(row[key]) for key in ("number", "date", "type", "resident",
+                                                     "status", "reason")])
+    return out.getvalue()

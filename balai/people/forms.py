@@ -1,0 +1,79 @@
+"""The operator's forms for people: population records and officials' accounts.
+
+Each returns (errors, values) for the view."""
+import re
+
+from balai.people.models import Person
+from balai.people.nik import birth_date_from_nik, kk_error, nik_error
+from balai.web.access import OFFICIAL_ROLES
+from balai.web.forms import in_order, parse_date, required, text
+
+PASSWORD_MIN = 8  # every password: residents', officials', and the signing passphrase
+
+
+PERSON_ORDER = ("nik", "kk_number", "name", "birth_place", "birth_date", "sex", "religion",
+                "marital_status", "occupation", "citizenship", "address", "rt", "rw", "dusun")
+PERSON_LABELS = {"name": "Nama lengkap", "birth_place": "Tempat lahir",
+                 "occupation": "Pekerjaan", "citizenship": "Kewarganegaraan",
+                 "address": "Alamat"}
+PERSON_TEXT = ("name", "birth_place", "occupation", "citizenship", "address", "dusun")
+
+
+def person_form(form):
+    """A population record's values, checked: NIK, KK, birth date agreeing with the NIK, etc."""
+    errors = {}
+    values = required(form, PERSON_TEXT, errors, PERSON_LABELS)
+    values["nik"], values["kk_number"] = text(form, "nik"), text(form, "kk_number")
+    for name, check in (("nik", nik_error), ("kk_number", kk_error)):
+        if message := check(values[name]):
+            errors[name] = message
+    values["birth_date"] = parse_date(form.get("birth_date"))
+    if values["birth_date"] is None:
+        errors["birth_date"] = "Isi tanggal lahir, misalnya 17-08-1990."
+    elif "nik" not in errors and not nik_agrees(values["nik"], values["birth_date"]):
+        errors["birth_date"] = ("Tanggal lahir tidak cocok dengan NIK (angka ke-7 sampai ke-12). "
+                                "Periksa lagi NIK atau tanggal lahirnya.")
+    for name, choices, message in (
+            ("sex", Person.SEXES, "Pilih jenis kelamin."),
+            ("religion", Person.RELIGIONS, "Pilih agama."),
+            ("marital_status", Person.MARITAL_STATUSES, "Pilih status perkawinan.")):
+        values[name] = text(form, name)
+        if values[name] not in choices:
+            errors[name] = message
+    for name, label in (("rt", "RT"), ("rw", "RW")):
+        values[name] = text(form, name)
+        if not (values[name].isdigit() and values[name].isascii() and len(values[name]) <= 3):
+            errors[name] = f"{label} harus angka, paling banyak 3 angka, misalnya 001."
+        else:
+            values[name] = values[name].zfill(3)
+    return in_order(errors, PERSON_ORDER), values
+
+
+def nik_agrees(nik, birth_date):
+    """The NIK's birth-date part (day, month, two-digit year) matches the birth date."""
+    from_nik = birth_date_from_nik(nik)
+    return (from_nik.day, from_nik.month, from_nik.year % 100) == (
+        birth_date.day, birth_date.month, birth_date.year % 100)
+
+
+OFFICIAL_LABELS = {"username": "Nama pengguna", "full_name": "Nama lengkap"}
+USERNAME_RULE = "Nama pengguna 3-32 huruf kecil, angka, titik atau garis bawah, diawali huruf."
+
+
+def username_error(username):
+    """Usernames start with a letter: a login starting with a digit is read as a NIK."""
+    return None if re.fullmatch(r"[a-z][a-z0-9_.]{2,31}", username) else USERNAME_RULE
+
+
+def official_form(form):
+    errors = {}
+    values = required(form, ("username", "full_name", "role"), errors, OFFICIAL_LABELS)
+    values["username"] = values["username"].lower()
+    if values["username"] and username_error(values["username"]):
+        errors["username"] = USERNAME_RULE
+    if values["role"] not in OFFICIAL_ROLES:
+        errors["role"] = "Pilih jabatan."
+    values["password"] = form.get("password") or ""
+    if len(values["password"]) < PASSWORD_MIN:
+        errors["password"] = f"Kata sandi paling sedikit {PASSWORD_MIN} huruf atau angka."
+    return errors, values

@@ -1,0 +1,220 @@
+"""The village, its population records (penduduk), accounts and login failures."""
+import datetime
+from zoneinfo import ZoneInfo
+
+from flask_login import UserMixin
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    fn,
+)
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from balai.db import BaseModel, change_stamp, db, now
+from balai.web.access import OFFICIAL_ROLES, ROLES
+
+
+class Village(BaseModel):
+    """The village profile; one row."""
+    name = CharField(default="Desa")
+    kecamatan = CharField(default="")
+    kabupaten = CharField(default="")
+    provinsi = CharField(default="")
+    kode_desa = CharField(default="")
+    address = CharField(default="")
+    phone = CharField(default="")
+    email = CharField(default="")
+    kades_name = CharField(default="")
+    logo = CharField(null=True)  # file name under data/uploads
+    paper = CharField(default="A4")  # "A4" or "F4"
+    timezone = CharField(default="Asia/Jakarta")
+    public_url = CharField(default="http://127.0.0.1:5000")
+    number_format = CharField(default="{kode}/{nomor:03}/{kode_desa}/{bulan_romawi}/{tahun}")
+
+    PAPERS = ("A4", "F4")
+    _cached = (None, None)  # (change stamp, row data): every page shows the village
+
+    @classmethod
+    def current(cls):
+        """The profile, read again only after the database has changed (a copy: safe to edit)."""
+        stamp, data = cls._cached
+        if db.in_transaction() or stamp != change_stamp():
+            village = cls.select().order_by(cls.id).first() or cls.create()
+            data = dict(village.__data__)
+            if not db.in_transaction():
+                cls._cached = (change_stamp(), data)
+        village = cls(**data)
+        village._dirty.clear()
+        return village
+
+    def localtime(self, moment):
+        """A stored (naive UTC) moment as the village's wall-clock time."""
+        return moment.replace(tzinfo=datetime.timezone.utc).astimezone(ZoneInfo(self.timezone))
+
+
+class Person(BaseModel):
+    """A population record (penduduk)."""
+    nik = CharField(max_length=16, unique=True)
+    kk_number = CharField(max_length=16, index=True)
+    name = CharField()
+    birth_place = CharField()
+    birth_date = DateField()
+    sex = CharField()  # "L" or "P"
+    religion = CharField(default="")
+    marital_status = CharField(default="")
+    occupation = CharField(default="")
+    citizenship = CharField(default="WNI")
+    address = CharField(default="")
+    rt = CharField(default="")
+    rw = CharField(default="")
+    dusun = CharField(default="")
+
+    SEXES = {"L": "Laki-laki", "P": "Perempuan"}
+    RELIGIONS = ("Islam", "Kristen", "Katolik", "Hindu", "Buddha", "Konghucu",
+                 "Kepercayaan terhadap Tuhan YME")
+    MARITAL_STATUSES = ("Belum Kawin", "Kawin", "Cerai Hidup", "Cerai Mati")
+
+    @property
+    def sex_label(self):
+        return self.SEXES.get(self.sex, self.sex)
+
+    @classmethod
+    def search(cls, text):
+        text = (text or "").strip()
+        query = cls.select().order_by(cls.name)
+        if text:
+            query = query.where((cls.nik.startswith(text)) | (cls.name.contains(text)))
+        return query
+
+    @classmethod
+    def matching(cls, nik, kk_number, birth_date):
+        """The record with all three facts, or None."""
+        return cls.get_or_none((cls.nik == nik) & (cls.kk_number == kk_number)
+                               & (cls.birth_date == birth_date))
+
+
+
+
+class User(UserMixin, BaseModel):
+    """An account. Residents log in with their NIK, officials with a username."""
+    username = CharField(unique=True, null=True)
+    person = ForeignKeyField(Person, unique=True, null=True, backref="accounts")
+    role = CharField(default="warga")
+    full_name = CharField(default="")
+    password_hash = CharField()
+    active = BooleanField(default=False)
+    created_at = DateTimeField(default=now)
+    session_version = IntegerField(default=0)  # bumped on reset: old sessions end
+    reset_pending = BooleanField(default=False)  # access reset; the resident registers again
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def is_official(self):
+        return self.role in OFFICIAL_ROLES
+
+    @property
+    def role_label(self):
+        return ROLES[self.role]
+
+    @property
+    def display_name(self):
+        return self.person.name if self.person_id else self.full_name
+
+    def get_id(self):
+        return f"{self.id}:{self.session_version}"
+
+    def set_password(self, password):
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    def deactivate(self, reset=False):
+        """Turn the account off and end its sessions; a reset lets the resident register again."""
+        User.update(active=False, reset_pending=reset,
+                    session_version=User.session_version + 1).where(User.id == self.id).execute()
+
+    def activate(self):
+        User.update(active=True, reset_pending=False).where(User.id == self.id).execute()
+
+    @classmethod
+    def replace_password_after_reset(cls, person, password_hash):
+        """A resident whose access was reset sets a new password; the account stays inactive."""
+        return (cls.update(password_hash=password_hash, reset_pending=False)
+                .where((cls.person == person) & cls.reset_pending & ~cls.active).execute())
+
+    @classmethod
+    def pending_residents(cls):
+        return (cls.select(cls, Person).join(Person)
+                .where((cls.role == "warga") & ~cls.active).order_by(cls.created_at))
+
+    @classmethod
+    def officials(cls):
+        return cls.select().where(cls.role.in_(OFFICIAL_ROLES)).order_by(cls.role, cls.username)
+
+    @classmethod
+    def by_login(cls, login):
+        """The account for a NIK (residents) or a username (officials), or None."""
+        login = (login or "").strip()
+        if login.isdigit():
+            return (cls.select().join(Person).where(Person.nik == login).first())
+        return cls.get_or_none(cls.username == login.lower())
+
+
+# A dummy hash so that a login for an unknown name costs as much time as a real one.
+DUMMY_HASH = generate_password_hash("balai-dummy-password")
+
+
+class Counted(BaseModel):
+    """Something counted per key over a sliding window, in the database so that limits hold
+    across workers and restarts."""
+    at = DateTimeField(default=now, index=True)
+
+    LIMIT = 5
+    WINDOW = datetime.timedelta(minutes=15)
+
+    @classmethod
+    def reached(cls, condition):
+        """True when LIMIT rows matching `condition` fall in the window."""
+        since = now() - cls.WINDOW
+        count = cls.select(fn.COUNT(cls.id)).where(condition & (cls.at > since)).scalar()
+        return count >= cls.LIMIT
+
+
+class LoginFailure(Counted):
+    """A failed login, counted per login name."""
+    login = CharField(index=True)
+    address = CharField(default="")
+
+    @classmethod
+    def is_locked(cls, login):
+        """True for WINDOW after the LIMIT-th failure that came within WINDOW of the first.
+
+        Nothing is recorded while a name is locked, so the newest failure starts the lock."""
+        last = [row.at for row in cls.select(cls.at).where(cls.login == login)
+                .order_by(cls.at.desc()).limit(cls.LIMIT)]
+        return (len(last) == cls.LIMIT and last[0] > now() - cls.WINDOW
+                and last[-1] >= last[0] - cls.WINDOW)
+
+    @classmethod
+    def attempt(cls, login, address):
+        """Count a login attempt as a failure until it succeeds (clear()); None when locked.
+
+        Counted before the password is checked, in one write transaction with the lock check,
+        so guesses sent in parallel cannot slip past the limit."""
+        with db.atomic("IMMEDIATE"):
+            if cls.is_locked(login):
+                return None
+            cls.delete().where(cls.at < now() - 2 * cls.WINDOW).execute()
+            return cls.create(login=login, address=address)
+
+    @classmethod
+    def clear(cls, login):
+        cls.delete().where(cls.login == login).execute()

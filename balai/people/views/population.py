@@ -1,0 +1,57 @@
+"""Population records (penduduk): the operator lists, searches, adds and edits them."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from playhouse.flask_utils import get_object_or_404
+from playhouse.shortcuts import model_to_dict
+
+from balai.people.forms import person_form
+from balai.people.models import Person, User
+from balai.web.access import operator_only
+from balai.web.forms import save_unless_taken
+
+bp = operator_only(Blueprint("people", __name__, url_prefix="/operator/penduduk"))
+
+PER_PAGE = 25
+DUPLICATE_NIK = ("NIK ini sudah terdaftar untuk penduduk lain. Cari NIK itu di daftar penduduk "
+                 "dan ubah data yang sudah ada.")
+
+
+@bp.route("/")
+def index():
+    query = request.args.get("q", "").strip()
+    people = Person.search(query)
+    pages = max((people.count() + PER_PAGE - 1) // PER_PAGE, 1)
+    page = min(max(request.args.get("hal", 1, type=int), 1), pages)
+    return render_template("operator/people.html", people=people.paginate(page, PER_PAGE),
+                           query=query, page=page, pages=pages)
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+def create():
+    if request.method == "GET":
+        return render_person_form(Person(), {"citizenship": "WNI"})
+    return save_person(Person())
+
+
+@bp.route("/<int:person_id>", methods=["GET", "POST"])
+def edit(person_id):
+    person = get_object_or_404(Person.select(), Person.id == person_id)
+    if request.method == "GET":
+        return render_person_form(person, model_to_dict(person))
+    return save_person(person)
+
+
+def render_person_form(person, form, errors=None, status=200):
+    account = User.get_or_none(User.person == person.id) if person.id else None
+    return render_template("operator/person_form.html", person=person, account=account,
+                           form=form, errors=errors or {}, choices=Person), status
+
+
+def save_person(person):
+    """Check the form and save; a NIK already in use is caught by the unique constraint."""
+    errors, values = person_form(request.form)
+    if not errors and not save_unless_taken(person, values):
+        errors = {"nik": DUPLICATE_NIK}
+    if errors:
+        return render_person_form(person, request.form, errors, 422)
+    flash(f"Data penduduk {person.name} sudah disimpan.", "success")
+    return redirect(url_for("people.index", q=person.nik), 303)

@@ -1,0 +1,20 @@
+"""Every table of every area, in the order they are created."""
+from balai.db import db
+from balai.letters.models import Attachment, LetterEvent, LetterRequest, LetterType
+from balai.letters.register import RegisterEntry
+from balai.market.models import Product, ProductPhoto, Shop
+from balai.market.orders import Order, OrderItem
+from balai.news.models import News, NewsIndex
+from balai.notify.models import ContactPoint, Notification
+from balai.people.models import LoginFailure, Person, User, Village
+from balai.signing.models import SignerCertificate, VerifyHit
+
+MODELS = [Village, Person, User, LoginFailure,
+          LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry,
+          Notification, ContactPoint, SignerCertificate, VerifyHit, News, NewsIndex,
+          Shop, Product, ProductPhoto, Order, OrderItem]
+
+
+def create_tables():
+    with db.connection_context():
+        db.create_tables(MODELS)
