@@ -136,3 +136,32 @@ def test_a_web_request_only_queues_its_notifications(app, db, queue, everyone_by
             queue.execute(task)
         assert sorted(m["to"][0] for m in smtp.messages) == ["budi@contoh.id", "sekdes@desa.id"]
     assert all_sent()
+
+
+def test_a_message_queued_under_a_moved_task_name_is_done_once_after_the_upgrade(
+        app, db, queue, everyone_by_email, tmp_path, monkeypatch):
+    """Before the package layout the task was `tasks.deliver`; huey takes such a message off the
+    queue and cannot run it. The worker re-queues from the database when it starts, so the
+    notification still goes out, exactly once."""
+    with monkeypatch.context() as upgrade:  # the row was written; its message is the old one
+        upgrade.setattr(app.extensions["queue"], "enqueue", lambda name, *args: None)
+        make_request(status="draf").apply("ajukan", User.by_login(BUDI))
+    [row] = email_rows()
+
+    def deliver(notification_id):
+        raise AssertionError("the old code is gone")
+    deliver.__module__ = "tasks"
+    queue.task()(deliver)(row.id)
+    queued = [queue.serializer.deserialize(data).name for data in queue.storage.enqueued_items()]
+    assert queued == ["tasks.deliver"]
+
+    with SMTPSink() as smtp:
+        worker = Worker(tmp_path, smtp.port)
+        worker.start()
+        try:
+            assert wait_until(all_sent, 30), (tmp_path / "worker.log").read_text()
+            time.sleep(1)  # a second delivery, if there were one, would arrive meanwhile
+        finally:
+            worker.kill()
+    assert smtp.message_ids() == [Notification.get_by_id(row.id).message_id]
+    assert "tasks.deliver not found" in (tmp_path / "worker.log").read_text()
