@@ -1,6 +1,8 @@
-"""The shared image pipeline: any uploaded photo becomes small WebP and JPEG files at two widths.
+"""The one image pipeline: every uploaded picture is opened here, judged by content, re-encoded.
 
-Files get random names, so they never change and can be cached for a year.
+Photos for news and the market become small WebP and JPEG files at two widths; files get random
+names, so they never change and can be cached for a year. A syarat scan and the village logo are
+re-encoded here too; the letters and operator areas store them.
 """
 import io
 import re
@@ -12,18 +14,29 @@ from flask import current_app, send_from_directory
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 50_000_000  # larger pictures could exhaust memory while decoding
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
+# A phone photo stays below this (a full-resolution 50 MP shot is 8160 x 6120); a bigger picture
+# could exhaust the server's memory while decoding, so its header alone gets it refused.
+MAX_PIXELS = 50_000_000
+PHOTO_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}
+JPEG_OR_PNG = {"JPEG", "MPO", "PNG"}  # MPO is the JPEG that phones with two cameras write
 # name -> (width in px, budget in bytes for each encoded file)
 SIZES = {"thumb": (320, 12 * 1024), "article": (800, 60 * 1024)}
 QUALITIES = (82, 74, 66, 58, 50, 42, 34, 26)
 SHRINK = 0.85  # when even the lowest quality is too big, the width shrinks by this step
+DOCUMENT_SIDE = 1600  # longest side of a stored syarat: small print on a scanned page stays legible
+DOCUMENT_QUALITY = 82
+LOGO_SIDE = 600  # plenty for a kop surat; keeps letters small
 NOT_A_PHOTO = "Berkas ini bukan foto atau rusak. Kirim foto JPG, PNG, atau WebP."
+TOO_MANY_PIXELS = "Foto terlalu besar resolusinya. Perkecil fotonya lalu coba lagi."
 NAME_PATTERN = re.compile(r"^([A-Za-z0-9_-]{16})-(thumb|article)\.(webp|jpg)$")
 
 
 class ImageError(ValueError):
-    """An upload that is not a usable photo; the message tells the user what to do."""
+    """An upload that is not a usable picture; the message, worded for a photo, says what to do."""
+
+
+class TooManyPixels(ImageError):
+    """A picture whose header declares more than the limit; it was never decoded."""
 
 
 @dataclass
@@ -73,33 +86,69 @@ def read_upload(source):
     return data
 
 
-def open_image(data):
-    """The picture upright, without metadata, as RGB; decided by content, never by file name."""
+def open_untrusted(data, formats, longest=None, max_pixels=MAX_PIXELS):
+    """The decoded picture, upright, carrying nothing from the file but pixels and transparency.
+
+    The format comes from the content and must be one of `formats`; the size the header declares
+    is checked before any pixel is decoded. `longest` lets a JPEG decode at a smaller scale when
+    the caller will shrink it anyway. `format` still names the source format, as after Image.open.
+    """
     try:
-        image = Image.open(io.BytesIO(data))
-        if image.format not in ACCEPTED_FORMATS:
+        source = Image.open(io.BytesIO(data))
+        if source.format not in formats:
             raise ImageError(NOT_A_PHOTO)
-        if image.width * image.height > MAX_PIXELS:
-            raise ImageError("Foto terlalu besar resolusinya. Perkecil fotonya lalu coba lagi.")
-        widest = max(width for width, _ in SIZES.values())
-        image.draft("RGB", (widest, widest))  # a JPEG decodes at a smaller scale: much faster
-        return flatten(ImageOps.exif_transpose(image))
+        if source.width * source.height > max_pixels:
+            raise TooManyPixels(TOO_MANY_PIXELS)
+        if longest:
+            source.draft("RGB", (longest, longest))
+        ImageOps.exif_transpose(source, in_place=True)  # decodes: a broken file fails here
     except ImageError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:  # Pillow's own, far higher limit, met in Image.open
+        raise TooManyPixels(TOO_MANY_PIXELS) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ImageError(NOT_A_PHOTO) from None
+    # A copy leaves behind the EXIF (GPS, camera) the file object caches; XMP, ICC and comments
+    # would otherwise be written back by the encoders.
+    image = source.copy()
+    image.info = {key: value for key, value in source.info.items() if key == "transparency"}
+    image.format = source.format
+    return image
 
 
 def flatten(image):
-    """An RGB copy (transparency on white) that carries no EXIF (GPS, camera), ICC or XMP data."""
-    if image.mode in ("RGBA", "LA", "P", "PA"):
-        image = image.convert("RGBA")
-        flat = Image.new("RGB", image.size, "white")
-        flat.paste(image, mask=image.getchannel("A"))
-    else:
-        flat = image.convert("RGB")
-    flat.info = {}
+    """An RGB copy for JPEG and WebP: anything transparent lies on white."""
+    if not image.has_transparency_data:
+        return image.convert("RGB")
+    image = image.convert("RGBA")
+    flat = Image.new("RGB", image.size, "white")
+    flat.paste(image, mask=image.getchannel("A"))
     return flat
+
+
+def document_image(data):
+    """(bytes, format) of a syarat picture at most DOCUMENT_SIDE long.
+
+    A PNG stays a PNG, so the text of a screenshot stays sharp; anything else becomes a JPEG.
+    """
+    image = open_untrusted(data, JPEG_OR_PNG, longest=DOCUMENT_SIDE)
+    image.thumbnail((DOCUMENT_SIDE, DOCUMENT_SIDE))
+    out = io.BytesIO()
+    if image.format == "PNG":
+        image.save(out, "PNG", optimize=True)
+        return out.getvalue(), "PNG"
+    image.convert("RGB").save(out, "JPEG", quality=DOCUMENT_QUALITY, optimize=True)
+    return out.getvalue(), "JPEG"
+
+
+def logo_png(data, max_pixels):
+    """The village logo as a PNG at most LOGO_SIDE long, its transparency kept."""
+    image = open_untrusted(data, JPEG_OR_PNG, longest=LOGO_SIDE, max_pixels=max_pixels)
+    image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+    image.thumbnail((LOGO_SIDE, LOGO_SIDE))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
 
 
 def encode(image, fmt, budget):
@@ -129,7 +178,8 @@ def fit(image, width, budget):
 
 def process_image(source):
     """Check, clean and store an uploaded photo; raises ImageError with a message for the user."""
-    image = open_image(read_upload(source))
+    widest = max(width for width, _ in SIZES.values())
+    image = flatten(open_untrusted(read_upload(source), PHOTO_FORMATS, longest=widest))
     key = secrets.token_urlsafe(12)
     folder = image_dir()
     variants = {}

@@ -1,9 +1,23 @@
 import io
+import struct
+import zlib
 
 import pytest
 from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
-from balai.media import SIZES, ImageError, process_image
+from balai.media import (
+    JPEG_OR_PNG,
+    MAX_PIXELS,
+    PHOTO_FORMATS,
+    SIZES,
+    ImageError,
+    TooManyPixels,
+    document_image,
+    logo_png,
+    open_untrusted,
+    process_image,
+)
 
 
 def noisy_photo(width=3200, height=2400, exif=None):
@@ -89,3 +103,98 @@ def test_file_named_like_a_photo_is_judged_by_content(app):
                          content_type="image/jpeg")
     with app.app_context(), pytest.raises(ImageError):
         process_image(upload)
+
+
+def png_chunk(kind, body):
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def png_header(width, height):
+    """A PNG whose header declares the size, followed by a few bytes that are no pixel data."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", b"not zlib")
+            + png_chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("width, height", [(20000, 20000), (8000, 8000)])
+def test_too_many_pixels_are_refused_from_the_header_before_decoding(width, height):
+    data = png_header(width, height)
+    assert len(data) < 100
+    with pytest.raises(TooManyPixels, match="terlalu besar resolusinya"):
+        open_untrusted(data, PHOTO_FORMATS)
+    with pytest.raises(ImageError, match="rusak") as broken:  # what decoding it would have given
+        open_untrusted(png_header(100, 100), PHOTO_FORMATS)
+    assert not isinstance(broken.value, TooManyPixels)
+
+
+def picture(fmt, size=(40, 30), mode="RGB", **options):
+    buffer = io.BytesIO()
+    Image.new(mode, size, "green").save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["GIF", "WEBP", "BMP", "TIFF"])
+def test_a_format_outside_the_allow_list_is_refused(fmt):
+    with pytest.raises(ImageError, match="bukan foto") as refused:
+        open_untrusted(picture(fmt), JPEG_OR_PNG)
+    assert not isinstance(refused.value, TooManyPixels)
+
+
+def test_the_opener_turns_the_picture_upright_and_keeps_no_metadata():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate a quarter turn
+    exif[0x010F] = "KameraHP"
+    image = open_untrusted(picture("JPEG", (300, 100), exif=exif, comment=b"catatan"),
+                           JPEG_OR_PNG)
+    assert image.size == (100, 300) and image.format == "JPEG"
+    assert image.info == {} and not image.getexif()
+
+
+def secret_metadata():
+    exif = Image.Exif()
+    exif[0x010F] = "KameraMerek"
+    exif[0x8825] = {1: "S", 2: (6.0, 30.0, 0.0)}  # where the resident lives
+    return exif
+
+
+@pytest.mark.parametrize("source, fmt", [
+    (picture("JPEG", (2000, 1500), exif=secret_metadata(), comment=b"NIK 3201234567890001"),
+     "JPEG"),
+    (picture("MPO", (2000, 1500), exif=secret_metadata(), comment=b"NIK 3201234567890001"),
+     "JPEG"),
+    (picture("PNG", (2000, 1500), exif=secret_metadata(), pnginfo=PngInfo()), "PNG"),
+])
+def test_a_syarat_image_keeps_no_comment_or_exif(source, fmt):
+    content, stored = document_image(source)
+    assert stored == fmt
+    for secret in (b"NIK 3201", b"KameraMerek"):
+        assert secret not in content
+    with Image.open(io.BytesIO(content)) as stored_image:
+        assert stored_image.format == fmt and max(stored_image.size) == 1600
+        assert not stored_image.getexif() and "comment" not in stored_image.info
+
+
+def test_a_png_syarat_keeps_no_text_chunk():
+    text = PngInfo()
+    text.add_text("Comment", "NIK 3201234567890001")
+    content, _ = document_image(picture("PNG", pnginfo=text))
+    assert b"NIK 3201" not in content
+
+
+@pytest.mark.parametrize("mode, size", [("RGBA", (1200, 300)), ("P", (40, 30))])
+def test_the_logo_keeps_its_transparency(mode, size):
+    logo = Image.new(mode, size)
+    options = {}
+    if mode == "P":
+        options["transparency"] = 0  # palette entry 0 (black) is see-through
+        logo.putpixel((39, 29), 1)
+    else:
+        logo.paste((20, 120, 20, 255), (0, 0, size[0] // 2, size[1]))
+    buffer = io.BytesIO()
+    logo.save(buffer, "PNG", **options)
+    with Image.open(io.BytesIO(logo_png(buffer.getvalue(), MAX_PIXELS))) as stored:
+        assert stored.format == "PNG" and stored.mode == "RGBA"
+        assert max(stored.size) == min(600, max(size))
+        assert stored.getpixel((0, 0))[3] == (255 if mode == "RGBA" else 0)
+        assert stored.getpixel((stored.width - 1, stored.height - 1))[3] == (
+            0 if mode == "RGBA" else 255)

@@ -7,12 +7,12 @@ import secrets
 from pathlib import Path
 
 from flask import current_app
-from PIL import Image, ImageOps
 from pypdf import PdfReader
 
-MAX_SIDE = 1600  # longest side of a stored image, in pixels
-MAX_PIXELS = 60_000_000  # more than any phone camera; a bigger image is a decompression bomb
-JPEG_QUALITY = 82
+from balai.media import ImageError, TooManyPixels, document_image
+
+STORED_AS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
+# What a file claims to be picks its parser, and which message a refusal gets
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 JPEG_SIGNATURE = b"\xff\xd8\xff"
 ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
@@ -57,31 +57,16 @@ def checked_pdf(data, name):
 
 
 def reencoded_image(data, name):
-    """The image re-encoded: turned upright, EXIF dropped, at most MAX_SIDE pixels long."""
-    broken = UploadError(f"Gambar {name} rusak atau bukan JPEG/PNG yang benar. Ambil foto lagi "
-                         "lalu unggah ulang.")
+    """(bytes, content type, suffix) of the image re-encoded by the shared image pipeline."""
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in ("JPEG", "PNG"):
-                raise broken
-            if probe.width * probe.height > MAX_PIXELS:
-                raise UploadError(f"Gambar {name} terlalu besar ukurannya (piksel). "
-                                  "Perkecil foto lalu unggah ulang.")
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a smaller scale
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail((MAX_SIDE, MAX_SIDE))
-            out = io.BytesIO()
-            if data.startswith(PNG_SIGNATURE):
-                image.save(out, "PNG", optimize=True)
-                return out.getvalue(), "image/png", ".png"
-            image.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
-            return out.getvalue(), "image/jpeg", ".jpg"
-    except UploadError:
-        raise
-    except (Image.DecompressionBombError, OSError, SyntaxError, ValueError):
-        raise broken from None
+        content, fmt = document_image(data)
+    except TooManyPixels:
+        raise UploadError(f"Gambar {name} terlalu besar ukurannya (piksel). "
+                          "Perkecil foto lalu unggah ulang.") from None
+    except ImageError:
+        raise UploadError(f"Gambar {name} rusak atau bukan JPEG/PNG yang benar. Ambil foto lagi "
+                          "lalu unggah ulang.") from None
+    return (content, *STORED_AS[fmt])
 
 
 def upload_path(stored_name):
