@@ -2,7 +2,6 @@
 import datetime
 import hashlib
 import hmac
-import re
 import secrets
 
 from peewee import (
@@ -16,11 +15,11 @@ from peewee import (
 )
 
 from balai.db import BaseModel, db, now
+from balai.people.contact import WHATSAPP_RULE, is_email, whatsapp_number
 from balai.people.models import User
 
 CHANNELS = ("inapp", "email", "whatsapp")
 CHANNEL_LABELS = {"inapp": "Di aplikasi", "email": "E-mail", "whatsapp": "WhatsApp"}
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class Notification(BaseModel):
@@ -164,14 +163,11 @@ class ContactPoint(BaseModel):
         """(address as stored, None) or (None, a message saying how to fix it)."""
         value = (value or "").strip()
         if channel == "email":
-            if not EMAIL.fullmatch(value):
+            if not is_email(value):
                 return None, "Tulis alamat e-mail lengkap, misalnya nama@contoh.id."
             return value.lower(), None
-        digits = re.sub(r"[\s.-]", "", value)
-        digits = "62" + digits[1:] if digits.startswith("0") else digits.lstrip("+")
-        if not digits.isdigit() or not digits.startswith("62") or not 10 <= len(digits) <= 15:
-            return None, "Tulis nomor WhatsApp yang aktif, misalnya 081234567890."
-        return digits, None
+        number = whatsapp_number(value)
+        return (number, None) if number else (None, WHATSAPP_RULE)
 
     @classmethod
     def start_verification(cls, user, channel, address):
