@@ -57,23 +57,25 @@ class Notification(BaseModel):
         return f"<{hashlib.sha256(self.key.encode()).hexdigest()[:32]}@balai.desa>"
 
     @classmethod
+    def in_app_for(cls, user):
+        """The condition that picks the user's in-app list, shared by the list, its count and
+        "read all"."""
+        return (cls.recipient == user) & (cls.channel == "inapp")
+
+    @classmethod
     def inbox_of(cls, user):
-        return (cls.select().where((cls.recipient == user) & (cls.channel == "inapp"))
-                .order_by(cls.id.desc()))
+        return cls.select().where(cls.in_app_for(user)).order_by(cls.id.desc())
 
     @classmethod
     def unread_state(cls, user):
         """(unread count, newest id) of the user's in-app list: what the header count shows."""
         unread = cls.inbox_of(user).where(cls.read_at.is_null()).count()
-        newest = (cls.select(fn.MAX(cls.id))
-                  .where((cls.recipient == user) & (cls.channel == "inapp")).scalar())
+        newest = cls.select(fn.MAX(cls.id)).where(cls.in_app_for(user)).scalar()
         return unread, newest or 0
 
     @classmethod
     def mark_all_read(cls, user):
-        (cls.update(read_at=now())
-         .where((cls.recipient == user) & (cls.channel == "inapp") & cls.read_at.is_null())
-         .execute())
+        cls.update(read_at=now()).where(cls.in_app_for(user) & cls.read_at.is_null()).execute()
 
     def mark_read(self):
         if self.read_at is None:
