@@ -110,10 +110,10 @@ def test_people_are_listed_in_pages(operator, db):
                       birth_date=datetime.date(1990, 1, 1), sex="L")
     first = operator.get("/operator/penduduk/?q=Warga").get_data(as_text=True)
     assert first.count("Warga Uji") == 25 and "Halaman 1 dari 2" in first
-    assert 'href="/operator/penduduk/?q=Warga&amp;hal=2"' in first
-    second = operator.get("/operator/penduduk/?q=Warga&hal=2").get_data(as_text=True)
+    assert 'href="/operator/penduduk/?q=Warga&amp;halaman=2"' in first
+    second = operator.get("/operator/penduduk/?q=Warga&halaman=2").get_data(as_text=True)
     assert second.count("Warga Uji") == 5 and "Warga Uji 29" in second
-    assert operator.get("/operator/penduduk/?q=Warga&hal=99").get_data(as_text=True) == second
+    assert operator.get("/operator/penduduk/?q=Warga&halaman=99").get_data(as_text=True) == second
 
 
 def test_error_summary_follows_the_order_of_the_form(operator):

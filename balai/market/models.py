@@ -1,5 +1,4 @@
 """Lapak UMKM: residents' shops and products, the operator's moderation, and orders."""
-import re
 from urllib.parse import quote
 
 from peewee import (
@@ -15,6 +14,7 @@ from peewee import (
 from balai.db import BaseModel, JSONField, db, now
 from balai.media import ImageSet
 from balai.notify.outbox import send
+from balai.people.contact import WHATSAPP_RULE, whatsapp_number
 from balai.people.models import User
 
 
@@ -41,14 +41,6 @@ MODERATION_LABELS = {
     "disetujui": "Tampil di katalog",
     "disembunyikan": "Disembunyikan operator desa",
 }
-
-
-def normalize_whatsapp(value):
-    """An Indonesian mobile number as 628..., or None: accepts 08..., 628..., +62 8..."""
-    digits = re.sub(r"[\s.\-()]", "", value or "").removeprefix("+")
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    return digits if re.fullmatch(r"628\d{7,11}", digits) else None
 
 
 def format_rupiah(amount):
@@ -152,10 +144,9 @@ class Shop(Moderated):
                   "location": text_field(form, "location", "RT/RW atau tempat ambil", errors, 120),
                   "hours": text_field(form, "hours", "jam buka", errors, 80, required=False),
                   "delivery": ",".join(k for k in DELIVERY if k in form.getlist("delivery"))}
-        values["whatsapp"] = normalize_whatsapp(form.get("whatsapp"))
+        values["whatsapp"] = whatsapp_number(form.get("whatsapp"))
         if values["whatsapp"] is None:
-            errors["whatsapp"] = ("Nomor WhatsApp harus nomor HP Indonesia, misalnya "
-                                  "081234567890 atau 6281234567890.")
+            errors["whatsapp"] = WHATSAPP_RULE
         if not values["delivery"]:
             errors["delivery"] = "Pilih paling sedikit satu cara: ambil sendiri atau antar."
         return values, errors

@@ -63,12 +63,6 @@ def search_terms(text):
     return " ".join(f'"{word}"*' for word in words)
 
 
-def page_of(query, number, size):
-    """(items, has_more) of page number (from 1) of a query."""
-    items = list(query.offset((number - 1) * size).limit(size + 1))
-    return items[:size], len(items) > size
-
-
 class News(BaseModel):
     """A news item. Public once published and its publish time has come."""
     title = CharField()
@@ -112,19 +106,13 @@ class News(BaseModel):
         self.excerpt = shorten(plain_text(self.body_html))
 
     @classmethod
-    def public(cls):
-        """Published items whose time has come, pinned first, then newest first."""
-        return (cls.select()
-                .where((cls.status == "terbit") & (cls.publish_at <= now()))
-                .order_by(cls.pinned.desc(), cls.publish_at.desc(), cls.id.desc()))
-
-    @classmethod
-    def page(cls, number, category=None):
-        """(items, has_more) of one page of the public list, or of one category's."""
-        query = cls.public()
-        if category:
-            query = query.where(cls.category == category)
-        return page_of(query, number, PAGE_SIZE)
+    def public(cls, category=None):
+        """Published items whose time has come (of one category, if given), pinned first, then
+        newest first."""
+        query = (cls.select()
+                 .where((cls.status == "terbit") & (cls.publish_at <= now()))
+                 .order_by(cls.pinned.desc(), cls.publish_at.desc(), cls.id.desc()))
+        return query.where(cls.category == category) if category else query
 
     @classmethod
     def latest(cls, count=20):
@@ -153,9 +141,9 @@ class News(BaseModel):
         return cls.get_or_none(cls.image_key == key) if key else None
 
     @classmethod
-    def managed(cls, number):
-        """(items, has_more) of one page of every item, drafts too, latest publish time first."""
-        return page_of(cls.select().order_by(cls.publish_at.desc(), cls.id.desc()), number, 50)
+    def managed(cls):
+        """Every item, drafts too, latest publish time first."""
+        return cls.select().order_by(cls.publish_at.desc(), cls.id.desc())
 
     @classmethod
     def search(cls, text, limit=20):

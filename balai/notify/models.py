@@ -2,7 +2,6 @@
 import datetime
 import hashlib
 import hmac
-import re
 import secrets
 
 from peewee import (
@@ -16,11 +15,11 @@ from peewee import (
 )
 
 from balai.db import BaseModel, db, now
+from balai.people.contact import WHATSAPP_RULE, is_email, whatsapp_number
 from balai.people.models import User
 
 CHANNELS = ("inapp", "email", "whatsapp")
 CHANNEL_LABELS = {"inapp": "Di aplikasi", "email": "E-mail", "whatsapp": "WhatsApp"}
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class Notification(BaseModel):
@@ -58,23 +57,25 @@ class Notification(BaseModel):
         return f"<{hashlib.sha256(self.key.encode()).hexdigest()[:32]}@balai.desa>"
 
     @classmethod
+    def in_app_for(cls, user):
+        """The condition that picks the user's in-app list, shared by the list, its count and
+        "read all"."""
+        return (cls.recipient == user) & (cls.channel == "inapp")
+
+    @classmethod
     def inbox_of(cls, user):
-        return (cls.select().where((cls.recipient == user) & (cls.channel == "inapp"))
-                .order_by(cls.id.desc()))
+        return cls.select().where(cls.in_app_for(user)).order_by(cls.id.desc())
 
     @classmethod
     def unread_state(cls, user):
         """(unread count, newest id) of the user's in-app list: what the header count shows."""
         unread = cls.inbox_of(user).where(cls.read_at.is_null()).count()
-        newest = (cls.select(fn.MAX(cls.id))
-                  .where((cls.recipient == user) & (cls.channel == "inapp")).scalar())
+        newest = cls.select(fn.MAX(cls.id)).where(cls.in_app_for(user)).scalar()
         return unread, newest or 0
 
     @classmethod
     def mark_all_read(cls, user):
-        (cls.update(read_at=now())
-         .where((cls.recipient == user) & (cls.channel == "inapp") & cls.read_at.is_null())
-         .execute())
+        cls.update(read_at=now()).where(cls.in_app_for(user) & cls.read_at.is_null()).execute()
 
     def mark_read(self):
         if self.read_at is None:
@@ -164,14 +165,11 @@ class ContactPoint(BaseModel):
         """(address as stored, None) or (None, a message saying how to fix it)."""
         value = (value or "").strip()
         if channel == "email":
-            if not EMAIL.fullmatch(value):
+            if not is_email(value):
                 return None, "Tulis alamat e-mail lengkap, misalnya nama@contoh.id."
             return value.lower(), None
-        digits = re.sub(r"[\s.-]", "", value)
-        digits = "62" + digits[1:] if digits.startswith("0") else digits.lstrip("+")
-        if not digits.isdigit() or not digits.startswith("62") or not 10 <= len(digits) <= 15:
-            return None, "Tulis nomor WhatsApp yang aktif, misalnya 081234567890."
-        return digits, None
+        number = whatsapp_number(value)
+        return (number, None) if number else (None, WHATSAPP_RULE)
 
     @classmethod
     def start_verification(cls, user, channel, address):

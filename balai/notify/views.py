@@ -32,8 +32,12 @@ def unread_count():
 @bp.route("/notifikasi")
 @login_required
 def index():
-    notifications = Notification.inbox_of(current_user).limit(PAGE_SIZE)
-    return render_page_or_block("notifications/index.html", "list", notifications=notifications)
+    return render_page_or_block("notifications/index.html", "list", notifications=latest())
+
+
+def latest():
+    """The newest of the user's in-app notifications; older ones are not shown."""
+    return Notification.inbox_of(current_user).limit(PAGE_SIZE)
 
 
 @bp.route("/notifikasi/<int:notification_id>")
@@ -53,7 +57,7 @@ def read_all():
         flash("Semua notifikasi sudah ditandai dibaca.", "success")
         return redirect(url_for("notifications.index"), 303)
     return render_block("notifications/index.html", "list", refresh_count=True,
-                        notifications=Notification.inbox_of(current_user).limit(PAGE_SIZE))
+                        notifications=latest())
 
 
 @bp.route("/notifikasi/jumlah")
@@ -141,7 +145,6 @@ def retry(notification_id):
 
 
 def own_notification(notification_id):
-    notification = Notification.get_or_none((Notification.id == notification_id)
-                                            & (Notification.recipient == current_user.id)
-                                            & (Notification.channel == "inapp"))
+    notification = (Notification.inbox_of(current_user.id)
+                    .where(Notification.id == notification_id).first())
     return notification or abort(404)

@@ -1,5 +1,4 @@
 """The village profile form: names, paper, time zone, public address, number format, logo."""
-import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlparse
@@ -7,6 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from balai.letters.text import number_format_error
 from balai.media import ImageError, TooManyPixels, logo_png
+from balai.people.contact import is_email
 from balai.people.models import Village
 from balai.web.forms import required
 
@@ -24,7 +24,7 @@ def village_form(form, logo, upload_dir):
     """The profile's values; a new logo is stored only when everything else is right."""
     errors = {}
     values = required(form, VILLAGE_TEXT, errors, VILLAGE_LABELS)
-    if values["email"] and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", values["email"]):
+    if values["email"] and not is_email(values["email"]):
         errors["email"] = "Alamat e-mail tidak valid, misalnya pemdes@desa.id."
     if values["paper"] not in Village.PAPERS:
         errors["paper"] = "Pilih ukuran kertas A4 atau F4."

@@ -1,12 +1,9 @@
 """Small helpers for reading form input, shared by every area's forms and views."""
 import datetime
 
-from flask import request
 from peewee import IntegrityError
 
 from balai.db import db
-
-PAGE_PARAMETER = "halaman"  # ?halaman=N on every paged list
 
 
 def parse_date(value):
@@ -18,11 +15,6 @@ def parse_date(value):
         except ValueError:
             continue
     return None
-
-
-def page_number():
-    """The page asked for with ?halaman=N: 1 when missing or nonsense."""
-    return min(max(request.args.get(PAGE_PARAMETER, 1, type=int), 1), 100000)
 
 
 def text(form, name):

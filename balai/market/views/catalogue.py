@@ -17,6 +17,7 @@ from balai.market.models import (
 from balai.market.orders import ORDER_ACTION_LABELS, Order
 from balai.media import key_of, send_image
 from balai.web.htmx import is_htmx, render_page_or_block
+from balai.web.paging import page_of
 
 bp = Blueprint("market", __name__)
 bp.add_app_template_global(DELIVERY, "delivery_names")
@@ -35,11 +36,9 @@ def rupiah_filter(amount):
 def catalogue():
     args = {"kategori": request.args.get("kategori", ""), "q": request.args.get("q", "").strip(),
             "urut": request.args.get("urut", "baru")}
-    page = max(request.args.get("halaman", 1, type=int), 1)
-    query = Product.catalogue(args["kategori"], args["q"], args["urut"])
-    products = Product.attach_covers(list(query.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)))
-    return render_page_or_block("market/catalogue.html", "cards", products=products[:PER_PAGE],
-                                has_more=len(products) > PER_PAGE, page=page, args=args,
+    page = page_of(Product.catalogue(args["kategori"], args["q"], args["urut"]), PER_PAGE)
+    Product.attach_covers(page.items)
+    return render_page_or_block("market/catalogue.html", "cards", page=page, args=args,
                                 categories=CATEGORIES, sorts=SORTS)
 
 

@@ -9,17 +9,18 @@ from peewee import IntegrityError
 
 from balai.db import now
 from balai.media import ImageError, delete_image, process_image, send_image
-from balai.news.models import CATEGORIES, News, local_to_utc
+from balai.news.models import CATEGORIES, PAGE_SIZE, News, local_to_utc
 from balai.people.models import Village
 from balai.web.access import operator_required
-from balai.web.forms import page_number
 from balai.web.htmx import render_page_or_block
 from balai.web.page_cache import public_page
+from balai.web.paging import page_of
 
 bp = Blueprint("news", __name__, url_prefix="/berita")
 
 TITLE_MAX = 150
 BODY_MAX = 20000
+MANAGED_PER_PAGE = 50
 
 
 def site_url():
@@ -37,10 +38,8 @@ def search():
 def category(name):
     if name not in CATEGORIES:
         abort(404)
-    number = page_number()
-    items, has_more = News.page(number, category=name)
-    return render_page_or_block("news/category.html", "news_page", name=name, items=items,
-                                has_more=has_more, page=number)
+    return render_page_or_block("news/category.html", "news_page", name=name,
+                                page=page_of(News.public(category=name), PAGE_SIZE))
 
 
 @bp.route("/feed.xml")
@@ -71,9 +70,7 @@ def image(name):
 @bp.route("/kelola")
 @operator_required
 def manage():
-    number = page_number()
-    items, has_more = News.managed(number)
-    return render_template("news/manage.html", items=items, has_more=has_more, page=number)
+    return render_template("news/manage.html", page=page_of(News.managed(), MANAGED_PER_PAGE))
 
 
 @bp.route("/tulis", methods=["GET", "POST"])

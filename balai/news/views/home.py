@@ -1,10 +1,10 @@
 """The home page: the village's news, and the way to the letter service."""
 from flask import Blueprint
 
-from balai.news.models import News
-from balai.web.forms import page_number
+from balai.news.models import PAGE_SIZE, News
 from balai.web.htmx import render_page_or_block
 from balai.web.page_cache import public_page
+from balai.web.paging import page_of
 
 bp = Blueprint("home", __name__)
 
@@ -13,7 +13,5 @@ bp = Blueprint("home", __name__)
 @public_page
 def index():
     """One page of news; htmx asks for the next page's items only ("Muat lagi")."""
-    number = page_number()
-    items, has_more = News.page(number)
-    return render_page_or_block("home/index.html", "news_page", items=items, has_more=has_more,
-                                page=number)
+    return render_page_or_block("home/index.html", "news_page",
+                                page=page_of(News.public(), PAGE_SIZE))

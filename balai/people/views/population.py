@@ -7,6 +7,7 @@ from balai.people.forms import person_form
 from balai.people.models import Person, User
 from balai.web.access import operator_only
 from balai.web.forms import save_unless_taken
+from balai.web.paging import page_of
 
 bp = operator_only(Blueprint("people", __name__, url_prefix="/operator/penduduk"))
 
@@ -18,11 +19,8 @@ DUPLICATE_NIK = ("NIK ini sudah terdaftar untuk penduduk lain. Cari NIK itu di d
 @bp.route("/")
 def index():
     query = request.args.get("q", "").strip()
-    people = Person.search(query)
-    pages = max((people.count() + PER_PAGE - 1) // PER_PAGE, 1)
-    page = min(max(request.args.get("hal", 1, type=int), 1), pages)
-    return render_template("operator/people.html", people=people.paginate(page, PER_PAGE),
-                           query=query, page=page, pages=pages)
+    return render_template("operator/people.html", query=query,
+                           page=page_of(Person.search(query), PER_PAGE, counted=True))
 
 
 @bp.route("/baru", methods=["GET", "POST"])
