@@ -29,7 +29,7 @@ def test_a_refused_file_leaves_no_row_and_no_file(app, budi, db, data, name, sta
     assert response.status_code == status and message in html
     assert status == 413 or 'class="error-summary"' in html
     assert not Attachment.select().exists() and stored_files(app) == []
-    refused = budi.post(f"/surat/{req.id}/ajukan", data={"versi": 0})
+    refused = budi.post(f"/surat/{req.id}/ajukan", data={"version": 0})
     assert refused.status_code == 303 and refused.location.endswith("/syarat")
     assert LetterRequest.get_by_id(req.id).status == "draf" and not LetterEvent.select().exists()
 
@@ -40,7 +40,7 @@ def decided(budi, kasipem, db):
     req = make_request()
     budi.post(f"/surat/{req.id}/syarat", content_type="multipart/form-data", data={
         "syarat-ktp": upload(image_bytes(), "ktp.jpg"), "syarat-kk": upload(pdf_bytes(), "kk.pdf")})
-    assert budi.post(f"/surat/{req.id}/ajukan", data={"versi": 0}).status_code == 303
+    assert budi.post(f"/surat/{req.id}/ajukan", data={"version": 0}).status_code == 303
     assert kasipem.post(f"/kotak-masuk/{req.id}",
                         data={"action": "setujui", "version": 1}).status_code == 303
     return LetterRequest.get_by_id(req.id)
@@ -59,8 +59,8 @@ def test_forms_re_posted_after_the_request_was_decided_change_nothing(app, budi,
         (budi, "isian", {"keperluan": "Diubah setelah disetujui"}),
         (budi, "syarat", {"syarat-ktp": upload(image_bytes(color=(1, 2, 3)), "baru.jpg")}),
         (budi, "syarat/ktp/hapus", {}),
-        (budi, "ajukan", {"versi": 0}),
-        (budi, "batalkan", {"versi": 0, "alasan": "Tidak jadi"}),
+        (budi, "ajukan", {"version": 0}),
+        (budi, "batalkan", {"version": 0, "note": "Tidak jadi"}),
     ]
     for client, path, data in posts:
         response = client.post(f"/surat/{decided.id}/{path}", data=data,

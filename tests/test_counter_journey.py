@@ -37,14 +37,14 @@ def test_the_counter_files_follows_the_same_route_and_prints(operator, kasipem, 
     operator.post(f"/surat/{letter.id}/isian", data={"keperluan": "Pindah kerja"})
     operator.post(f"/surat/{letter.id}/syarat", content_type="multipart/form-data", data={
         "syarat-ktp": upload(image_bytes(), "ktp.jpg"), "syarat-kk": upload(pdf_bytes(), "kk.pdf")})
-    assert operator.post(f"/surat/{letter.id}/ajukan", data={"versi": 0}).status_code == 303
+    assert operator.post(f"/surat/{letter.id}/ajukan", data={"version": 0}).status_code == 303
 
     assert decide(kasipem, letter.id, "kembalikan", "Foto KTP buram").status_code == 303
     assert "Foto KTP buram" in page(operator.get(f"/surat/{letter.id}"))
     fixed = operator.post(f"/surat/{letter.id}/syarat", content_type="multipart/form-data",
                           data={"syarat-ktp": upload(image_bytes(color=(9, 9, 9)), "ktp2.jpg")})
     assert fixed.status_code == 303
-    assert operator.post(f"/surat/{letter.id}/ajukan", data={"versi": 2}).status_code == 303
+    assert operator.post(f"/surat/{letter.id}/ajukan", data={"version": 2}).status_code == 303
     for official in (kasipem, sekdes, kades):
         assert decide(official, letter.id, "setujui").status_code == 303
 

@@ -32,7 +32,7 @@ def test_resident_walks_the_whole_journey(budi, db):
     assert sent.status_code == 303 and sent.headers["Location"].endswith("/periksa")
     check = page(budi.get(f"/surat/{req.id}/periksa"))
     assert "Melamar kerja" in check and "kk.pdf" in check
-    done = budi.post(f"/surat/{req.id}/ajukan", data={"versi": 0})
+    done = budi.post(f"/surat/{req.id}/ajukan", data={"version": 0})
     assert done.status_code == 303
     assert LetterRequest.get_by_id(req.id).status == "diajukan"
     shown = page(budi.get(f"/surat/{req.id}"))
@@ -56,7 +56,7 @@ def ready(budi, db):
 
 @pytest.fixture
 def submitted(budi, ready):
-    assert budi.post(f"/surat/{ready.id}/ajukan", data={"versi": 0}).status_code == 303
+    assert budi.post(f"/surat/{ready.id}/ajukan", data={"version": 0}).status_code == 303
     return LetterRequest.get_by_id(ready.id)
 
 
@@ -159,7 +159,7 @@ def test_missing_mandatory_syarat_is_refused(budi, db):
     assert response.status_code == 422
     assert "Unggah foto kartu keluarga: syarat ini wajib." in page(response)
     assert req.attachment_for("ktp") is not None
-    refused = budi.post(f"/surat/{req.id}/ajukan", data={"versi": 0}, follow_redirects=True)
+    refused = budi.post(f"/surat/{req.id}/ajukan", data={"version": 0}, follow_redirects=True)
     assert "Syarat wajib belum lengkap: Foto Kartu Keluarga" in page(refused)
     assert LetterRequest.get_by_id(req.id).status == "draf"
 
@@ -212,8 +212,8 @@ def test_replacing_and_removing_an_upload_deletes_the_old_file(app, budi, ready)
 
 
 def test_double_ajukan_is_one_transition(budi, ready):
-    first = budi.post(f"/surat/{ready.id}/ajukan", data={"versi": 0})
-    second = budi.post(f"/surat/{ready.id}/ajukan", data={"versi": 0}, follow_redirects=True)
+    first = budi.post(f"/surat/{ready.id}/ajukan", data={"version": 0})
+    second = budi.post(f"/surat/{ready.id}/ajukan", data={"version": 0}, follow_redirects=True)
     assert first.status_code == 303 and second.status_code == 200
     assert "Permohonan ini sudah diajukan." in page(second)
     assert LetterEvent.select().where(LetterEvent.action == "ajukan").count() == 1
@@ -221,7 +221,7 @@ def test_double_ajukan_is_one_transition(budi, ready):
 
 
 def test_stale_check_page_gets_a_clear_message(budi, ready):
-    response = budi.post(f"/surat/{ready.id}/ajukan", data={"versi": 7}, follow_redirects=True)
+    response = budi.post(f"/surat/{ready.id}/ajukan", data={"version": 7}, follow_redirects=True)
     assert "berubah sejak halaman Anda" in page(response)
     assert LetterRequest.get_by_id(ready.id).status == "draf"
 
@@ -239,13 +239,13 @@ def test_submitted_request_can_no_longer_be_edited(budi, submitted):
 
 def test_resident_cancels_a_draft_after_confirming(budi, ready):
     assert "Ya, batalkan" in page(budi.get(f"/surat/{ready.id}/batalkan"))
-    response = budi.post(f"/surat/{ready.id}/batalkan", data={"alasan": "Salah pilih", "versi": 0})
+    response = budi.post(f"/surat/{ready.id}/batalkan", data={"note": "Salah pilih", "version": 0})
     assert response.status_code == 303
     assert LetterRequest.get_by_id(ready.id).status == "dibatalkan"
 
 
 def test_cancel_reason_too_long_is_422(budi, ready):
-    response = budi.post(f"/surat/{ready.id}/batalkan", data={"alasan": "x" * 501})
+    response = budi.post(f"/surat/{ready.id}/batalkan", data={"note": "x" * 501})
     assert response.status_code == 422 and "paling banyak 500 huruf" in page(response)
     assert LetterRequest.get_by_id(ready.id).status == "draf"
 
@@ -266,7 +266,7 @@ def test_returned_request_is_fixed_and_resubmitted(budi, submitted, db):
     assert "Perlu diperbaiki" in shown and "Foto KTP buram" in shown and "Perbaiki permohonan" in shown
     assert budi.post(f"/surat/{submitted.id}/syarat", content_type="multipart/form-data",
                      data={"syarat-ktp": upload(image_bytes(), "ktp-jelas.jpg")}).status_code == 303
-    again = budi.post(f"/surat/{submitted.id}/ajukan", data={"versi": 2})
+    again = budi.post(f"/surat/{submitted.id}/ajukan", data={"version": 2})
     assert again.status_code == 303
     req = LetterRequest.get_by_id(submitted.id)
     assert req.status == "diajukan" and req.attachment_for("ktp").original_name == "ktp-jelas.jpg"
@@ -296,7 +296,7 @@ def test_operator_files_a_request_at_the_counter(operator, db):
     assert "Ahmad Hidayat" in page(operator.get(created.headers["Location"]))
     operator.post(f"/surat/{req.id}/isian", data={"keperluan": "Pindah domisili"})
     assert upload_both(operator, req).status_code == 303
-    assert operator.post(f"/surat/{req.id}/ajukan", data={"versi": 0}).status_code == 303
+    assert operator.post(f"/surat/{req.id}/ajukan", data={"version": 0}).status_code == 303
     assert LetterRequest.get_by_id(req.id).status == "diajukan"
     assert "Pindah domisili" not in page(operator.get("/loket"))  # the list shows type and name
     assert "Ahmad Hidayat" in page(operator.get("/loket"))
@@ -344,7 +344,7 @@ def test_official_without_a_chosen_person_is_sent_to_the_counter(operator, db):
 
 
 def test_stale_cancel_form_gets_a_clear_message(budi, ready):
-    response = budi.post(f"/surat/{ready.id}/batalkan", data={"versi": 3}, follow_redirects=True)
+    response = budi.post(f"/surat/{ready.id}/batalkan", data={"version": 3}, follow_redirects=True)
     assert "berubah sejak halaman Anda" in page(response)
     assert LetterRequest.get_by_id(ready.id).status == "draf"
 
@@ -366,7 +366,7 @@ def test_upload_raced_from_two_tabs_leaves_no_stray_file(app, budi, db, monkeypa
 
 def test_ajukan_with_empty_details_goes_back_to_the_form(budi, db):
     req = make_request(purpose="")
-    response = budi.post(f"/surat/{req.id}/ajukan", data={"versi": 0})
+    response = budi.post(f"/surat/{req.id}/ajukan", data={"version": 0})
     assert response.headers["Location"].endswith(f"/surat/{req.id}/isian")
     assert LetterRequest.get_by_id(req.id).status == "draf"
 

@@ -272,7 +272,7 @@ def test_the_kades_inbox_offers_the_batch_form(db, kades):
 
 
 def revoke(client, letter, reason="Data pemohon keliru"):
-    return client.post(f"/surat-terbit/{letter.id}/cabut", data={"reason": reason})
+    return client.post(f"/surat-terbit/{letter.id}/cabut", data={"note": reason})
 
 
 @pytest.mark.parametrize("who", ["kades", "operator"])

@@ -3,7 +3,7 @@ import pytest
 
 from balai.letters.models import (
     NOTE_MAX,
-    STATUS_LABELS,
+    STEPS,
     TRANSITIONS,
     InvalidNote,
     OutOfTurn,
@@ -22,7 +22,7 @@ def user(login):
     return User.by_login(login)
 
 
-@pytest.mark.parametrize("state", list(STATUS_LABELS))
+@pytest.mark.parametrize("state", list(STEPS))
 def test_every_transition_of_a_state(db, state):
     for action in ACTIONS:
         for login, role in USERS.items():
@@ -76,3 +76,10 @@ def test_a_stale_version_and_a_second_apply_are_refused(db):
     with pytest.raises(WorkflowError):
         stale.apply("setujui", user("kasipem"))  # no version given: the compare-and-set still holds
     assert letter.events.count() == 1
+
+
+def test_each_step_waits_for_the_one_role_that_approves_there():
+    assert {state for (state, _, _) in TRANSITIONS} | set(TRANSITIONS.values()) <= set(STEPS)
+    for state, step in STEPS.items():
+        approvers = {role for (s, a, role) in TRANSITIONS if s == state and a == "setujui"}
+        assert approvers == ({step.official} if step.official else set()), state

@@ -10,13 +10,14 @@ import random
 from balai.db import db
 from balai.demo.seed import demo_password_hash
 from balai.letters.models import LetterRequest, LetterType
+from balai.letters.workflow import STEPS
 from balai.people.models import Person, User
 
 NIK_PREFIX = "321306"  # Jawa Barat, Subang, a kecamatan the demo village does not use
 CHUNK = 2000  # rows per INSERT: below SQLite's limit on bound parameters
 IN_FLIGHT = 300  # letters still waiting for an official: a busy office, not a backlog
 FINISHED = ["selesai"] * 90 + ["ditolak"] * 3 + ["dibatalkan"] * 4 + ["draf"] * 3
-WAITING = ["diajukan", "diverifikasi", "diperiksa"]
+WAITING = [state for state, step in STEPS.items() if step.official]
 FIRST_DAY = datetime.datetime(2021, 1, 1)
 NAMES = ["Asep", "Dede", "Euis", "Iis", "Ujang", "Neng", "Cecep", "Yayan", "Entin", "Odah",
          "Rahmat", "Sri", "Agus", "Wati", "Dadang", "Nining"]

@@ -1,8 +1,10 @@
 """The operator's letter type form: names, the Kasi who checks, syarat, extra fields, body."""
 from balai.letters.text import BODY_PLACEHOLDERS, body_template_error
+from balai.letters.workflow import VERIFIER_TITLES
+from balai.web.access import ROLES
 from balai.web.forms import in_order, required, text
 
-VERIFIERS = {"kasi_pem": "Kasi Pemerintahan", "kasi_kesra": "Kasi Kesejahteraan Rakyat"}
+VERIFIERS = {role: ROLES[role] for role in VERIFIER_TITLES}  # the choices, by full title
 
 
 LETTER_TYPE_ORDER = ("name", "code", "verifier", "validity_days", "requirements", "extra_fields",

@@ -1,4 +1,5 @@
-"""Issuing a letter on the Kades's approval: number, render, sign, store, in short steps.
+"""An official's approval, and the letter it issues at the issuing step: number, render, sign,
+store, in short steps.
 
 The register number is taken in its own short transaction, the PDF is rendered and signed
 outside any transaction (a remote signer is a network call), and one atomic step moves the
@@ -14,16 +15,10 @@ from flask import current_app
 
 from balai.db import db, now
 from balai.letters import text as letter_text
-from balai.letters.models import (
-    LetterEvent,
-    LetterRequest,
-    LetterType,
-    OutOfTurn,
-    WorkflowError,
-    new_verify_token,
-)
+from balai.letters.models import LetterEvent, LetterRequest, LetterType, new_verify_token
 from balai.letters.pdf import render_letter
 from balai.letters.register import RegisterEntry
+from balai.letters.workflow import OutOfTurn, WorkflowError
 from balai.people.models import Village
 from balai.signing.keys import SigningError, sha256
 from balai.signing.models import SignerCertificate
@@ -75,16 +70,34 @@ def signer_of(user, passphrase, config):
     return signer_for(row, passphrase, config)
 
 
-def issue_letter(request_id, user, note="", seen_version=None, *, signer):
-    """The Kades approves a `diperiksa` request: number, render, sign, store.
+def approve(letter, user, note="", seen_version=None, passphrase=""):
+    """An official approves the step the request waits at, checked once. At the issuing step
+    the letter is issued, signed by the user's key that the passphrase opens before a number is
+    taken (a wrong passphrase takes none); any other step just moves on. Returns the request."""
+    move = letter.check("setujui", user, note, seen_version)
+    if not move.issues:
+        letter.take(move, user)
+        return letter
+    return issue(letter, move, user, signer_of(user, passphrase, current_app.config))
 
-    signer: .row (the SignerCertificate) and .sign(pdf, signing_time, verify_url), see
-    signer_of. Raises WorkflowError (nothing changed, no number taken when refused up front),
-    SigningError (the number given back) or the error of a later step (the number voided)."""
+
+def issue_letter(request_id, user, note="", seen_version=None, *, signer):
+    """Approve and issue one request at the issuing step with a signer already opened (a
+    batch's); a request at any other step is refused before a number is taken."""
     letter = (LetterRequest.select(LetterRequest, LetterType).join(LetterType)
               .where(LetterRequest.id == request_id).first())
-    if letter is None or letter.check("setujui", user, note, seen_version) != "kades":
+    move = letter and letter.check("setujui", user, note, seen_version)
+    if not (move and move.issues):
         raise OutOfTurn("Hanya Kepala Desa yang dapat menerbitkan surat yang sudah diperiksa.")
+    return issue(letter, move, user, signer)
+
+
+def issue(letter, move, user, signer):
+    """Number, render, sign and store the letter, then take the checked move with them.
+
+    signer: .row (the SignerCertificate) and .sign(pdf, signing_time, verify_url), see
+    signer_of. Raises SigningError (the number given back) or the error of a later step (the
+    number voided)."""
     village = Village.current()
     issued_at = now()
     local_now = village.localtime(issued_at)
@@ -97,13 +110,13 @@ def issue_letter(request_id, user, note="", seen_version=None, *, signer):
         pdf = signer.sign(pdf, signing_time=issued_at, verify_url=url)
         path = store_pdf(pdf)
         with db.atomic():
-            letter.apply("setujui", user, note, seen_version, changes={
+            letter.take(move, user, changes={
                 LetterRequest.number: entry.number, LetterRequest.issued_at: issued_at,
                 LetterRequest.pdf_file: path.name, LetterRequest.verify_token: token,
                 LetterRequest.sha256: sha256(pdf), LetterRequest.signer: signer.row,
                 LetterRequest.signed_at: issued_at})
             LetterEvent.create(request=letter, actor=user, role=user.role, action="terbit",
-                               from_status="selesai", to_status="selesai",
+                               from_status=move.to_status, to_status=move.to_status,
                                note=f"Nomor {entry.number}, ditandatangani "
                                     f"{signer.row.holder_name} ({signer.row.position})")
     except Exception as error:
@@ -118,7 +131,7 @@ def issue_letter(request_id, user, note="", seen_version=None, *, signer):
         raise IssueFailed(f"Surat belum dapat diterbitkan karena gangguan saat membuat berkasnya. "
                           f"Nomor {entry.number} dicatat batal. Coba setujui lagi; bila tetap "
                           f"gagal, hubungi operator.") from error
-    return LetterRequest.get_by_id(request_id)
+    return LetterRequest.get_by_id(letter.id)
 
 
 @dataclasses.dataclass

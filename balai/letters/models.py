@@ -1,5 +1,8 @@
-"""Letter types, letter requests and their workflow, issued letters and their revocation."""
+"""Letter types, letter requests moved along the workflow (its table is workflow.py), who may
+do what with a request, issued letters and their revocation."""
 import datetime
+import functools
+import operator
 import secrets
 
 from peewee import (
@@ -14,23 +17,24 @@ from peewee import (
 
 from balai.db import BaseModel, JSONField, db, now
 from balai.letters import notices
+from balai.letters.workflow import (
+    ACTION_LABELS,
+    DECIDING_ROLES,
+    EDITABLE,
+    ISSUING_STEP,
+    NEEDS_REASON,
+    NOTE_MAX,
+    STEPS,
+    TRANSITIONS,
+    VERIFIER_TITLES,
+    InvalidNote,
+    Move,
+    OutOfTurn,
+    WorkflowError,
+    official_roles,
+)
 from balai.people.models import Person, User
-from balai.signing.models import SignerCertificate, signs_as_kades
-
-
-class WorkflowError(Exception):
-    """An action that the workflow refuses; the message is for the person who tried it."""
-    status = 409  # the HTTP status a view answers with: the request changed meanwhile
-
-
-class OutOfTurn(WorkflowError):
-    """The request does not wait for this user's step."""
-    status = 403
-
-
-class InvalidNote(WorkflowError):
-    """A missing reason or a note over NOTE_MAX: the form must be fixed."""
-    status = 422
+from balai.signing.models import SignerCertificate, kades_signers, signs_as_kades
 
 
 class LetterType(BaseModel):
@@ -48,6 +52,10 @@ class LetterType(BaseModel):
     @classmethod
     def available(cls):
         return cls.select().where(cls.active == "1").order_by(cls.name)
+
+    @property
+    def verifier_title(self):
+        return VERIFIER_TITLES[self.verifier]
 
     def details_errors(self, purpose, fields):
         """What is wrong with a request's purpose and extra fields, keyed by input name."""
@@ -67,46 +75,8 @@ class LetterType(BaseModel):
         return errors
 
 
-# States of a request, with the words a resident reads.
-STATUS_LABELS = {
-    "draf": "Draf (belum diajukan)",
-    "diajukan": "Menunggu pemeriksaan Kasi",
-    "diverifikasi": "Menunggu pemeriksaan Sekretaris Desa",
-    "diperiksa": "Menunggu persetujuan Kepala Desa",
-    "selesai": "Selesai, surat dapat diunduh",
-    "dikembalikan": "Perlu diperbaiki",
-    "ditolak": "Ditolak",
-    "dibatalkan": "Dibatalkan",
-}
-
-# The workflow: (state, action, role) -> next state. "pemohon" is the applicant side: the
-# resident, or the official who filed the request at the counter. "kasi" is the Kasi that the
-# letter type names.
-TRANSITIONS = {
-    ("draf", "ajukan", "pemohon"): "diajukan",
-    ("dikembalikan", "ajukan", "pemohon"): "diajukan",
-    ("draf", "batalkan", "pemohon"): "dibatalkan",
-    ("diajukan", "batalkan", "pemohon"): "dibatalkan",
-    ("dikembalikan", "batalkan", "pemohon"): "dibatalkan",
-    ("diajukan", "setujui", "kasi"): "diverifikasi",
-    ("diajukan", "kembalikan", "kasi"): "dikembalikan",
-    ("diajukan", "tolak", "kasi"): "ditolak",
-    ("diverifikasi", "setujui", "sekdes"): "diperiksa",
-    ("diverifikasi", "kembalikan", "sekdes"): "dikembalikan",
-    ("diverifikasi", "tolak", "sekdes"): "ditolak",
-    ("diperiksa", "setujui", "kades"): "selesai",
-    ("diperiksa", "kembalikan", "kades"): "dikembalikan",
-    ("diperiksa", "tolak", "kades"): "ditolak",
-}
-ACTION_LABELS = {"ajukan": "Diajukan", "batalkan": "Dibatalkan", "setujui": "Disetujui",
-                 "kembalikan": "Dikembalikan untuk diperbaiki", "tolak": "Ditolak",
-                 "terbit": "Surat terbit", "cabut": "Surat dicabut"}
-NEEDS_REASON = {"kembalikan", "tolak"}
-NOTE_MAX = 500
 PURPOSE_MAX = 200
 FIELD_MAX = 150
-EDITABLE = ("draf", "dikembalikan")
-OFFICIAL_STEP = {"diajukan": "kasi", "diverifikasi": "sekdes", "diperiksa": "kades"}
 
 
 class LetterRequest(BaseModel):
@@ -140,9 +110,15 @@ class LetterRequest(BaseModel):
     def status_label(self):
         if self.revoked_at:
             return "Surat dicabut"
-        if self.status == "diajukan":
-            return f"Menunggu pemeriksaan {'Kasi Pemerintahan' if self.letter_type.verifier == 'kasi_pem' else 'Kasi Kesra'}"
-        return STATUS_LABELS[self.status]
+        return STEPS[self.status].label.format(kasi=self.letter_type.verifier_title)
+
+    @property
+    def next_step(self):
+        return STEPS[self.status].next
+
+    @property
+    def issues_on_approval(self):
+        return self.status == ISSUING_STEP
 
     @property
     def is_editable(self):
@@ -198,19 +174,18 @@ class LetterRequest(BaseModel):
 
     @classmethod
     def inbox_for(cls, user):
-        """What waits for this official's step, oldest first."""
+        """What waits for this official's step, oldest first: the steps whose role they hold."""
         filer = User.alias()  # who filed it: residents themselves, or an official at the counter
         query = (cls.select(cls, LetterType, Person, filer).join(LetterType)
                  .switch(cls).join(Person).switch(cls).join(filer, on=(cls.created_by == filer.id)))
-        waiting = {"kasi_pem": (cls.status == "diajukan") & (LetterType.verifier == "kasi_pem"),
-                   "kasi_kesra": (cls.status == "diajukan") & (LetterType.verifier == "kasi_kesra"),
-                   "sekdes": cls.status == "diverifikasi"}.get(user.role)
-        if signs_as_kades(user):
-            at_kades = cls.status == "diperiksa"
-            waiting = at_kades if waiting is None else (waiting | at_kades)
-        if waiting is None:
+        roles = official_roles(user)
+        waiting = [(cls.status == state) & (LetterType.verifier == user.role)  # their types only
+                   if step.official == "kasi" else cls.status == state
+                   for state, step in STEPS.items() if step.official in roles]
+        if not waiting:
             return query.where(False)
-        return query.where(waiting).order_by(cls.submitted_at, cls.id)
+        return query.where(functools.reduce(operator.or_, waiting)).order_by(cls.submitted_at,
+                                                                             cls.id)
 
     @property
     def waiting_age(self):
@@ -274,25 +249,45 @@ class LetterRequest(BaseModel):
             notices.letter_revoked(self, reason)
         return LetterRequest.get_by_id(self.id)
 
+    # Who may do what with a request: the workflow roles, and one rule per kind of page. Views
+    # answer a refused rule with 404 for a resident and 403 for an official (access.permitted).
+
+    def is_applicant(self, user):
+        """The resident, or the official who filed it at the counter: they send and change it."""
+        return user.person_id == self.person_id or (self.filed_at_counter
+                                                    and user.id == self.created_by_id)
+
     def roles_of(self, user):
         """The workflow roles this user holds for this request."""
-        roles = set()
-        if user.person_id == self.person_id or (self.filed_at_counter and user.id == self.created_by_id):
+        roles = official_roles(user)
+        if user.role != self.letter_type.verifier:
+            roles.discard("kasi")
+        if self.is_applicant(user):
             roles.add("pemohon")
-        if user.role == self.letter_type.verifier:
-            roles.add("kasi")
-        if user.role == "sekdes":
-            roles.add("sekdes")
-        if signs_as_kades(user):
-            roles.add("kades")
         return roles
 
+    def deciders(self, role):
+        """The active officials who hold this deciding role on this request (whom a step tells)."""
+        if role == "kades":
+            return kades_signers()
+        user_role = {"kasi": self.letter_type.verifier, "sekdes": "sekdes"}[role]
+        return User.select().where((User.role == user_role) & (User.active == True))  # noqa: E712
+
     def can_view(self, user):
-        return user.is_official or "pemohon" in self.roles_of(user)
+        """The request's page, its uploads and its letter: every official, and the applicant."""
+        return user.is_official or self.is_applicant(user)
+
+    def has_step_for(self, user):
+        """The official decides one of this request's steps (its page in their inbox)."""
+        return bool(self.roles_of(user) & DECIDING_ROLES)
 
     def waits_for(self, user):
         """True when the next official step is this user's."""
-        return OFFICIAL_STEP.get(self.status) in self.roles_of(user)
+        return STEPS[self.status].official in self.roles_of(user)
+
+    def can_revoke(self, user):
+        """Withdrawing an issued letter: the Kades (or whoever signs for them) and the operator."""
+        return user.role == "operator" or signs_as_kades(user)
 
     def allowed_actions(self, user):
         roles = self.roles_of(user)
@@ -300,7 +295,7 @@ class LetterRequest(BaseModel):
                 if state == self.status and role in roles]
 
     def check(self, action, user, note="", seen_version=None):
-        """The workflow role in which this user may take this action now; raise if not allowed.
+        """The Move this user may make with this action now; raise if it is not allowed.
 
         Stale page first (409), then whose turn it is (403), then the note (422)."""
         if seen_version is not None and int(seen_version) != self.version:
@@ -317,23 +312,24 @@ class LetterRequest(BaseModel):
         if len(note) > NOTE_MAX:
             raise InvalidNote(f"Catatan terlalu panjang: paling banyak {NOTE_MAX} huruf "
                               f"(sekarang {len(note)}).")
-        return role
+        return Move(action, role, self.status, TRANSITIONS[(self.status, action, role)], note)
 
-    def apply(self, action, user, note="", seen_version=None, changes=None):
-        """Move the request along the workflow and record the event; refuse what is not allowed.
+    def apply(self, action, user, note="", seen_version=None):
+        """Move the request along the workflow and record the event; refuse what is not allowed."""
+        return self.take(self.check(action, user, note, seen_version), user)
+
+    def take(self, move, user, changes=None):
+        """Write a move that check allowed, with its event and notifications, in one transaction.
 
         The update is a compare-and-set on the version, so two officials (or a double click)
         can never both move the same request. `changes` sets more fields in the same write
         (the number and file of an issued letter)."""
-        role = self.check(action, user, note, seen_version)
-        note = (note or "").strip()
-        new_status = TRANSITIONS[(self.status, action, role)]
         extra = changes or {}
         with db.atomic():
-            changes = {**extra, LetterRequest.status: new_status,
+            changes = {**extra, LetterRequest.status: move.to_status,
                        LetterRequest.updated_at: now(),
                        LetterRequest.version: LetterRequest.version + 1}
-            if action == "ajukan":
+            if move.action == "ajukan":
                 changes[LetterRequest.submitted_at] = now()
             moved = (LetterRequest.update(changes)
                      .where((LetterRequest.id == self.id) & (LetterRequest.version == self.version))
@@ -343,10 +339,11 @@ class LetterRequest(BaseModel):
                                     "Muat ulang halaman untuk melihat keadaan terbaru.")
             for field, value in extra.items():  # the notifications name the issued number
                 setattr(self, field.name, value)
-            event = LetterEvent.create(request=self, actor=user, role=user.role, action=action,
-                                       from_status=self.status, to_status=new_status, note=note)
+            event = LetterEvent.create(request=self, actor=user, role=user.role,
+                                       action=move.action, from_status=move.from_status,
+                                       to_status=move.to_status, note=move.note)
             notices.step_taken(event)  # same transaction: the event and its notifications
-        self.status, self.version = new_status, self.version + 1
+        self.status, self.version = move.to_status, self.version + 1
         return event
 
     def timeline(self):

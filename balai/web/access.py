@@ -1,11 +1,13 @@
 """Who may open a page: the roles of the village office and the gates every area's views use.
 
 Object rules (who may see a given request, order or shop) live beside their models; this module
-holds only what depends on the role alone."""
+holds the gates that depend on the role alone, and how a view answers a refused object rule."""
 import functools
 
-from flask import abort
+from flask import abort, make_response
 from flask_login import current_user, login_required
+
+from balai.web.errors import error_page
 
 ROLES = {
     "warga": "Warga",
@@ -34,6 +36,19 @@ def role_required(*roles):
 
 operator_required = role_required("operator")
 inbox_required = role_required(*INBOX_ROLES)
+
+
+def permitted(obj, rule, refusal=None):
+    """obj when rule(obj, current_user) lets this user have it. Otherwise 404, as for one that
+    does not exist, for a resident (another resident's business is not even confirmed), and
+    403 for an official, with `refusal` saying why when given."""
+    if obj is None:
+        abort(404)
+    if not rule(obj, current_user):
+        if not current_user.is_official:
+            abort(404)
+        abort(make_response(error_page(refusal, 403)) if refusal else 403)
+    return obj
 
 
 def operator_only(blueprint):

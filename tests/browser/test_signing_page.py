@@ -29,7 +29,7 @@ def test_without_javascript_sign_a_batch_and_one_revoke_and_check(app, db, brows
     assert signed.status == "selesai" and signed.signer_id
     page.goto(f"{page.base}/kotak-masuk/{second.id}")
     page.click("text=Cabut surat")
-    page.fill("#reason", "Salah ketik nama")
+    page.fill("#note", "Salah ketik nama")
     page.click("text=Ya, cabut surat ini")
     page.wait_for_selector("text=sudah dicabut")
     (tmp_path / "surat.pdf").write_bytes(stored_pdf(app, signed))

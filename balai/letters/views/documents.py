@@ -4,7 +4,6 @@ from pathlib import Path
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -15,8 +14,9 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from balai.letters.models import NOTE_MAX, LetterRequest, WorkflowError
-from balai.signing.models import signs_as_kades
+from balai.letters.models import LetterRequest
+from balai.letters.workflow import NOTE_MAX, WorkflowError
+from balai.web.access import permitted
 
 bp = Blueprint("documents", __name__)
 
@@ -24,9 +24,9 @@ bp = Blueprint("documents", __name__)
 @bp.route("/surat/<int:request_id>/unduh")
 @login_required
 def letter_pdf(request_id):
-    letter = LetterRequest.get_or_none(LetterRequest.id == request_id)
-    if letter is None or not letter.pdf_file or not letter.can_view(current_user):
-        abort(404)
+    letter = permitted(LetterRequest.get_or_none((LetterRequest.id == request_id)
+                                                 & LetterRequest.pdf_file.is_null(False)),
+                       LetterRequest.can_view)
     path = Path(current_app.config["LETTER_DIR"]) / letter.pdf_file
     response = send_file(path, mimetype="application/pdf", as_attachment=True,
                          download_name=f"{letter.letter_type.slug}-{letter.id}.pdf", max_age=0)
@@ -34,31 +34,22 @@ def letter_pdf(request_id):
     return response
 
 
-def revocable_letter(request_id):
-    """An issued letter for the Kades or the operator; 404 for residents, 403 other officials."""
-    letter = LetterRequest.issued().where(LetterRequest.id == request_id).first()
-    if letter is None or not current_user.is_official:
-        abort(404)
-    if not (current_user.role == "operator" or signs_as_kades(current_user)):
-        abort(403)
-    return letter
-
-
 @bp.route("/surat-terbit/<int:request_id>/cabut", methods=["GET", "POST"])
 @login_required
 def revoke(request_id):
-    letter = revocable_letter(request_id)
+    letter = permitted(LetterRequest.issued().where(LetterRequest.id == request_id).first(),
+                       LetterRequest.can_revoke)
     if request.method == "GET":
         return revoke_page(letter)
-    reason = request.form.get("reason", "")
+    note = request.form.get("note", "")
     try:
-        letter.revoke(current_user, reason)
+        letter.revoke(current_user, note)
     except WorkflowError as error:
-        return revoke_page(letter, reason, {"reason": str(error)}), error.status
+        return revoke_page(letter, note, {"note": str(error)}), error.status
     flash(f"Surat nomor {letter.number} sudah dicabut. Pemohon diberi tahu.", "success")
     return redirect(url_for("documents.revoke", request_id=letter.id), 303)
 
 
-def revoke_page(letter, reason="", errors=None):
-    return render_template("letters/revoke.html", letter=letter, reason=reason,
+def revoke_page(letter, note="", errors=None):
+    return render_template("letters/revoke.html", letter=letter, note=note,
                            errors=errors or {}, note_max=NOTE_MAX)

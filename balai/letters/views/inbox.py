@@ -12,12 +12,13 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from balai.letters.issuance import BATCH_MAX, issue_letter, issue_many, signer_of
-from balai.letters.models import NOTE_MAX, LetterRequest, LetterType, WorkflowError
+from balai.letters.issuance import BATCH_MAX, approve, issue_many, signer_of
+from balai.letters.models import LetterRequest, LetterType
+from balai.letters.workflow import NOTE_MAX, WorkflowError
 from balai.people.models import Person
 from balai.signing.keys import SigningError
 from balai.signing.models import signs_as_kades
-from balai.web.access import INBOX_ROLES, inbox_required
+from balai.web.access import inbox_required, permitted
 from balai.web.errors import error_page
 from balai.web.htmx import is_htmx
 
@@ -34,18 +35,12 @@ def note_limit():
 
 
 def official_letter(request_id):
-    """The request, for an official whose step it concerns; 403 for anyone else."""
-    if current_user.role not in INBOX_ROLES:
-        abort(403)
+    """The request, for an official who decides one of its steps; 403 for any other."""
     letter = (LetterRequest.select(LetterRequest, LetterType, Person).join(LetterType)
               .switch(LetterRequest).join(Person).where(LetterRequest.id == request_id).first())
-    if letter is None:
-        abort(404)
-    if not letter.roles_of(current_user) & {"kasi", "sekdes", "kades"}:
-        message = ("Permohonan ini diperiksa oleh Kasi lain, bukan oleh Anda. "
-                   "Buka kotak masuk Anda untuk melihat tugas Anda.")
-        abort(make_response(error_page(message, 403)))
-    return letter
+    return permitted(letter, LetterRequest.has_step_for,
+                     "Permohonan ini diperiksa oleh Kasi lain, bukan oleh Anda. "
+                     "Buka kotak masuk Anda untuk melihat tugas Anda.")
 
 
 @bp.route("/kotak-masuk")
@@ -62,21 +57,25 @@ def render_inbox(errors, picked=(), status=200):
 
 
 @bp.route("/kotak-masuk/<int:request_id>")
-@login_required
+@inbox_required
 def detail(request_id):
     letter = official_letter(request_id)
     return render_template("inbox/detail.html", letter=letter, errors={}, note="")
 
 
 @bp.post("/kotak-masuk/<int:request_id>")
-@login_required
+@inbox_required
 def act(request_id):
     letter = official_letter(request_id)
     action, note = request.form.get("action"), request.form.get("note", "")
+    version = request.form.get("version", -1, type=int)
     if action not in DONE_MESSAGES:
         abort(400)
     try:
-        decide(letter, action, note, request.form.get("version", -1, type=int))
+        if action == "setujui":
+            approve(letter, current_user, note, version, request.form.get("passphrase", ""))
+        else:
+            letter.apply(action, current_user, note, version)
     except (WorkflowError, SigningError) as error:
         return refused(letter, error, note)
     message = f"{letter.letter_type.name} untuk {letter.person.name} {DONE_MESSAGES[action]}."
@@ -84,17 +83,6 @@ def act(request_id):
         return render_template("inbox/_done.html", message=message)
     flash(message, "success")
     return redirect(url_for("inbox.index"), 303)
-
-
-def decide(letter, action, note, version):
-    """The Kades's approval issues and signs the letter (the passphrase is checked before a
-    number is taken); every other decision is one workflow step."""
-    if action == "setujui" and letter.status == "diperiksa":
-        letter.check(action, current_user, note, version)
-        signer = signer_of(current_user, request.form.get("passphrase", ""), current_app.config)
-        issue_letter(letter.id, current_user, note, version, signer=signer)
-    else:
-        letter.apply(action, current_user, note, version)
 
 
 def refused(letter, error, note):

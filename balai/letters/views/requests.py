@@ -19,14 +19,7 @@ from flask import (
 from flask_login import current_user, login_required
 from peewee import IntegrityError
 
-from balai.letters.models import (
-    NOTE_MAX,
-    PURPOSE_MAX,
-    Attachment,
-    LetterRequest,
-    LetterType,
-    WorkflowError,
-)
+from balai.letters.models import PURPOSE_MAX, Attachment, LetterRequest, LetterType
 from balai.letters.uploads import (
     ACCEPT,
     UploadError,
@@ -34,7 +27,9 @@ from balai.letters.uploads import (
     save_upload,
     upload_path,
 )
+from balai.letters.workflow import NOTE_MAX, WorkflowError
 from balai.people.models import Person
+from balai.web.access import permitted
 from balai.web.htmx import is_htmx
 
 bp = Blueprint("letters", __name__)
@@ -50,25 +45,14 @@ def back_to(endpoint, req):
     return redirect(target, 303)
 
 
-def viewable_request(request_id):
-    """The request when this user may see it; anybody else gets 404."""
-    req = LetterRequest.get_or_none(LetterRequest.id == request_id)
-    if req is None or not req.can_view(current_user):
-        abort(404)
-    return req
-
-
-def own_request(request_id):
-    """The request when this user is its applicant side (404 for residents, 403 for officials)."""
-    req = LetterRequest.get_or_none(LetterRequest.id == request_id)
-    if req is None or "pemohon" not in req.roles_of(current_user):
-        abort(403 if req and current_user.is_official else 404)
-    return req
+def request_for(request_id, rule):
+    """The request when `rule` (a LetterRequest method) lets this user have it."""
+    return permitted(LetterRequest.get_or_none(LetterRequest.id == request_id), rule)
 
 
 def editable_request(request_id):
     """The applicant's request while it may still be changed; otherwise back to its page."""
-    req = own_request(request_id)
+    req = request_for(request_id, LetterRequest.is_applicant)
     if not req.is_editable:
         flash(NOT_EDITABLE, "error")
         abort(back_to(".show", req))
@@ -217,13 +201,13 @@ def check(request_id):
 @bp.route("/surat/<int:request_id>/ajukan", methods=["POST"])
 @login_required
 def submit(request_id):
-    req = own_request(request_id)
+    req = request_for(request_id, LetterRequest.is_applicant)
     problem = req.is_editable and not_ready(req)
     if problem:
         flash(problem[1], "error")
         return back_to(problem[0], req)
     try:
-        req.apply("ajukan", current_user, seen_version=request.form.get("versi", type=int))
+        req.apply("ajukan", current_user, seen_version=request.form.get("version", type=int))
         flash("Permohonan Anda sudah diajukan. Kami kabari lewat halaman ini.", "success")
     except WorkflowError as error:
         already = req.status == "diajukan"  # e.g. a double click: the first one did it
@@ -235,7 +219,7 @@ def submit(request_id):
 @bp.route("/surat/<int:request_id>")
 @login_required
 def show(request_id):
-    req = viewable_request(request_id)
+    req = request_for(request_id, LetterRequest.can_view)
     return render_template("letters/show.html", req=req,
                            actions=req.allowed_actions(current_user))
 
@@ -243,19 +227,19 @@ def show(request_id):
 @bp.route("/surat/<int:request_id>/batalkan", methods=["GET", "POST"])
 @login_required
 def cancel(request_id):
-    req = own_request(request_id)
+    req = request_for(request_id, LetterRequest.is_applicant)
     if "batalkan" not in req.allowed_actions(current_user):
         flash("Permohonan ini tidak dapat dibatalkan lagi karena sudah diproses.", "error")
         return back_to(".show", req)
-    reason = request.form.get("alasan", "").strip()
-    errors = {"alasan": f"Alasan terlalu panjang: paling banyak {NOTE_MAX} huruf "
-                        f"(sekarang {len(reason)})."} if len(reason) > NOTE_MAX else {}
+    note = request.form.get("note", "").strip()
+    errors = {"note": f"Alasan terlalu panjang: paling banyak {NOTE_MAX} huruf "
+                      f"(sekarang {len(note)})."} if len(note) > NOTE_MAX else {}
     if request.method == "GET" or errors:
         return render_template("letters/cancel.html", req=req, errors=errors, form=request.form,
                                note_max=NOTE_MAX), 422 if errors else 200
     try:
-        req.apply("batalkan", current_user, note=reason,
-                  seen_version=request.form.get("versi", type=int))
+        req.apply("batalkan", current_user, note=note,
+                  seen_version=request.form.get("version", type=int))
         flash("Permohonan sudah dibatalkan.", "success")
     except WorkflowError as error:
         flash(str(error), "error")
@@ -265,7 +249,7 @@ def cancel(request_id):
 @bp.route("/surat/<int:request_id>/lampiran/<int:attachment_id>")
 @login_required
 def attachment(request_id, attachment_id):
-    req = viewable_request(request_id)
+    req = request_for(request_id, LetterRequest.can_view)
     att = Attachment.get_or_none((Attachment.id == attachment_id) & (Attachment.request == req))
     path = upload_path(att.stored_name) if att else None
     if path is None or not path.exists():

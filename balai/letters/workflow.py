@@ -1,0 +1,131 @@
+"""The letter workflow in one place: each state of a request (STEPS), the moves between states
+(TRANSITIONS), and the step whose approval issues the letter (ISSUING_STEP).
+
+Everything that depends on a state reads it from here: the status a resident reads and what
+happens next, whose inbox a request waits in, whom a step tells and what, which requests may
+still be changed. Adding or renaming a step is an edit of these tables alone."""
+from typing import NamedTuple
+
+from balai.signing.models import signs_as_kades
+
+
+class WorkflowError(Exception):
+    """An action that the workflow refuses; the message is for the person who tried it."""
+    status = 409  # the HTTP status a view answers with: the request changed meanwhile
+
+
+class OutOfTurn(WorkflowError):
+    """The request does not wait for this user's step."""
+    status = 403
+
+
+class InvalidNote(WorkflowError):
+    """A missing reason or a note over NOTE_MAX: the form must be fixed."""
+    status = 422
+
+
+class Step(NamedTuple):
+    """One state of a request. The messages may name {letter}, {applicant}, {note} (the step's
+    reason), {number} (" dengan nomor ..." once issued) and {submitted} (how it was sent)."""
+    label: str  # the status a resident reads; {kasi} is the Kasi the letter type names
+    next: str  # what happens next, and roughly when
+    official: str = None  # the workflow role whose decision the request waits for
+    to_officials: str = ""  # told to those officials when a request arrives here
+    to_resident: str = ""  # told to the resident when their request arrives here
+
+
+STEPS = {
+    "draf": Step(
+        "Draf (belum diajukan)",
+        "Permohonan belum dikirim. Lengkapi isian dan syarat, lalu tekan Ajukan."),
+    "diajukan": Step(
+        "Menunggu pemeriksaan {kasi}",
+        "Petugas kantor desa memeriksa data dan berkas Anda, biasanya dalam 1 hari kerja.",
+        official="kasi",
+        to_officials="{applicant} {submitted} permohonan {letter}. Permohonan ini menunggu "
+                     "pemeriksaan Anda."),
+    "diverifikasi": Step(
+        "Menunggu pemeriksaan Sekretaris Desa",
+        "Sekretaris Desa memeriksa surat Anda, biasanya dalam 1 hari kerja.",
+        official="sekdes",
+        to_officials="Permohonan {letter} dari {applicant} sudah diperiksa Kasi dan menunggu "
+                     "pemeriksaan Anda.",
+        to_resident="Permohonan {letter} Anda sudah diperiksa Kasi. Berikutnya diperiksa "
+                    "Sekretaris Desa, biasanya dalam 1 hari kerja."),
+    "diperiksa": Step(
+        "Menunggu persetujuan Kepala Desa",
+        "Kepala Desa menandatangani surat Anda, biasanya dalam 1 hari kerja.",
+        official="kades",
+        to_officials="Permohonan {letter} dari {applicant} sudah diperiksa Sekretaris Desa dan "
+                     "menunggu persetujuan Anda.",
+        to_resident="Permohonan {letter} Anda sudah diperiksa Sekretaris Desa. Berikutnya "
+                    "menunggu tanda tangan Kepala Desa."),
+    "selesai": Step(
+        "Selesai, surat dapat diunduh",
+        "Surat Anda sudah terbit.",
+        to_resident="Surat {letter} Anda sudah terbit{number}. Unduh suratnya dari tautan di "
+                    "bawah ini."),
+    "dikembalikan": Step(
+        "Perlu diperbaiki",
+        "Perbaiki isian atau berkas sesuai catatan petugas, lalu ajukan lagi.",
+        to_resident="Permohonan {letter} Anda perlu diperbaiki. Alasan: {note}. Perbaiki lalu "
+                    "ajukan lagi."),
+    "ditolak": Step(
+        "Ditolak",
+        "Permohonan ini ditolak. Anda dapat mengajukan permohonan baru atau bertanya ke kantor "
+        "desa.",
+        to_resident="Permohonan {letter} Anda ditolak. Alasan: {note}."),
+    "dibatalkan": Step("Dibatalkan", "Permohonan ini dibatalkan."),
+}
+
+# (state, action, role) -> next state. "pemohon" is the applicant side: the resident, or the
+# official who filed the request at the counter. "kasi" is the Kasi that the letter type names.
+TRANSITIONS = {
+    ("draf", "ajukan", "pemohon"): "diajukan",
+    ("dikembalikan", "ajukan", "pemohon"): "diajukan",
+    ("draf", "batalkan", "pemohon"): "dibatalkan",
+    ("diajukan", "batalkan", "pemohon"): "dibatalkan",
+    ("dikembalikan", "batalkan", "pemohon"): "dibatalkan",
+    ("diajukan", "setujui", "kasi"): "diverifikasi",
+    ("diajukan", "kembalikan", "kasi"): "dikembalikan",
+    ("diajukan", "tolak", "kasi"): "ditolak",
+    ("diverifikasi", "setujui", "sekdes"): "diperiksa",
+    ("diverifikasi", "kembalikan", "sekdes"): "dikembalikan",
+    ("diverifikasi", "tolak", "sekdes"): "ditolak",
+    ("diperiksa", "setujui", "kades"): "selesai",
+    ("diperiksa", "kembalikan", "kades"): "dikembalikan",
+    ("diperiksa", "tolak", "kades"): "ditolak",
+}
+ISSUING_STEP = "diperiksa"  # approving here numbers, renders and signs the letter
+ACTION_LABELS = {"ajukan": "Diajukan", "batalkan": "Dibatalkan", "setujui": "Disetujui",
+                 "kembalikan": "Dikembalikan untuk diperbaiki", "tolak": "Ditolak",
+                 "terbit": "Surat terbit", "cabut": "Surat dicabut"}
+NEEDS_REASON = {"kembalikan", "tolak"}
+NOTE_MAX = 500
+
+# The applicant may change a request as long as they may still send it.
+EDITABLE = tuple(state for state in STEPS if (state, "ajukan", "pemohon") in TRANSITIONS)
+DECIDING_ROLES = {step.official for step in STEPS.values() if step.official}
+# The user roles that may be a letter type's "kasi", with the title a resident reads.
+VERIFIER_TITLES = {"kasi_pem": "Kasi Pemerintahan", "kasi_kesra": "Kasi Kesra"}
+
+
+def official_roles(user):
+    """The deciding roles this user holds: "kasi" (on the letter types that name their role),
+    "sekdes", and "kades" (the Kepala Desa, or whoever signs for them today)."""
+    return {role for role, held in (("kasi", user.role in VERIFIER_TITLES),
+                                    ("sekdes", user.role == "sekdes"),
+                                    ("kades", signs_as_kades(user))) if held}
+
+
+class Move(NamedTuple):
+    """One move that LetterRequest.check allowed, for LetterRequest.take to write."""
+    action: str
+    role: str
+    from_status: str
+    to_status: str
+    note: str
+
+    @property
+    def issues(self):
+        return self.action == "setujui" and self.from_status == ISSUING_STEP
