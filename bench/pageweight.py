@@ -2,7 +2,7 @@
 
 Starts Balai (gunicorn, demo village, own temporary data dir), then loads each page in the system
 Chromium, first visit and repeat visit, on an open line and on a slow one (400 kbit/s, 400 ms
-round trip). Counting is the same as ../shared/tools/pageweight.py (tests/browser_support.visit);
+round trip). Counting is the same as ../shared/tools/pageweight.py (tests/support/browser.visit);
 `--compare` also runs that tool on the public pages and prints both.
 
     .venv/bin/python bench/pageweight.py [--compare] [--json]
@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from bench.server import gunicorn  # noqa: E402
-from tests.browser_support import launch_browser, log_in, network_session, phone_context, visit  # noqa: E402
+from tests.support.browser import launch_browser, log_in, network_session, phone_context, visit  # noqa: E402
 
 SHARED_TOOL = Path("/work/shared/tools/pageweight.py")
 RESIDENT = "3213051508900001"

@@ -1,18 +1,13 @@
 import os
-import re
 
 import pytest
 
 os.environ.setdefault("BALAI_HUEY_IMMEDIATE", "1")
 
-from balai import (
-    create_app,  # noqa: E402
-    schema,
-)
+from balai import create_app, schema  # noqa: E402
 from balai import db as database  # noqa: E402
 from balai.demo import seed  # noqa: E402
-from balai.letters.models import LetterRequest, LetterType
-from balai.people.models import Person, User  # noqa: E402
+from tests.support.village import BUDI, SITI, Login  # noqa: E402
 
 
 @pytest.fixture
@@ -39,25 +34,9 @@ def client(app):
     return app.test_client()
 
 
-class Login:
-    """Log a test client in as one of the demo accounts."""
-
-    def __init__(self, app):
-        self.app = app
-
-    def as_(self, login, password=seed.DEMO_PASSWORD):
-        client = self.app.test_client()
-        response = client.post("/masuk", data={"login": login, "password": password})
-        assert response.status_code == 303, response.get_data(as_text=True)
-        return client
-
-
 @pytest.fixture
 def login(app):
     return Login(app)
-
-
-BUDI, SITI, AHMAD = (r["nik"] for r in seed.RESIDENTS)
 
 
 @pytest.fixture
@@ -95,29 +74,13 @@ def operator(login):
     return login.as_("operator")
 
 
-def make_request(nik=BUDI, slug="domisili", status="draf", purpose="Melamar pekerjaan"):
-    """A letter request in the given state, made directly in the database."""
-    import secrets
-    person = Person.get(Person.nik == nik)
-    user = User.get(User.person == person)
-    return LetterRequest.create(person=person, letter_type=LetterType.get(LetterType.slug == slug),
-                                status=status, purpose=purpose, created_by=user,
-                                form_key=secrets.token_hex(8),
-                                submitted_at=None if status == "draf" else database.now())
-
-
-def csrf_token_from(html):
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    return match and match.group(1)
-
-
-# Browser fixtures: a real server and the system Chromium (see tests/browser_support.py).
+# Browser fixtures: a real server and the system Chromium (see tests/support/browser.py).
 # `live_server` is the base URL of this test's app (fresh demo database); `page` is a phone-sized
-# tab with an empty cache; `cdp` counts its bytes: `browser_support.visit(page, cdp, url)`.
+# tab with an empty cache; `cdp` counts its bytes: `visit(page, cdp, url)`.
 
 @pytest.fixture
 def live_server(app):
-    from tests.browser_support import LiveServer
+    from tests.support.browser import LiveServer
     with LiveServer(app) as url:
         yield url
 
@@ -128,7 +91,7 @@ def browser():
     which must not outlive the module (other tests use asyncio or start their own Playwright)."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser_support import launch_browser
+    from tests.support.browser import launch_browser
     with sync_playwright() as playwright:
         browser = launch_browser(playwright)
         yield browser
@@ -137,7 +100,7 @@ def browser():
 
 @pytest.fixture
 def browser_context(browser):
-    from tests.browser_support import phone_context
+    from tests.support.browser import phone_context
     context = phone_context(browser)
     yield context
     context.close()
@@ -150,5 +113,5 @@ def page(browser_context):
 
 @pytest.fixture
 def cdp(browser_context, page):
-    from tests.browser_support import network_session
+    from tests.support.browser import network_session
     return network_session(browser_context, page)

@@ -1,11 +1,11 @@
 """Real-browser tests of the pages: the `live_server` and `browser` fixtures live in
-tests/conftest.py, the helpers in tests/browser_support.py. Here CSRF checks are on, as in
+tests/conftest.py, the helpers in tests/support/browser.py. Here CSRF checks are on, as in
 production; without the system Chromium these tests are skipped."""
 from pathlib import Path
 
 import pytest
 
-from tests.browser_support import CHROMIUM
+from tests.support.browser import CHROMIUM
 
 
 def pytest_collection_modifyitems(items):

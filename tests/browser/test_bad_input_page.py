@@ -2,11 +2,9 @@
 from playwright.sync_api import expect
 
 from balai.letters.models import LetterRequest
-from tests.browser.test_journey import upload_syarat
-from tests.browser_support import login_page
-from tests.conftest import BUDI, make_request
-from tests.files import pdf_bytes
-from tests.test_inbox import waiting
+from tests.support.browser import login_page, upload_syarat
+from tests.support.files import pdf_bytes
+from tests.support.village import BUDI, make_request, waiting
 
 THIRTY_MB = 30 * 1024 * 1024
 

@@ -1,9 +1,8 @@
 """The officials' inbox in a real browser: decisions leave the page in place."""
 from playwright.sync_api import expect
 
-from tests.browser_support import login_page
-from tests.conftest import AHMAD
-from tests.test_inbox import waiting
+from tests.support.browser import login_page
+from tests.support.village import AHMAD, waiting
 
 
 def test_in_a_browser_rows_leave_and_the_count_follows(db, browser, live_server):

@@ -11,20 +11,8 @@ from balai.demo import seed
 from balai.letters.models import LetterRequest
 from balai.people.models import Village
 from balai.signing import pdf_check
-from tests.browser_support import login_page
-from tests.conftest import BUDI
-from tests.files import image_bytes, pdf_bytes
-
-
-def upload_syarat(page, tmp_path):
-    """On the syarat page: a real small JPEG and PDF, then on to the check page."""
-    (tmp_path / "ktp.jpg").write_bytes(image_bytes(size=(800, 500)))
-    (tmp_path / "kk.pdf").write_bytes(pdf_bytes())
-    page.set_input_files("#syarat-ktp", str(tmp_path / "ktp.jpg"))
-    page.set_input_files("#syarat-kk", str(tmp_path / "kk.pdf"))
-    expect(page.locator("#syarat-ktp")).to_have_js_property("validationMessage", "")  # shrunk
-    page.click("button:has-text('Simpan dan lanjutkan')")
-    expect(page.locator("h1")).to_have_text("Periksa sebelum mengajukan")
+from tests.support.browser import login_page, upload_syarat
+from tests.support.village import BUDI
 
 
 def submit_domisili(page, live_server, tmp_path):

@@ -3,8 +3,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from balai.market.models import Product
-from tests.browser_support import log_in, phone_context
-from tests.conftest import BUDI, SITI
+from tests.support.browser import log_in, phone_context
+from tests.support.village import BUDI, SITI
 
 
 def signed_in(browser, base, login):

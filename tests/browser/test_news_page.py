@@ -12,7 +12,7 @@ from playwright.sync_api import Error as PlaywrightError
 from balai.db import now
 from balai.news.models import News, NewsIndex
 from balai.people.models import User
-from tests.browser_support import log_in, phone_context
+from tests.support.browser import log_in, phone_context
 
 PAGE_SIZE = 10
 NEWS_ITEMS = "main ul.news > li:not(.more)"

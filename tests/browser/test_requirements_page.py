@@ -2,9 +2,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import login_page
-from tests.conftest import BUDI, make_request
-from tests.files import image_bytes, pdf_bytes
+from tests.support.browser import login_page
+from tests.support.files import image_bytes, pdf_bytes
+from tests.support.village import BUDI, make_request
 
 
 @pytest.mark.parametrize("javascript", [True, False])

@@ -1,7 +1,7 @@
 """Signing in a real browser without JavaScript: a batch, one approval, a revocation, the check."""
 from balai.demo import seed
-from tests.conftest import AHMAD, SITI, make_request
-from tests.test_signed_letters import PASSPHRASE, reloaded, stored_pdf
+from tests.support.signing import PASSPHRASE, reloaded, stored_pdf
+from tests.support.village import AHMAD, SITI, make_request
 
 
 def test_without_javascript_sign_a_batch_and_one_revoke_and_check(app, db, browser, live_server,

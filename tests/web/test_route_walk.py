@@ -1,0 +1,173 @@
+"""Every GET page, for every role, with real objects: never a server error, and a resident
+never sees another resident's request, attachment or letter."""
+import pytest
+
+from balai.demo import seed
+from balai.letters import issuance
+from balai.letters.models import Attachment, LetterType
+from balai.market.models import Product, ProductPhoto
+from balai.media import process_image
+from balai.news.models import News
+from balai.notify.models import Notification
+from balai.people.models import Person, User
+from balai.signing.models import SignerCertificate
+from tests.support.files import image_bytes
+from tests.support.market import place
+from tests.support.village import BUDI, make_request
+
+ROLES = [None, "budi", "siti", "operator", "kasipem", "kasikesra", "sekdes", "kades"]
+FINE = {200, 204, 302, 303, 403, 404}
+# Pages of one resident's request: another resident gets 404 on every one of them.
+RESIDENT_OWNED = {"letters.show", "letters.details", "letters.requirements", "letters.check",
+                  "letters.cancel", "letters.attachment", "documents.letter_pdf"}
+
+
+def with_attachment(letter):
+    from balai.letters.uploads import upload_path
+    att = Attachment.create(request=letter, requirement_key="ktp", original_name="ktp.jpg",
+                            stored_name=f"route-{letter.id}.jpg", content_type="image/jpeg",
+                            size=100)
+    upload_path(att.stored_name).write_bytes(image_bytes())
+    return att
+
+
+@pytest.fixture
+def objects(app, db):
+    """Real ids for every URL argument: a draft and an issued letter of Budi's, and the rest."""
+    draft = make_request()
+    issued = make_request(status="diperiksa")
+    with app.test_request_context():
+        kades = User.by_login("kades")
+        signer = issuance.signer_of(kades, seed.DEMO_SIGNING_PASSPHRASE, app.config)
+        issued = issuance.issue_letter(issued.id, kades, signer=signer)
+        attachments = [with_attachment(draft), with_attachment(issued)]
+        picture = process_image(image_bytes(size=(400, 300)))
+        product_picture = process_image(image_bytes(size=(400, 300)))
+    product = Product.public().first()
+    ProductPhoto.create(product=product, key=product_picture.key, image=product_picture.as_dict())
+    order = place(product)  # Budi buys from a demo lapak
+    news = News.select().first()
+    news.image, news.image_key = picture.as_dict(), picture.key
+    news.save()
+    budi = User.by_login(BUDI)
+    return {
+        "letters": [(draft, attachments[0]), (issued, attachments[1])],
+        "token": issued.verify_token,
+        "notification_id": Notification.select().where(Notification.recipient == budi).first().id,
+        "type_id": LetterType.get(LetterType.slug == "domisili").id,
+        "person_id": Person.get(Person.nik == BUDI).id,
+        "user_id": budi.id,
+        "slug": news.slug,
+        "name": news.image_set.names()[0],
+        "key": "ktp",
+        "product_id": product.id,
+        "shop_id": product.shop_id,
+        "order_id": order.id,
+        "photo_name": product_picture.names()[0],
+        "kind": "produk",
+        "item_id": product.id,
+        "cert_id": SignerCertificate.get().id,
+    }
+
+
+def urls(app, objects):
+    """(endpoint, url) for every GET route, filled with real ids; request pages for each letter."""
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        args = {name: objects.get(name) for name in rule.arguments}
+        if rule.endpoint == "news.category":
+            args["name"] = "Pengumuman"
+        if rule.endpoint == "market.photo":
+            args["name"] = objects["photo_name"]
+        for letter, attachment in objects["letters"]:
+            args.update(request_id=letter.id, attachment_id=attachment.id)
+            with app.test_request_context():
+                yield rule.endpoint, app.url_for(rule.endpoint, **{
+                    name: args[name] for name in rule.arguments})
+            if "request_id" not in rule.arguments:
+                break
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_answers_every_role_sensibly(request, app, objects, role):
+    client = request.getfixturevalue(role) if role else app.test_client()
+    seen, wrong = 0, []
+    for endpoint, url in urls(app, objects):
+        response = client.get(url)
+        seen += 1
+        expected = FINE
+        if role == "siti" and endpoint in RESIDENT_OWNED:
+            expected = {404}
+        elif role == "budi" and endpoint in RESIDENT_OWNED - {"documents.letter_pdf"}:
+            expected = {200, 303}  # a draft's pages, or a decided request sent to its page
+        if response.status_code not in expected:
+            wrong.append(f"{url} ({endpoint}): {response.status_code}")
+    assert seen > 40
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_owner_and_officials_open_the_issued_letter_and_its_attachment(login, objects):
+    letter, attachment = objects["letters"][1]
+    for who in ("3213051508900001", "kasipem", "kasikesra", "sekdes", "kades", "operator"):
+        client = login.as_(who)
+        assert client.get(f"/surat/{letter.id}").status_code == 200
+        assert client.get(f"/surat/{letter.id}/unduh").status_code == 200
+        assert client.get(f"/surat/{letter.id}/lampiran/{attachment.id}").status_code == 200
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page_from_every_private_page(app, objects):
+    client = app.test_client()
+    public = {"home.index", "auth.login", "auth.register", "auth.registered", "verify.letter",
+              "verify.upload", "news.article", "news.search", "news.feed", "news.image",
+              "news.category", "market.catalogue", "market.product", "market.photo"}
+    for endpoint, url in urls(app, objects):
+        response = client.get(url)
+        if endpoint in public or endpoint.startswith("pwa."):
+            assert response.status_code == 200, url
+        else:
+            assert response.status_code in (302, 403), url
+            if response.status_code == 302:
+                assert "/masuk" in response.location, url
+
+
+GARBAGE = {"action": "setujui", "version": "x", "versi": "abc", "note": "\x00" * 3,
+           "letter_type": "1e9", "penduduk": "-1", "keperluan": "a" * 5000, "login": "\x00",
+           "password": "x", "alasan": "b" * 5000, "nik": "３２１３", "birth_date": "31-02-2026",
+           "publish_at": "31-02-2026 25:00", "paper": "A0", "number_format": "{nomor:999999}"}
+
+
+@pytest.mark.parametrize("role", ["budi", "operator", "kasipem"])
+def test_every_form_survives_garbage(request, app, objects, role):
+    client = request.getfixturevalue(role)
+    letter, _ = objects["letters"][0]
+    failed = []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.endpoint == "auth.logout":
+            continue
+        args = {**objects, "request_id": letter.id, "channel": "email"}
+        with app.test_request_context():
+            url = app.url_for(rule.endpoint, **{name: args[name] for name in rule.arguments})
+        response = client.post(url, data=GARBAGE)
+        if response.status_code >= 500:
+            failed.append(f"{url}: {response.status_code}")
+    assert not failed, "\n".join(failed)
+
+
+OFFICIALS = ["operator", "kasipem", "kasikesra", "sekdes", "kades"]
+TURN = {"diajukan": "kasipem", "diverifikasi": "sekdes", "diperiksa": "kades"}
+
+
+@pytest.mark.parametrize("status", ["draf", "diajukan", "diverifikasi", "diperiksa", "selesai",
+                                    "dikembalikan", "ditolak", "dibatalkan"])
+def test_an_official_never_acts_out_of_turn(login, db, status):
+    letter = make_request(status=status)
+    for official in OFFICIALS + [BUDI]:
+        if TURN.get(status) == official:
+            continue
+        client = login.as_(official)
+        for action in ("setujui", "kembalikan", "tolak"):
+            response = client.post(f"/kotak-masuk/{letter.id}", data={
+                "action": action, "note": "Alasan", "version": letter.version})
+            assert response.status_code == 403, (official, action)
+    assert type(letter).get_by_id(letter.id).status == status and not letter.events.count()
