@@ -53,9 +53,14 @@ def login_errors(login_name, password):
 
 
 def safe_next():
-    """A path on this site to return to; browsers read "/\\host" like "//host", another site."""
-    target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else None
+    """A path on this site to return to, or None. Checked as a browser will read it: browsers
+    drop tabs and newlines anywhere and read "\\" as "/", so "/%09/evil.example" or
+    "/\\evil.example" would become "//evil.example", another site. Anything unprintable is
+    refused rather than cleaned."""
+    target = request.args.get("next", "").replace("\\", "/")
+    if not target.startswith("/") or target.startswith("//") or not target.isprintable():
+        return None
+    return target
 
 
 def home_for(user):
