@@ -22,6 +22,7 @@ from balai.notify import channels
 from balai.notify import tasks as notify_tasks
 from balai.notify import views as notifications
 from balai.operator import views as operator
+from balai.people import passwords
 from balai.people.models import User, Village
 from balai.people.views import accounts, auth, population
 from balai.queue import Queue
@@ -156,6 +157,7 @@ def register_hooks(app):
     @app.context_processor
     def layout_context():
         return {"village": Village.current(), "inbox_roles": INBOX_ROLES,
+                "password_rule": passwords.RULE,
                 "signs_as_kades": signs_as_kades,
                 "inbox_count": lambda user: LetterRequest.inbox_for(user).count()}
 

@@ -8,7 +8,8 @@ from peewee import IntegrityError
 
 from balai.db import db
 from balai.demo import bulk, seed
-from balai.people.forms import PASSWORD_MIN, username_error
+from balai.people.forms import username_error
+from balai.people.passwords import password_error
 from balai.schema import create_tables
 from balai.signing import cli as signing_cli
 from balai.web.access import OFFICIAL_ROLES
@@ -70,10 +71,10 @@ def register(app):
         username = username.strip().lower()
         if message := username_error(username):
             raise click.ClickException(message)
-        if len(password) < PASSWORD_MIN:
-            raise click.ClickException(f"Kata sandi paling sedikit {PASSWORD_MIN} karakter.")
         create_tables()
         with db.connection_context():
+            if message := password_error(password, username):
+                raise click.ClickException(message)
             try:
                 seed.make_official(username, role, full_name, password)
             except IntegrityError:

@@ -5,11 +5,9 @@ import re
 
 from balai.people.models import Person
 from balai.people.nik import birth_date_from_nik, kk_error, nik_error
+from balai.people.passwords import password_error
 from balai.web.access import OFFICIAL_ROLES
 from balai.web.forms import in_order, parse_date, required, text
-
-PASSWORD_MIN = 8  # every password: residents', officials', and the signing passphrase
-
 
 PERSON_ORDER = ("nik", "kk_number", "name", "birth_place", "birth_date", "sex", "religion",
                 "marital_status", "occupation", "citizenship", "address", "rt", "rw", "dusun")
@@ -74,6 +72,6 @@ def official_form(form):
     if values["role"] not in OFFICIAL_ROLES:
         errors["role"] = "Pilih jabatan."
     values["password"] = form.get("password") or ""
-    if len(values["password"]) < PASSWORD_MIN:
-        errors["password"] = f"Kata sandi paling sedikit {PASSWORD_MIN} huruf atau angka."
+    if message := password_error(values["password"], values["username"]):
+        errors["password"] = message
     return errors, values

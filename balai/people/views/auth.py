@@ -7,6 +7,7 @@ from werkzeug.security import check_password_hash
 from balai.db import db
 from balai.people.models import DUMMY_HASH, LoginFailure, Person, User
 from balai.people.nik import kk_error, nik_error
+from balai.people.passwords import password_error
 from balai.web.forms import parse_date
 
 bp = Blueprint("auth", __name__)
@@ -16,7 +17,6 @@ LOGIN_REFUSED = ("NIK/nama pengguna atau kata sandi salah. Bila Anda baru mendaf
                  "dan KTP.")
 LOCKED = ("Terlalu banyak percobaan masuk yang salah. Demi keamanan, akun ini dikunci "
           "15 menit. Coba lagi nanti atau hubungi operator desa.")
-PASSWORD_MIN = 8
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -98,8 +98,8 @@ def registration_errors(form):
     birth_date = parse_date(form.get("birth_date"))
     if birth_date is None:
         errors["birth_date"] = "Isi tanggal lahir Anda, misalnya 17-08-1990."
-    if len(form.get("password", "")) < PASSWORD_MIN:
-        errors["password"] = f"Kata sandi paling sedikit {PASSWORD_MIN} huruf atau angka."
+    if message := password_error(form.get("password", ""), (form.get("nik") or "").strip()):
+        errors["password"] = message
     elif form.get("password") != form.get("password2"):
         errors["password2"] = "Kedua kata sandi tidak sama. Ketik ulang."
     return errors, birth_date
@@ -135,8 +135,9 @@ def change_password():
     errors = {}
     if not current_user.check_password(request.form.get("current", "")):
         errors["current"] = "Kata sandi lama salah."
-    if len(request.form.get("password", "")) < PASSWORD_MIN:
-        errors["password"] = f"Kata sandi baru paling sedikit {PASSWORD_MIN} huruf atau angka."
+    own_name = current_user.username or current_user.person.nik
+    if message := password_error(request.form.get("password", ""), own_name):
+        errors["password"] = message
     if errors:
         return render_template("auth/password.html", errors=errors), 422
     current_user.set_password(request.form["password"])
