@@ -1,5 +1,5 @@
 """Logging in and out, and residents registering themselves."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from peewee import IntegrityError
 from werkzeug.security import check_password_hash
@@ -8,6 +8,7 @@ from balai.db import db
 from balai.people.models import DUMMY_HASH, LoginFailure, Person, User
 from balai.people.nik import kk_error, nik_error
 from balai.people.passwords import password_error
+from balai.people.sessions import TOKEN_KEY, LoginSession
 from balai.web.forms import parse_date
 
 bp = Blueprint("auth", __name__)
@@ -30,8 +31,7 @@ def login():
         return render_template("auth/login.html", errors=errors, form=request.form), 422
     user = User.by_login(login_name)
     LoginFailure.clear(login_name)
-    login_user(user)
-    return redirect(safe_next() or home_for(user), 303)
+    return finish_login(user, safe_next())
 
 
 def login_errors(login_name, password):
@@ -50,6 +50,15 @@ def login_errors(login_name, password):
     if user is None or not user.check_password(password) or not user.active:
         return {"login": LOCKED if LoginFailure.is_locked(login_name) else LOGIN_REFUSED}
     return {}
+
+
+def finish_login(user, target):
+    """A new session of its own for this device."""
+    LoginSession.end(session.get(TOKEN_KEY))  # logging in again, as someone else perhaps
+    session.clear()  # nothing from before the login carries over
+    session[TOKEN_KEY] = LoginSession.start(user)
+    login_user(user)
+    return redirect(target or home_for(user), 303)
 
 
 def safe_next():
@@ -74,7 +83,9 @@ def home_for(user):
 @bp.route("/keluar", methods=["POST"])
 @login_required
 def logout():
+    LoginSession.end(session.get(TOKEN_KEY))
     logout_user()
+    session.clear()
     flash("Anda sudah keluar.", "success")
     return redirect(url_for("home.index"), 303)
 
@@ -140,7 +151,10 @@ def change_password():
         errors["password"] = message
     if errors:
         return render_template("auth/password.html", errors=errors), 422
-    current_user.set_password(request.form["password"])
-    current_user.save()
-    flash("Kata sandi sudah diganti.", "success")
+    with db.atomic():
+        current_user.set_password(request.form["password"])
+        current_user.save()
+        LoginSession.end_all(current_user.id, keep=session.get(TOKEN_KEY))
+    flash("Kata sandi sudah diganti. Perangkat lain yang masih masuk dengan akun ini sudah "
+          "dikeluarkan.", "success")
     return redirect(home_for(current_user), 303)
