@@ -5,6 +5,7 @@ from peewee import IntegrityError
 from werkzeug.security import check_password_hash
 
 from balai.db import db
+from balai.people import devices
 from balai.people.models import DUMMY_HASH, LoginFailure, Person, User
 from balai.people.nik import kk_error, nik_error
 from balai.people.passwords import password_error
@@ -18,6 +19,9 @@ LOGIN_REFUSED = ("NIK/nama pengguna atau kata sandi salah. Bila Anda baru mendaf
                  "dan KTP.")
 LOCKED = ("Terlalu banyak percobaan masuk yang salah. Demi keamanan, akun ini dikunci "
           "15 menit. Coba lagi nanti atau hubungi operator desa.")
+LOCKED_ADDRESS = ("Terlalu banyak percobaan masuk yang salah dari jaringan ini. Demi keamanan, "
+                  "percobaan dari sini ditahan 15 menit. Coba lagi nanti, atau masuk dari "
+                  "perangkat yang biasa Anda pakai.")
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -26,39 +30,51 @@ def login():
         return render_template("auth/login.html", errors={}, form={})
     login_name = request.form.get("login", "").strip().lower()
     password = request.form.get("password", "")
-    errors = login_errors(login_name, password)
+    device = devices.device_for(login_name)
+    errors = login_errors(login_name, password, device)
     if errors:
         return render_template("auth/login.html", errors=errors, form=request.form), 422
-    user = User.by_login(login_name)
-    LoginFailure.clear(login_name)
-    return finish_login(user, safe_next())
+    return finish_login(User.by_login(login_name), login_name, device, safe_next())
 
 
-def login_errors(login_name, password):
+def login_errors(login_name, password, device):
     """Check a login; count failures per name, so the limit holds whether or not the name exists."""
     if not login_name or not password:
         return {"login": "Isi NIK atau nama pengguna, dan kata sandi."}
     if login_name[0].isdigit() and (message := nik_error(login_name)):
         return {"login": message}  # usernames start with a letter: this was meant as a NIK
-    if LoginFailure.attempt(login_name, request.remote_addr or "") is None:
-        return {"login": LOCKED}
+    if LoginFailure.attempt(login_name, address(), device) is None:
+        return {"login": lock_message(login_name, device)}
     user = User.by_login(login_name)
     if user is None:
         check_password_hash(DUMMY_HASH, password)  # same time whether the name exists or not
     # An account waiting for activation answers like a wrong password: anyone holding a KK
     # photocopy can register, and the answer must not tell whether the NIK is on record.
     if user is None or not user.check_password(password) or not user.active:
-        return {"login": LOCKED if LoginFailure.is_locked(login_name) else LOGIN_REFUSED}
+        return {"login": lock_message(login_name, device) or LOGIN_REFUSED}
     return {}
 
 
-def finish_login(user, target):
-    """A new session of its own for this device."""
+def address():
+    return request.remote_addr or ""
+
+
+def lock_message(login_name, device):
+    """Why attempts for this name from here are refused now, or None."""
+    lock = LoginFailure.lock(login_name, address(), device)
+    return lock and (LOCKED_ADDRESS if lock == "address" else LOCKED)
+
+
+def finish_login(user, login_name, device, target):
+    """A new session of its own for this device, which is known to this name from now on."""
+    LoginFailure.clear(login_name, device)
     LoginSession.end(session.get(TOKEN_KEY))  # logging in again, as someone else perhaps
     session.clear()  # nothing from before the login carries over
     session[TOKEN_KEY] = LoginSession.start(user)
     login_user(user)
-    return redirect(target or home_for(user), 303)
+    response = redirect(target or home_for(user), 303)
+    devices.remember(response, login_name)
+    return response
 
 
 def safe_next():
