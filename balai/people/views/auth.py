@@ -1,4 +1,7 @@
-"""Logging in and out, and residents registering themselves."""
+"""Logging in (a password, then a code for an account with a second factor) and out, residents
+registering themselves, and changing one's password."""
+import time
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from peewee import IntegrityError
@@ -9,6 +12,7 @@ from balai.people import devices
 from balai.people.models import DUMMY_HASH, LoginFailure, Person, User
 from balai.people.nik import kk_error, nik_error
 from balai.people.passwords import password_error
+from balai.people.second_factor import ASKED_ROLES, SecondFactor
 from balai.people.sessions import TOKEN_KEY, LoginSession
 from balai.web.forms import parse_date
 
@@ -22,6 +26,10 @@ LOCKED = ("Terlalu banyak percobaan masuk yang salah. Demi keamanan, akun ini di
 LOCKED_ADDRESS = ("Terlalu banyak percobaan masuk yang salah dari jaringan ini. Demi keamanan, "
                   "percobaan dari sini ditahan 15 menit. Coba lagi nanti, atau masuk dari "
                   "perangkat yang biasa Anda pakai.")
+CODE_REFUSED = ("Kode salah atau sudah pernah dipakai. Ketik 6 angka yang tampil di aplikasi "
+                "autentikator sekarang, atau salah satu kode cadangan Anda.")
+PENDING = "pending_login"  # in the session between the password and the code
+PENDING_SECONDS = 600
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -34,7 +42,14 @@ def login():
     errors = login_errors(login_name, password, device)
     if errors:
         return render_template("auth/login.html", errors=errors, form=request.form), 422
-    return finish_login(User.by_login(login_name), login_name, device, safe_next())
+    user = User.by_login(login_name)
+    if SecondFactor.enabled_for(user):
+        # The attempt stays counted until the code is right: codes share the password's limit.
+        session.clear()
+        session[PENDING] = {"user": user.get_id(), "login": login_name, "at": time.time(),
+                            "next": safe_next()}
+        return redirect(url_for("auth.code"), 303)
+    return finish_login(user, login_name, device, safe_next())
 
 
 def login_errors(login_name, password, device):
@@ -65,14 +80,53 @@ def lock_message(login_name, device):
     return lock and (LOCKED_ADDRESS if lock == "address" else LOCKED)
 
 
+@bp.route("/masuk/kode", methods=["GET", "POST"])
+def code():
+    user, login_name = pending_login()
+    if user is None:
+        flash("Waktu untuk mengisi kode sudah habis. Silakan masuk lagi.", "info")
+        return redirect(url_for("auth.login"))
+    if request.method == "GET":
+        return render_template("auth/code.html", errors={})
+    device = devices.device_for(login_name)
+    errors = code_errors(user, login_name, request.form.get("code", ""), device)
+    if errors:
+        return render_template("auth/code.html", errors=errors), 422
+    return finish_login(user, login_name, device, session[PENDING]["next"])
+
+
+def pending_login():
+    """(account, login name) whose password was right a moment ago, or (None, None)."""
+    pending = session.get(PENDING) or {}
+    if pending.get("at", 0) < time.time() - PENDING_SECONDS:
+        return None, None
+    user = User.by_login(pending["login"])
+    if user is None or not user.active or user.get_id() != pending["user"]:
+        return None, None
+    return user, pending["login"]
+
+
+def code_errors(user, login_name, typed, device):
+    """The second step counts against the same limits as the password."""
+    if LoginFailure.attempt(login_name, address(), device) is None:
+        return {"code": lock_message(login_name, device)}
+    if not SecondFactor.verify(user, typed):
+        return {"code": lock_message(login_name, device) or CODE_REFUSED}
+    return {}
+
+
 def finish_login(user, login_name, device, target):
-    """A new session of its own for this device, which is known to this name from now on."""
+    """A new session of its own for this device; the Kades and the operator are asked to turn
+    on a second factor until they do."""
     LoginFailure.clear(login_name, device)
     LoginSession.end(session.get(TOKEN_KEY))  # logging in again, as someone else perhaps
     session.clear()  # nothing from before the login carries over
     session[TOKEN_KEY] = LoginSession.start(user)
     login_user(user)
-    response = redirect(target or home_for(user), 303)
+    target = target or home_for(user)
+    if user.role in ASKED_ROLES and not SecondFactor.enabled_for(user):
+        target = url_for("second_factor.setup", next=target)
+    response = redirect(target, 303)
     devices.remember(response, login_name)
     return response
 
