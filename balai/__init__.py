@@ -11,6 +11,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_compress import Compress
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from balai import cli, db
 from balai.letters.models import LetterRequest
@@ -22,8 +23,10 @@ from balai.notify import channels
 from balai.notify import tasks as notify_tasks
 from balai.notify import views as notifications
 from balai.operator import views as operator
-from balai.people.models import User, Village
-from balai.people.views import accounts, auth, population
+from balai.people import passwords
+from balai.people.models import Village
+from balai.people.sessions import TOKEN_KEY, LoginSession
+from balai.people.views import accounts, auth, population, second_factor
 from balai.queue import Queue
 from balai.signing import views as signing
 from balai.signing.models import signs_as_kades
@@ -38,6 +41,7 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+HSTS = "max-age=31536000"  # a year; not includeSubDomains: other sites may share the domain
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -52,6 +56,10 @@ class SessionInterface(SecureCookieSessionInterface):
     def save_session(self, app, session, response):
         if not response.cache_control.public:
             super().save_session(app, session, response)
+
+    def get_cookie_secure(self, app):
+        """Secure whenever the visitor came over HTTPS (behind a proxy: see PROXY_COUNT)."""
+        return super().get_cookie_secure(app) or request.is_secure
 
 
 def secret_key(data_dir):
@@ -89,6 +97,9 @@ def create_app(config=None):
         COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,  # html_cache_policy answers 304s first
         HUEY_IMMEDIATE=os.environ.get("BALAI_HUEY_IMMEDIATE") == "1",
         SWEEP_MINUTES=int(os.environ.get("BALAI_NOTIFY_SWEEP_MINUTES", "1")),
+        SESSION_HOURS=float(os.environ.get("BALAI_SESSION_HOURS", "12")),
+        OFFICIAL_IDLE_MINUTES=float(os.environ.get("BALAI_OFFICIAL_IDLE_MINUTES", "30")),
+        PROXY_COUNT=int(os.environ.get("BALAI_PROXY_COUNT", "0")),
     )
     if config:
         app.config.update(config)
@@ -98,6 +109,10 @@ def create_app(config=None):
         Path(app.config[key]).mkdir(parents=True, exist_ok=True)
 
     app.session_interface = SessionInterface()
+    if app.config["PROXY_COUNT"]:  # trust that many proxies' X-Forwarded-For/-Proto/-Host/-Port
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count,
+                                x_port=count)
     db.init_db(app.config["DATABASE"])
     csrf.init_app(app)
     compress.init_app(app)
@@ -121,9 +136,8 @@ def init_login(app):
 
     @login_manager.user_loader
     def load_user(user_id):
-        uid, _, version = user_id.partition(":")
-        user = User.get_or_none(User.id == int(uid))
-        return user if user and str(user.session_version) == version else None
+        # Also what a remember-me cookie would be checked by: without a live session, no one.
+        return LoginSession.user_for(user_id, session.get(TOKEN_KEY))
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -141,7 +155,8 @@ def init_queue(app):
 
 def register_blueprints(app):
     for module in (home, auth, letter_requests, inbox, documents, operator, population, accounts,
-                   types, notifications, verify, articles, signing, pwa, catalogue, shop):
+                   types, notifications, verify, articles, signing, pwa, catalogue, shop,
+                   second_factor):
         app.register_blueprint(module.bp)
 
 
@@ -156,6 +171,7 @@ def register_hooks(app):
     @app.context_processor
     def layout_context():
         return {"village": Village.current(), "inbox_roles": INBOX_ROLES,
+                "password_rule": passwords.RULE,
                 "signs_as_kades": signs_as_kades,
                 "inbox_count": lambda user: LetterRequest.inbox_for(user).count()}
 
@@ -165,6 +181,8 @@ def register_hooks(app):
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         if response.mimetype == "text/html":
             response.vary.add("HX-Request")
             html_cache_policy(response)

@@ -8,7 +8,10 @@ from peewee import IntegrityError
 
 from balai.db import db
 from balai.demo import bulk, seed
-from balai.people.forms import PASSWORD_MIN, username_error
+from balai.people.forms import username_error
+from balai.people.models import User
+from balai.people.passwords import password_error
+from balai.people.second_factor import SecondFactor
 from balai.schema import create_tables
 from balai.signing import cli as signing_cli
 from balai.web.access import OFFICIAL_ROLES
@@ -70,15 +73,27 @@ def register(app):
         username = username.strip().lower()
         if message := username_error(username):
             raise click.ClickException(message)
-        if len(password) < PASSWORD_MIN:
-            raise click.ClickException(f"Kata sandi paling sedikit {PASSWORD_MIN} karakter.")
         create_tables()
         with db.connection_context():
+            if message := password_error(password, username):
+                raise click.ClickException(message)
             try:
                 seed.make_official(username, role, full_name, password)
             except IntegrityError:
                 raise click.ClickException(f"Nama pengguna {username} sudah dipakai.")
             seed.seed_letter_types()
         click.echo(f"Akun {username} ({role}) dibuat.")
+
+    @app.cli.command("reset-second-factor")
+    @click.argument("username")
+    def reset_second_factor(username):
+        """Turn off an official's second factor (a lost phone, and no operator to do it)."""
+        with db.connection_context():
+            user = User.by_login(username.strip().lower())
+            if user is None or not user.username:
+                raise click.ClickException(f"Tidak ada akun dengan nama pengguna {username}.")
+            SecondFactor.reset(user)
+        click.echo(f"Verifikasi dua langkah {user.username} dimatikan; semua sesinya diakhiri. "
+                   "Ia masuk dengan kata sandi saja, lalu memasangnya lagi.")
 
     signing_cli.register(app)

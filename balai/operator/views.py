@@ -1,6 +1,7 @@
 """The village operator's pages: home, village profile and logo, register of outgoing letters."""
 import csv
 import io
+import logging
 
 from flask import (
     Blueprint,
@@ -14,18 +15,23 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_login import current_user
+from playhouse.flask_utils import get_object_or_404
 from playhouse.shortcuts import model_to_dict
 
 from balai.db import db, now
 from balai.letters.models import LetterType
 from balai.letters.register import RegisterEntry
 from balai.notify.models import Notification
+from balai.notify.outbox import send
 from balai.operator.forms import village_form
 from balai.people.models import Person, User, Village
-from balai.web.access import operator_only
+from balai.people.second_factor import SecondFactor
+from balai.web.access import OFFICIAL_ROLES, operator_only
 from balai.web.filters import indonesian_date
 
 bp = operator_only(Blueprint("operator", __name__, url_prefix="/operator"))
+log = logging.getLogger(__name__)
 
 
 def this_year():
@@ -62,6 +68,28 @@ def logo():
     if not name:
         abort(404)
     return send_from_directory(current_app.config["UPLOAD_DIR"], name, mimetype="image/png")
+
+
+SECOND_FACTOR_RESET = ("Operator desa mengatur ulang verifikasi dua langkah akun Anda. Anda dapat "
+                       "masuk dengan kata sandi saja; pasang lagi verifikasi dua langkah setelah "
+                       "masuk. Bila Anda tidak memintanya, segera hubungi kantor desa dan ganti "
+                       "kata sandi Anda.")
+
+
+# Here rather than beside the other account actions (balai.people): telling the official
+# goes through the notification outbox, which the people area may not import.
+@bp.route("/akun/<int:user_id>/dua-langkah/atur-ulang", methods=["POST"])
+def reset_second_factor(user_id):
+    """A lost phone: the official logs in with the password alone and sets it up again."""
+    user = get_object_or_404(User.select().where(User.role.in_(OFFICIAL_ROLES)), User.id == user_id)
+    with db.atomic():
+        SecondFactor.reset(user)
+        send(user, "akun", SECOND_FACTOR_RESET, url_for("second_factor.setup"),
+             f"second-factor-reset:{now().isoformat()}", subject="Keamanan akun Anda")
+    log.warning("second factor of %s reset by operator %s", user.username, current_user.username)
+    flash(f"Verifikasi dua langkah {user.username} sudah diatur ulang. Ia dapat masuk dengan kata "
+          "sandi saja, lalu memasangnya lagi.", "success")
+    return redirect(url_for("accounts.index", _anchor="perangkat"), 303)
 
 
 @bp.route("/register")

@@ -5,12 +5,9 @@ import re
 
 from balai.people.models import Person
 from balai.people.nik import birth_date_from_nik, kk_error, nik_error
+from balai.people.passwords import password_error
 from balai.web.access import OFFICIAL_ROLES
 from balai.web.forms import in_order, parse_date, required, text
-
-PASSWORD_MIN = 8  # every password: residents', officials', and the signing passphrase
-PASSWORD_RULE = f"paling sedikit {PASSWORD_MIN} huruf atau angka."
-
 
 PERSON_ORDER = ("nik", "kk_number", "name", "birth_place", "birth_date", "sex", "religion",
                 "marital_status", "occupation", "citizenship", "address", "rt", "rw", "dusun")
@@ -75,11 +72,7 @@ def official_form(form):
     if values["role"] not in OFFICIAL_ROLES:
         errors["role"] = "Pilih jabatan."
     values["password"] = form.get("password") or ""
-    if message := password_error(values["password"]):
+    if message := password_error(values["password"], values["username"]):
         errors["password"] = message
     return errors, values
 
-
-def password_error(password, label="Kata sandi"):
-    """The message for a password too short to keep, or None."""
-    return f"{label} {PASSWORD_RULE}" if len(password or "") < PASSWORD_MIN else None

@@ -189,32 +189,56 @@ class Counted(BaseModel):
 
 
 class LoginFailure(Counted):
-    """A failed login, counted per login name."""
+    """A failed login (or second-factor code), counted per login name, per address, and per
+    device that once logged in to this name.
+
+    The locks on a name and on an address hold for devices that never logged in to that name:
+    a stranger who locks the Kades's name does not lock out the Kades's own phone, and that
+    phone has a limit of its own."""
     login = CharField(index=True)
-    address = CharField(default="")
+    address = CharField(default="", index=True)
+    device = CharField(default="")  # a trusted device's id (balai.people.devices), or ""
+
+    ADDRESS_LIMIT = 20  # many people share one address (an office, a mobile network): failures only
 
     @classmethod
-    def is_locked(cls, login):
-        """True for WINDOW after the LIMIT-th failure that came within WINDOW of the first.
+    def locked(cls, condition, limit=Counted.LIMIT):
+        """True for WINDOW after the limit-th failure that came within WINDOW of the first.
 
-        Nothing is recorded while a name is locked, so the newest failure starts the lock."""
-        last = [row.at for row in cls.select(cls.at).where(cls.login == login)
-                .order_by(cls.at.desc()).limit(cls.LIMIT)]
-        return (len(last) == cls.LIMIT and last[0] > now() - cls.WINDOW
+        Nothing is recorded while locked, so the newest failure starts the lock."""
+        last = [row.at for row in cls.select(cls.at).where(condition)
+                .order_by(cls.at.desc()).limit(limit)]
+        return (len(last) == limit and last[0] > now() - cls.WINDOW
                 and last[-1] >= last[0] - cls.WINDOW)
 
     @classmethod
-    def attempt(cls, login, address):
+    def is_locked(cls, login):
+        return cls.locked((cls.login == login) & (cls.device == ""))
+
+    @classmethod
+    def lock(cls, login, address, device=""):
+        """What refuses an attempt now: "device", "name", "address", or None."""
+        if device:
+            return "device" if cls.locked(cls.device == device) else None
+        if cls.is_locked(login):
+            return "name"
+        if cls.locked(cls.address == address, cls.ADDRESS_LIMIT):
+            return "address"
+        return None
+
+    @classmethod
+    def attempt(cls, login, address, device=""):
         """Count a login attempt as a failure until it succeeds (clear()); None when locked.
 
         Counted before the password is checked, in one write transaction with the lock check,
         so guesses sent in parallel cannot slip past the limit."""
         with db.atomic("IMMEDIATE"):
-            if cls.is_locked(login):
+            if cls.lock(login, address, device):
                 return None
             cls.delete().where(cls.at < now() - 2 * cls.WINDOW).execute()
-            return cls.create(login=login, address=address)
+            return cls.create(login=login, address=address, device=device)
 
     @classmethod
-    def clear(cls, login):
-        cls.delete().where(cls.login == login).execute()
+    def clear(cls, login, device=""):
+        """After a success: a trusted device clears its own failures, not a stranger's."""
+        cls.delete().where((cls.login == login) & (cls.device == device)).execute()

@@ -5,8 +5,8 @@ import click
 from peewee import IntegrityError
 
 from balai.db import db
-from balai.people.forms import PASSWORD_MIN
 from balai.people.models import User, Village
+from balai.people.passwords import PASSWORD_MIN
 from balai.signing import keys as signing
 
 

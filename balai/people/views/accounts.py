@@ -5,6 +5,7 @@ from playhouse.flask_utils import get_object_or_404
 
 from balai.people.forms import official_form
 from balai.people.models import OFFICIAL_ROLES, ROLES, User
+from balai.people.second_factor import SecondFactor
 from balai.web.access import operator_only
 from balai.web.forms import save_unless_taken
 
@@ -15,7 +16,7 @@ OFFICIAL_ROLE_LABELS = {role: ROLES[role] for role in OFFICIAL_ROLES}
 @bp.route("/")
 def index():
     return render_template("operator/accounts.html", pending=User.pending_residents(),
-                           officials=User.officials())
+                           officials=User.officials(), second_factor=SecondFactor.enabled_ids())
 
 
 @bp.route("/<int:user_id>/aktifkan", methods=["POST"])
