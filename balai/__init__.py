@@ -22,7 +22,7 @@ from balai.notify import channels
 from balai.notify import tasks as notify_tasks
 from balai.notify import views as notifications
 from balai.operator import views as operator
-from balai.people.models import User, Village
+from balai.people.models import PASSWORD_HASH_METHOD, User, Village, dummy_hash
 from balai.people.views import accounts, auth, population
 from balai.queue import Queue
 from balai.signing import views as signing
@@ -81,6 +81,7 @@ def create_app(config=None):
         WTF_CSRF_HEADERS=["X-CSRFToken"],
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        PASSWORD_HASH_METHOD=PASSWORD_HASH_METHOD,
         COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript", "text/csv",
                             "application/json", "application/manifest+json", "image/svg+xml",
                             "application/atom+xml", "application/xml"],
@@ -118,6 +119,8 @@ def init_login(app):
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Silakan masuk terlebih dahulu."
     login_manager.login_message_category = "info"
+    # Hashed now, or the first login for an unknown name would take longer than a real one.
+    dummy_hash(app.config["PASSWORD_HASH_METHOD"])
 
     @login_manager.user_loader
     def load_user(user_id):

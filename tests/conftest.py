@@ -16,12 +16,19 @@ from balai.people.models import Person, User  # noqa: E402
 
 
 @pytest.fixture
-def app(tmp_path):
+def app_settings():
+    """Settings of this test's app; a test may parametrize it. A cheap password hash: logins
+    are how most tests begin, and test_auth.py keeps the real one for every role."""
+    return {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"}
+
+
+@pytest.fixture
+def app(tmp_path, app_settings):
     app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path), "SECRET_KEY": "test",
-                      "WTF_CSRF_ENABLED": False})
+                      "WTF_CSRF_ENABLED": False, **app_settings})
     schema.create_tables()
     with database.db.connection_context():
-        seed.seed_demo(app.config["KEYS_DIR"])
+        seed.seed_demo(app.config["KEYS_DIR"], app.config["PASSWORD_HASH_METHOD"])
     yield app
     if not database.db.is_closed():
         database.db.close()
