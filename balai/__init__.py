@@ -29,6 +29,7 @@ from balai.signing import views as signing
 from balai.signing.models import signs_as_kades
 from balai.web import errors, filters
 from balai.web.access import INBOX_ROLES
+from balai.web.compiled_templates import compiled_templates
 from balai.web.htmx import is_htmx
 from balai.web.static_assets import StaticAssets
 
@@ -67,6 +68,7 @@ def secret_key(data_dir):
 
 def create_app(config=None):
     app = Flask(__name__)
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": compiled_templates}
     data_dir = Path((config or {}).get("DATA_DIR") or os.environ.get("BALAI_DATA_DIR", ROOT / "data"))
     data_dir.mkdir(parents=True, exist_ok=True)
     app.config.update(
