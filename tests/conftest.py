@@ -133,9 +133,10 @@ def live_server(app):
 def browser():
     """One Chromium per test module: Playwright's sync API holds an event loop while it runs,
     which must not outlive the module (other tests use asyncio or start their own Playwright)."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
-    from tests.browser_support import launch_browser
+    from tests.browser_support import WAIT_MS, launch_browser
+    expect.set_options(timeout=WAIT_MS)
     with sync_playwright() as playwright:
         browser = launch_browser(playwright)
         yield browser
