@@ -1,5 +1,6 @@
 import os
 import re
+import shutil
 
 import pytest
 
@@ -22,13 +23,34 @@ def app_settings():
     return {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"}
 
 
+def make_app(data_dir, settings):
+    return create_app({"TESTING": True, "DATA_DIR": str(data_dir), "SECRET_KEY": "test",
+                       "WTF_CSRF_ENABLED": False, **settings})
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory):
+    """Copies a data folder holding the demo village (database, signing keys) into a test's.
+    Seeded once per session for each app_settings: every test still starts from a database of
+    its own, without building twenty tables and the village again."""
+    seeded = {}
+
+    def copy_to(data_dir, settings):
+        key = tuple(sorted(settings.items()))
+        if key not in seeded:
+            seeded[key] = tmp_path_factory.mktemp("demo-data")
+            app = make_app(seeded[key], settings)
+            schema.create_tables()
+            with database.db.connection_context():
+                seed.seed_demo(app.config["KEYS_DIR"], app.config["PASSWORD_HASH_METHOD"])
+        shutil.copytree(seeded[key], data_dir, dirs_exist_ok=True, copy_function=shutil.copy)
+    return copy_to
+
+
 @pytest.fixture
-def app(tmp_path, app_settings):
-    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path), "SECRET_KEY": "test",
-                      "WTF_CSRF_ENABLED": False, **app_settings})
-    schema.create_tables()
-    with database.db.connection_context():
-        seed.seed_demo(app.config["KEYS_DIR"], app.config["PASSWORD_HASH_METHOD"])
+def app(tmp_path, app_settings, demo_data):
+    demo_data(tmp_path, app_settings)
+    app = make_app(tmp_path, app_settings)
     yield app
     if not database.db.is_closed():
         database.db.close()
