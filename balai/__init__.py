@@ -24,7 +24,7 @@ from balai.notify import tasks as notify_tasks
 from balai.notify import views as notifications
 from balai.operator import views as operator
 from balai.people import passwords
-from balai.people.models import Village
+from balai.people.models import PASSWORD_HASH_METHOD, Village, dummy_hash
 from balai.people.sessions import TOKEN_KEY, LoginSession
 from balai.people.views import accounts, auth, population, second_factor
 from balai.queue import Queue
@@ -32,6 +32,7 @@ from balai.signing import views as signing
 from balai.signing.models import signs_as_kades
 from balai.web import errors, filters
 from balai.web.access import INBOX_ROLES
+from balai.web.compiled_templates import compiled_templates
 from balai.web.htmx import is_htmx
 from balai.web.static_assets import StaticAssets
 
@@ -75,6 +76,7 @@ def secret_key(data_dir):
 
 def create_app(config=None):
     app = Flask(__name__)
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": compiled_templates}
     data_dir = Path((config or {}).get("DATA_DIR") or os.environ.get("BALAI_DATA_DIR", ROOT / "data"))
     data_dir.mkdir(parents=True, exist_ok=True)
     app.config.update(
@@ -89,6 +91,7 @@ def create_app(config=None):
         WTF_CSRF_HEADERS=["X-CSRFToken"],
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        PASSWORD_HASH_METHOD=PASSWORD_HASH_METHOD,
         COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript", "text/csv",
                             "application/json", "application/manifest+json", "image/svg+xml",
                             "application/atom+xml", "application/xml"],
@@ -133,6 +136,8 @@ def init_login(app):
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Silakan masuk terlebih dahulu."
     login_manager.login_message_category = "info"
+    # Hashed now, or the first login for an unknown name would take longer than a real one.
+    dummy_hash(app.config["PASSWORD_HASH_METHOD"])
 
     @login_manager.user_loader
     def load_user(user_id):

@@ -29,7 +29,7 @@ def register(app):
         """Load the demo village "Desa Sukamaju" if the database has no accounts yet."""
         create_tables()
         with db.connection_context():
-            accounts = seed.seed_demo(app.config["KEYS_DIR"])
+            accounts = seed.seed_demo(app.config["KEYS_DIR"], app.config["PASSWORD_HASH_METHOD"])
         click.echo("Desa demo dimuat." if accounts else "Data sudah ada; demo tidak dimuat ulang.")
 
     @app.cli.command("demo-accounts")

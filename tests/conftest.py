@@ -1,4 +1,5 @@
 import os
+import shutil
 
 import pytest
 
@@ -11,12 +12,40 @@ from tests.support.village import BUDI, SITI, Login  # noqa: E402
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path), "SECRET_KEY": "test",
-                      "WTF_CSRF_ENABLED": False})
-    schema.create_tables()
-    with database.db.connection_context():
-        seed.seed_demo(app.config["KEYS_DIR"])
+def app_settings():
+    """Settings of this test's app; a test may parametrize it. A cheap password hash: logins
+    are how most tests begin, and test_auth.py keeps the real one for every role."""
+    return {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"}
+
+
+def make_app(data_dir, settings):
+    return create_app({"TESTING": True, "DATA_DIR": str(data_dir), "SECRET_KEY": "test",
+                       "WTF_CSRF_ENABLED": False, **settings})
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory):
+    """Copies a data folder holding the demo village (database, signing keys) into a test's.
+    Seeded once per session for each app_settings: every test still starts from a database of
+    its own, without building twenty tables and the village again."""
+    seeded = {}
+
+    def copy_to(data_dir, settings):
+        key = tuple(sorted(settings.items()))
+        if key not in seeded:
+            seeded[key] = tmp_path_factory.mktemp("demo-data")
+            app = make_app(seeded[key], settings)
+            schema.create_tables()
+            with database.db.connection_context():
+                seed.seed_demo(app.config["KEYS_DIR"], app.config["PASSWORD_HASH_METHOD"])
+        shutil.copytree(seeded[key], data_dir, dirs_exist_ok=True, copy_function=shutil.copy)
+    return copy_to
+
+
+@pytest.fixture
+def app(tmp_path, app_settings, demo_data):
+    demo_data(tmp_path, app_settings)
+    app = make_app(tmp_path, app_settings)
     yield app
     if not database.db.is_closed():
         database.db.close()
@@ -89,9 +118,10 @@ def live_server(app):
 def browser():
     """One Chromium per test module: Playwright's sync API holds an event loop while it runs,
     which must not outlive the module (other tests use asyncio or start their own Playwright)."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
-    from tests.support.browser import launch_browser
+    from tests.support.browser import WAIT_MS, launch_browser
+    expect.set_options(timeout=WAIT_MS)
     with sync_playwright() as playwright:
         browser = launch_browser(playwright)
         yield browser

@@ -13,7 +13,7 @@ from balai.letters.models import LetterType
 from balai.market.models import Product, ProductPhoto, Shop
 from balai.media import process_image
 from balai.news.models import News
-from balai.people.models import Person, User, Village
+from balai.people.models import PASSWORD_HASH_METHOD, Person, User, Village
 from balai.signing import keys as signing
 from balai.signing.models import SignerCertificate
 
@@ -95,9 +95,9 @@ def seed_letter_types():
 
 
 @functools.cache
-def demo_password_hash():
+def demo_password_hash(method=PASSWORD_HASH_METHOD):
     """One hash for every demo account: they share the demo password."""
-    return generate_password_hash(DEMO_PASSWORD)
+    return generate_password_hash(DEMO_PASSWORD, method)
 
 
 def make_official(username, role, full_name, password):
@@ -124,13 +124,14 @@ def seed_demo_signer(keys_dir, kades):
     signing.add_to_register(keys_dir, signer_p12, cert, [ca_cert], kades, "Kepala Desa", "dibuat")
 
 
-def seed_demo(keys_dir=None):
+def seed_demo(keys_dir=None, password_method=PASSWORD_HASH_METHOD):
     """Create the demo village; do nothing if it is there already. Returns the accounts made.
 
-    With keys_dir, the demo Kades also gets a signing certificate (DEMO_SIGNING_PASSPHRASE)."""
+    With keys_dir, the demo Kades also gets a signing certificate (DEMO_SIGNING_PASSPHRASE).
+    password_method is the app's PASSWORD_HASH_METHOD (seeding needs no app context)."""
     if User.select().exists():
         return []
-    accounts = []
+    accounts, password_hash = [], demo_password_hash(password_method)
     with db.atomic():
         Village.current()
         Village.update(name=DEMO_VILLAGE, kecamatan="Sukamaju", kabupaten="Kabupaten Subang",
@@ -141,13 +142,13 @@ def seed_demo(keys_dir=None):
         seed_letter_types()
         for username, role, full_name in OFFICIALS:
             User.create(username=username, role=role, full_name=full_name, active=True,
-                        password_hash=demo_password_hash())
+                        password_hash=password_hash)
             accounts.append((username, role, DEMO_PASSWORD))
         if keys_dir:
             seed_demo_signer(keys_dir, User.get(User.username == "kades"))
         for data in RESIDENTS:
             person = Person.create(**data)
-            User.create(person=person, role="warga", active=True, password_hash=demo_password_hash())
+            User.create(person=person, role="warga", active=True, password_hash=password_hash)
             accounts.append((data["nik"], f"warga ({data['name']})", DEMO_PASSWORD))
         seed_news()
         seed_market()

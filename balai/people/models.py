@@ -1,7 +1,9 @@
 """The village, its population records (penduduk), accounts and login failures."""
 import datetime
+import functools
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_login import UserMixin
 from peewee import (
     BooleanField,
@@ -97,6 +99,7 @@ class Person(BaseModel):
                                & (cls.birth_date == birth_date))
 
 
+PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default, slow on purpose; tests set a cheap one
 
 
 class User(UserMixin, BaseModel):
@@ -131,7 +134,8 @@ class User(UserMixin, BaseModel):
         return f"{self.id}:{self.session_version}"
 
     def set_password(self, password):
-        self.password_hash = generate_password_hash(password)
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        self.password_hash = generate_password_hash(password, method)
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
@@ -168,8 +172,15 @@ class User(UserMixin, BaseModel):
         return cls.get_or_none(cls.username == login.lower())
 
 
-# A dummy hash so that a login for an unknown name costs as much time as a real one.
-DUMMY_HASH = generate_password_hash("balai-dummy-password")
+def check_nobodys_password(password):
+    """Check password against a hash made like a real one, so that a login for an unknown name
+    costs as much time as one for a real name, whichever method the app hashes with."""
+    check_password_hash(dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+
+
+@functools.cache
+def dummy_hash(method):
+    return generate_password_hash("balai-dummy-password", method)
 
 
 class Counted(BaseModel):

@@ -2,10 +2,12 @@
 
 At start-up every file under static/ is read once: its name gets a short hash of its content
 (`app.css` -> `app.3f2a1b9c.css`) and text files are compressed with brotli and gzip ahead of
-time. `url_for('static', filename='app.css')` gives the fingerprinted URL, so a page always
-names the exact version it needs and the browser may keep it forever (`immutable`). An
+time, once per process for each content (another app in the same process, as in the tests,
+reuses them). `url_for('static', filename='app.css')` gives the fingerprinted URL, so a page
+always names the exact version it needs and the browser may keep it forever (`immutable`). An
 unfingerprinted name still works, with a short cache, for links made by hand.
 """
+import functools
 import gzip
 import hashlib
 import mimetypes
@@ -29,10 +31,7 @@ class Asset:
         self.body = body
         self.mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
         self.digest = hashlib.sha256(self.body).hexdigest()[:10]
-        self.encoded = {}
-        if self.mimetype in COMPRESSIBLE:
-            self.encoded = {"br": brotli.compress(self.body, quality=11),
-                            "gzip": gzip.compress(self.body, 9, mtime=0)}
+        self.encoded = compressed(self.body) if self.mimetype in COMPRESSIBLE else {}
 
     def response(self, cache_control):
         """The asset in the best encoding the browser accepts."""
@@ -47,6 +46,13 @@ class Asset:
         response.headers["Cache-Control"] = cache_control
         response.set_etag(self.digest)
         return response.make_conditional(request)
+
+
+@functools.cache
+def compressed(body):
+    """body in brotli (at its slow best) and gzip, keyed by the content itself: a changed file
+    is compressed again, an unchanged one never twice in a process."""
+    return {"br": brotli.compress(body, quality=11), "gzip": gzip.compress(body, 9, mtime=0)}
 
 
 def fingerprinted(name, digest):

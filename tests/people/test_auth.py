@@ -8,6 +8,8 @@ from balai.db import now
 from balai.people.models import LoginFailure, Person, User
 from tests.support.village import BUDI
 
+REAL_HASH = {}  # app_settings without the tests' cheap hash: the app's own default
+
 
 def test_resident_logs_in_with_nik(client):
     response = client.post("/masuk", data={"login": BUDI, "password": "sukamaju123"})
@@ -158,7 +160,7 @@ def test_registration_hashes_the_password_whether_or_not_the_facts_match(client,
     hashed = []
     real = people_models.generate_password_hash
     monkeypatch.setattr(people_models, "generate_password_hash",
-                        lambda password: hashed.append(password) or real(password))
+                        lambda password, method: hashed.append(password) or real(password, method))
     User.delete().where(User.person == Person.get(Person.nik == "3213050101850003")).execute()
     client.post("/daftar", data=registration(nik="3213051212120099"))
     client.post("/daftar", data=registration())
@@ -201,3 +203,23 @@ def test_guesses_sent_in_parallel_cannot_pass_the_limit(app, db, monkeypatch):
     for thread in threads:
         thread.join()
     assert len(checked) == 1 and LoginFailure.is_locked("kasipem")
+
+
+@pytest.mark.parametrize("app_settings", [REAL_HASH], ids=["scrypt"])
+def test_every_role_logs_in_with_the_real_password_hash(login, db):
+    for name in ("operator", "kasipem", "kasikesra", "sekdes", "kades", BUDI):
+        login.as_(name)
+        assert User.by_login(name).password_hash.startswith("scrypt:")
+
+
+@pytest.mark.parametrize("app_settings", [REAL_HASH, {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:9"}],
+                         ids=["scrypt", "pbkdf2"])
+def test_an_unknown_name_costs_one_check_of_a_hash_made_like_a_real_one(client, db, monkeypatch):
+    from balai.people import models as people_models
+    methods = []
+    real = people_models.check_password_hash
+    monkeypatch.setattr(people_models, "check_password_hash", lambda stored, password:
+                        methods.append(stored.split("$")[0]) or real(stored, password))
+    for login in (BUDI, "nobody"):
+        client.post("/masuk", data={"login": login, "password": "wrong-password"})
+    assert methods == [User.by_login(BUDI).password_hash.split("$")[0]] * 2

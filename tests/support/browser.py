@@ -25,6 +25,9 @@ CHROMIUM = "/usr/bin/chromium"
 HERMETIC = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"
 KINDS = {"Document": "document", "Stylesheet": "stylesheet", "Script": "script", "Image": "image",
          "Font": "font", "Fetch": "fetch", "XHR": "fetch", "Manifest": "other", "Other": "other"}
+# Playwright's own wait for an action or a navigation; the tests give expect() as long (its own
+# 5 s is too short for a photo shrunk in the browser and uploaded on a loaded 2-core machine).
+WAIT_MS = 30_000
 SLOW = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8,
         "uploadThroughput": 400_000 / 8}
 

@@ -189,3 +189,32 @@ def test_a_kept_page_comes_compressed_with_the_same_etag(client):
     assert client.get("/", headers={"Accept-Encoding": ""}).data == page
     again = client.get("/", headers={**BR_GZIP, "If-None-Match": kept.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
+
+
+def test_static_files_are_compressed_once_per_process_and_again_when_changed(tmp_path,
+                                                                           monkeypatch):
+    import brotli
+    from flask import Flask
+
+    from balai.web import static_assets
+    compressed = []
+    real = brotli.compress
+    monkeypatch.setattr(static_assets.brotli, "compress",
+                        lambda body, **options: compressed.append(body) or real(body, **options))
+    css = tmp_path / "app.css"
+    css.write_bytes(f"/* {tmp_path} */ body{{color:green}}".encode())  # new to this process
+
+    def served(app):
+        with app.test_request_context():
+            url = url_for("static", filename="app.css")
+        return url, brotli.decompress(app.test_client().get(url, headers=BR_GZIP).data)
+
+    first, second = (Flask(__name__, static_folder=tmp_path) for _ in range(2))
+    for app in (first, second):
+        static_assets.StaticAssets(app)
+    assert compressed == [css.read_bytes()] and served(first) == served(second)
+    css.write_bytes(css.read_bytes().replace(b"green", b"red"))
+    changed = Flask(__name__, static_folder=tmp_path)
+    static_assets.StaticAssets(changed)
+    assert compressed[1:] == [css.read_bytes()]
+    assert served(changed)[1] == css.read_bytes() and served(changed)[0] != served(first)[0]

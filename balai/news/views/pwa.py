@@ -1,4 +1,5 @@
 """Installing Balai on a phone: the web app manifest, its icons and the service worker."""
+import functools
 import io
 import json
 
@@ -13,6 +14,7 @@ ICON_SIZES = (192, 512)
 GREEN = "#0b5d3b"
 
 
+@functools.cache  # the same picture for every app built in a process (the tests build many)
 def draw_icon(size):
     """static/icon.svg drawn as a PNG (Pillow cannot read SVG): a white house on green."""
     image = Image.new("RGBA", (size, size))

@@ -5,11 +5,10 @@ import time
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from peewee import IntegrityError
-from werkzeug.security import check_password_hash
 
 from balai.db import db
 from balai.people import devices
-from balai.people.models import DUMMY_HASH, LoginFailure, Person, User
+from balai.people.models import LoginFailure, Person, User, check_nobodys_password
 from balai.people.nik import kk_error, nik_error
 from balai.people.passwords import password_error
 from balai.people.second_factor import ASKED_ROLES, SecondFactor
@@ -62,7 +61,7 @@ def login_errors(login_name, password, device):
         return {"login": lock_message(login_name, device)}
     user = User.by_login(login_name)
     if user is None:
-        check_password_hash(DUMMY_HASH, password)  # same time whether the name exists or not
+        check_nobodys_password(password)  # same time whether the name exists or not
     # An account waiting for activation answers like a wrong password: anyone holding a KK
     # photocopy can register, and the answer must not tell whether the NIK is on record.
     if user is None or not user.check_password(password) or not user.active:
