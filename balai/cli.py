@@ -1,11 +1,13 @@
 """Flask commands for whoever hosts Balai: the database, the demo village, officials' accounts.
 
-Each area with commands of its own registers them here (signing: `balai.signing.cli`)."""
+Each area with commands of its own registers them here (signing: `balai.signing.cli`), and so
+does `balai.backup` (backup, restore)."""
 import time
 
 import click
 from peewee import IntegrityError
 
+from balai import backup
 from balai.db import db
 from balai.demo import bulk, seed
 from balai.people.forms import PASSWORD_MIN, username_error
@@ -82,3 +84,4 @@ def register(app):
         click.echo(f"Akun {username} ({role}) dibuat.")
 
     signing_cli.register(app)
+    backup.register(app)

@@ -11,6 +11,8 @@ from pathlib import Path
 from flask import current_app, send_from_directory
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from balai.web.stored import delete_stored
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 50_000_000  # larger pictures could exhaust memory while decoding
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
@@ -20,6 +22,7 @@ QUALITIES = (82, 74, 66, 58, 50, 42, 34, 26)
 SHRINK = 0.85  # when even the lowest quality is too big, the width shrinks by this step
 NOT_A_PHOTO = "Berkas ini bukan foto atau rusak. Kirim foto JPG, PNG, atau WebP."
 NAME_PATTERN = re.compile(r"^([A-Za-z0-9_-]{16})-(thumb|article)\.(webp|jpg)$")
+IMAGE_FOLDER = "images"  # under app.config["UPLOAD_DIR"]
 
 
 class ImageError(ValueError):
@@ -54,7 +57,7 @@ class ImageSet:
 
 
 def image_dir():
-    path = Path(current_app.config["UPLOAD_DIR"]) / "images"
+    path = Path(current_app.config["UPLOAD_DIR"]) / IMAGE_FOLDER
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -144,8 +147,7 @@ def process_image(source):
 
 def delete_image(image_set):
     folder = image_dir()
-    for name in image_set.names():
-        (folder / name).unlink(missing_ok=True)
+    delete_stored(*(folder / name for name in image_set.names()))
 
 
 def key_of(name):

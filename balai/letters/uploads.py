@@ -10,6 +10,8 @@ from flask import current_app
 from PIL import Image, ImageOps
 from pypdf import PdfReader
 
+from balai.web.stored import delete_stored
+
 MAX_SIDE = 1600  # longest side of a stored image, in pixels
 MAX_PIXELS = 60_000_000  # more than any phone camera; a bigger image is a decompression bomb
 JPEG_QUALITY = 82
@@ -92,4 +94,4 @@ def upload_path(stored_name):
 
 
 def delete_upload(stored_name):
-    upload_path(stored_name).unlink(missing_ok=True)
+    delete_stored(upload_path(stored_name))
