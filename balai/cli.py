@@ -1,11 +1,13 @@
 """Flask commands for whoever hosts Balai: the database, the demo village, officials' accounts.
 
-Each area with commands of its own registers them here (signing: `balai.signing.cli`)."""
+Each area with commands of its own registers them here (signing: `balai.signing.cli`), and so
+does `balai.backup` (backup, restore)."""
 import time
 
 import click
 from peewee import IntegrityError
 
+from balai import backup
 from balai.db import db
 from balai.demo import bulk, seed
 from balai.people.forms import username_error
@@ -97,3 +99,4 @@ def register(app):
                    "Ia masuk dengan kata sandi saja, lalu memasangnya lagi.")
 
     signing_cli.register(app)
+    backup.register(app)

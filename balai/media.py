@@ -13,6 +13,8 @@ from pathlib import Path
 from flask import current_app, send_from_directory
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from balai.web.stored import delete_stored
+
 MAX_BYTES = 5 * 1024 * 1024
 # A phone photo stays below this (a full-resolution 50 MP shot is 8160 x 6120); a bigger picture
 # could exhaust the server's memory while decoding, so its header alone gets it refused.
@@ -29,6 +31,7 @@ LOGO_SIDE = 600  # plenty for a kop surat; keeps letters small
 NOT_A_PHOTO = "Berkas ini bukan foto atau rusak. Kirim foto JPG, PNG, atau WebP."
 TOO_MANY_PIXELS = "Foto terlalu besar resolusinya. Perkecil fotonya lalu coba lagi."
 NAME_PATTERN = re.compile(r"^([A-Za-z0-9_-]{16})-(thumb|article)\.(webp|jpg)$")
+IMAGE_FOLDER = "images"  # under app.config["UPLOAD_DIR"]
 
 
 class ImageError(ValueError):
@@ -67,7 +70,7 @@ class ImageSet:
 
 
 def image_dir():
-    path = Path(current_app.config["UPLOAD_DIR"]) / "images"
+    path = Path(current_app.config["UPLOAD_DIR"]) / IMAGE_FOLDER
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -194,8 +197,7 @@ def process_image(source):
 
 def delete_image(image_set):
     folder = image_dir()
-    for name in image_set.names():
-        (folder / name).unlink(missing_ok=True)
+    delete_stored(*(folder / name for name in image_set.names()))
 
 
 def key_of(name):

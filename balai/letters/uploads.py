@@ -10,6 +10,7 @@ from flask import current_app
 from pypdf import PdfReader
 
 from balai.media import ImageError, TooManyPixels, document_image
+from balai.web.stored import delete_stored
 
 STORED_AS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
 # What a file claims to be picks its parser, and which message a refusal gets
@@ -77,4 +78,4 @@ def upload_path(stored_name):
 
 
 def delete_upload(stored_name):
-    upload_path(stored_name).unlink(missing_ok=True)
+    delete_stored(upload_path(stored_name))

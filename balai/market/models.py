@@ -195,6 +195,12 @@ class Product(Moderated):
         change = typed - (self.stock if seen is None else seen)
         Product.update(stock=fn.MAX(0, Product.stock + change)).where(Product.id == self.id).execute()
 
+    def shortage(self, left):
+        """What a buyer who asks for more than the `left` in stock is told."""
+        if left <= 0:
+            return f"Maaf, {self.name} sudah habis."
+        return f"Stok {self.name} tinggal {left} {self.unit}. Kurangi jumlahnya."
+
     @property
     def seller(self):
         return self.shop.owner

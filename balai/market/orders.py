@@ -126,8 +126,7 @@ class Order(BaseModel):
                 errors[f"qty-{product.id}"] = (f"Jumlah {product.name} harus angka bulat "
                                                f"0 sampai {QUANTITY_MAX}.")
             elif int(text) > product.stock:
-                errors[f"qty-{product.id}"] = (f"Stok {product.name} tinggal {product.stock} "
-                                               f"{product.unit}. Kurangi jumlahnya.")
+                errors[f"qty-{product.id}"] = product.shortage(product.stock)
             elif int(text):
                 lines.append((product, int(text)))
         offered = {k[4:] for k in form
@@ -160,9 +159,7 @@ class Order(BaseModel):
                          .where((Product.id == product.id) & (Product.stock >= quantity))
                          .execute())
                 if not taken:
-                    left = Product.get_by_id(product.id).stock
-                    raise OrderError(f"Stok {product.name} tinggal {left} {product.unit}. "
-                                     "Kurangi jumlahnya.")
+                    raise OrderError(product.shortage(Product.get_by_id(product.id).stock))
                 OrderItem.create(order=order, product=product, name=product.name,
                                  price=product.price, unit=product.unit, quantity=quantity)
                 order.total += product.price * quantity

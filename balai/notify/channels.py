@@ -2,6 +2,7 @@
 
 Settings come from app.config; a value not set there comes from the environment (BALAI_ + the
 name, e.g. BALAI_SMTP_HOST), else from DEFAULTS."""
+import contextlib
 import os
 import smtplib
 from email.message import EmailMessage
@@ -29,6 +30,10 @@ DEFAULTS = {
     "WA_PHONE_FIELD": "target",
     "WA_MESSAGE_FIELD": "message",
     "WA_BODY": "form",  # "form" or "json"
+    # The gateway's idempotency or reference field / header (empty: not sent): each attempt at
+    # one notification carries the same Notification.delivery_key there
+    "WA_REF_FIELD": "",
+    "WA_REF_HEADER": "",
     "WA_TIMEOUT": "15",
 }
 
@@ -54,10 +59,13 @@ def absolute(link):
     return Village.current().public_url.rstrip("/") + link if link.startswith("/") else link
 
 
-def send(notification):
-    """Hand the message to its channel; raise DeliveryError when it is not accepted."""
+def send(notification, accepted):
+    """Hand the message to its channel and call accepted() the moment the channel has taken it,
+    before anything else (even the SMTP goodbye): a worker killed between the two sends the
+    message again. Raise DeliveryError when it is not accepted."""
     try:
-        {"email": send_email, "whatsapp": send_whatsapp}[notification.channel](notification)
+        {"email": send_email, "whatsapp": send_whatsapp}[notification.channel](notification,
+                                                                               accepted)
     except DeliveryError:
         raise
     except (OSError, smtplib.SMTPException, requests.RequestException, ValueError) as error:
@@ -71,7 +79,7 @@ def text_of(notification):
     return f"{notification.message}{link}"
 
 
-def send_email(notification):
+def send_email(notification, accepted):
     if not setting("SMTP_HOST"):
         raise DeliveryError("SMTP belum diatur (BALAI_SMTP_HOST kosong).")
     village = Village.current()
@@ -83,16 +91,22 @@ def send_email(notification):
     message["Message-ID"] = notification.message_id
     message.set_content(f"{text_of(notification)}\n\n-- \n{village.name}\n"
                         "Pesan ini dikirim otomatis oleh Balai. Jangan membalas e-mail ini.\n")
-    with smtplib.SMTP(setting("SMTP_HOST"), int(setting("SMTP_PORT")),
-                      timeout=float(setting("SMTP_TIMEOUT"))) as smtp:
+    smtp = smtplib.SMTP(setting("SMTP_HOST"), int(setting("SMTP_PORT")),
+                        timeout=float(setting("SMTP_TIMEOUT")))
+    try:
         if setting("SMTP_STARTTLS") == "1":
             smtp.starttls()
         if setting("SMTP_USER"):
             smtp.login(setting("SMTP_USER"), setting("SMTP_PASSWORD"))
         smtp.send_message(message)
+        accepted()
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            smtp.quit()  # the message is in: a server that hangs up now changes nothing
+    finally:
+        smtp.close()
 
 
-def send_whatsapp(notification):
+def send_whatsapp(notification, accepted):
     if not setting("WA_URL"):
         raise DeliveryError("Gateway WhatsApp belum diatur (BALAI_WA_URL kosong).")
     fields = {setting("WA_PHONE_FIELD"): notification.address,
@@ -102,9 +116,14 @@ def send_whatsapp(notification):
         fields[setting("WA_TOKEN_FIELD")] = setting("WA_TOKEN")
     elif setting("WA_TOKEN"):
         headers[setting("WA_TOKEN_HEADER")] = setting("WA_TOKEN")
+    if setting("WA_REF_FIELD"):
+        fields[setting("WA_REF_FIELD")] = notification.delivery_key
+    if setting("WA_REF_HEADER"):
+        headers[setting("WA_REF_HEADER")] = notification.delivery_key
     body = {"json": fields} if setting("WA_BODY") == "json" else {"data": fields}
     response = requests.post(setting("WA_URL"), headers=headers,
                              timeout=float(setting("WA_TIMEOUT")), **body)
     if not 200 <= response.status_code < 300:
         raise DeliveryError(f"Gateway WhatsApp menjawab {response.status_code}: "
                             f"{response.text[:200]}")
+    accepted()

@@ -52,9 +52,17 @@ class Notification(BaseModel):
         return CHANNEL_LABELS[self.channel]
 
     @property
+    def delivery_key(self):
+        """What a receiver de-duplicates by: the same for every attempt at this row. Not the
+        bare id or key: after a restore from backup both are handed out again to new messages,
+        and two villages may share one gateway account; the moment the row was made is not."""
+        made = f"{self.key}|{self.created_at.isoformat()}"
+        return hashlib.sha256(made.encode()).hexdigest()[:32]
+
+    @property
     def message_id(self):
         """The e-mail Message-ID: the same for every attempt, so a duplicate is recognisable."""
-        return f"<{hashlib.sha256(self.key.encode()).hexdigest()[:32]}@balai.desa>"
+        return f"<{self.delivery_key}@balai.desa>"
 
     @classmethod
     def in_app_for(cls, user):

@@ -67,18 +67,19 @@ def enqueue(notification_id):
 
 def deliver(notification_id):
     """One attempt: claim the row, send it, record the outcome; "retry" after a failure.
-    Safe to run twice: a row that is sent, failed or claimed by another worker is left alone."""
+    Safe to run twice: a row that is sent, failed or claimed by another worker is left alone.
+    Delivery is at least once: a worker killed after the channel took the message but before
+    the row says so sends it again when the lease ends, with the same delivery key."""
     row = Notification.get_or_none(Notification.id == notification_id)
     if row is None or row.status != "pending":
         return
     if not row.claim(float(channels.setting("NOTIFY_LEASE_SECONDS"))):
         return
     try:
-        channels.send(row)
+        channels.send(row, accepted=row.record_sent)
     except channels.DeliveryError as error:
         row.record_failure(error, channels.retry_seconds())
         return "retry"
-    row.record_sent()
     return "sent"
 
 

@@ -71,7 +71,8 @@ class WAGateway:
                           else {k: v[0] for k, v in parse_qs(body).items()})
                 answer = gateway.script.pop(0) if gateway.script else "ok"
                 gateway.received.append({"fields": fields, "answer": answer,
-                                         "token": self.headers.get("Authorization")})
+                                         "token": self.headers.get("Authorization"),
+                                         "headers": dict(self.headers)})
                 if answer == "slow":
                     time.sleep(gateway.slow_seconds)
                 self.send_response(500 if answer == "500" else 200)

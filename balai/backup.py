@@ -1,0 +1,271 @@
+"""Backing up the data dir and restoring it: `flask --app app backup DIR`, `restore DIR`.
+
+A backup copies the files of the data dir, every database in it (`*.db`) with SQLite's online
+backup, which is consistent while the app writes, then the files that rows of that copy name
+which are new or changed since, and writes `manifest.json` with each file's size and SHA-256.
+The folder and everything in it is readable by its owner only: it holds scans of residents'
+papers and the signing keys.
+
+The app writes a file before the row that names it commits, and deletes it only after that row
+is gone. So the backup first copies the files while the app goes on, then holds deletions (the
+app's waits, see balai.web.stored), copies the databases, and copies the files that rows of the
+copy name which are new or changed since: while deletions wait, none of those can go. What is
+guaranteed: no row in a finished backup names a file the backup lacks, unless that file was
+already missing from the data dir (the command then says so). Files written during the backup
+may be in it without a row; they are harmless."""
+import datetime
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import sqlite3
+from contextlib import closing, nullcontext
+from pathlib import Path, PurePosixPath
+
+import click
+from peewee import SqliteDatabase
+
+from balai.letters.models import Attachment, LetterRequest
+from balai.market.models import ProductPhoto
+from balai.media import IMAGE_FOLDER, ImageSet
+from balai.news.models import News
+from balai.people.models import Village
+from balai.signing.models import SignerCertificate
+from balai.web.stored import deletions_lock
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+NOT_COPIED = ("-wal", "-shm", "-journal", ".log", ".lock")  # a database's copy is whole
+# What starting the app makes in an empty data dir; the queue is no loss either, the worker
+# re-queues unfinished work from the database.
+FRESH = {"secret_key", "huey.db"}
+STAGING = ".restore-"
+CHUNK = 1024 * 1024
+
+
+class BackupError(click.ClickException):
+    """A backup or restore that cannot go on; the message says why."""
+
+
+def register(app):
+    @app.cli.command("backup")
+    @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+    def backup_command(folder):
+        """Back up the data dir into FOLDER (new or empty): databases, files and a manifest."""
+        folders = [Path(app.config[key]).relative_to(app.config["DATA_DIR"])
+                   for key in ("UPLOAD_DIR", "LETTER_DIR", "KEYS_DIR")]
+        manifest = backup(app.config["DATA_DIR"], folder,
+                          lambda database: files_named_in(database, *folders))
+        size = sum(entry["size"] for entry in manifest["files"]) / 1024 / 1024
+        click.echo(f"Cadangan selesai di {folder}: {len(manifest['files'])} berkas, "
+                   f"{size:.1f} MB.")
+        if manifest["missing"]:
+            click.echo(f"Perhatian: {len(manifest['missing'])} berkas yang disebut data sudah "
+                       "tidak ada di folder data (jadi juga tidak di cadangan): "
+                       + ", ".join(manifest["missing"][:10]), err=True)
+
+    @app.cli.command("restore")
+    @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    @click.option("--force", is_flag=True, help="Timpa folder data yang sudah berisi data.")
+    def restore_command(folder, force):
+        """Restore a backup into the data dir, once every file of it checks out."""
+        manifest = restore(folder, app.config["DATA_DIR"], force)
+        click.echo(f"Data dipulihkan ke {app.config['DATA_DIR']} dari cadangan "
+                   f"{manifest.get('created_at', '')} ({len(manifest['files'])} berkas).")
+
+
+def backup(data_dir, target, files_named):
+    """Back up data_dir into target; files_named(database path) lists the files (relative to
+    the data dir) that the rows of a copy of balai.db name. Returns the manifest."""
+    data_dir, target = Path(data_dir).resolve(), Path(target).absolute()
+    if target.resolve().is_relative_to(data_dir):
+        raise BackupError("Folder cadangan tidak boleh berada di dalam folder data.")
+    if target.exists() and any(target.iterdir()):
+        raise BackupError(f"Folder {target} sudah berisi. Pilih folder baru atau kosong.")
+    private_dir(target)
+    target.chmod(0o700)
+    databases = [name for name in sorted(os.listdir(data_dir)) if name.endswith(".db")]
+    copied = {}
+    sync_files(data_dir, target, copied, stored_files(data_dir, skip=databases))
+    main = target / "balai.db"
+    with deletions_lock(data_dir, held=True):
+        for name in databases:
+            with closing(sqlite3.connect(data_dir / name, timeout=30)) as live:
+                copy_database(live, target / name)
+        named = files_named(main) if main.exists() else set()
+        sync_files(data_dir, target, copied, sorted(named))
+    files = [{"path": name, **digest(target / name)} for name in databases]
+    files += [{"path": name, "size": entry["size"], "sha256": entry["sha256"]}
+              for name, entry in sorted(copied.items())]
+    manifest = {"format": FORMAT, "files": files,
+                "created_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+                "missing": sorted(named - copied.keys())}  # gone from the data dir itself
+    with private_file(target / f"{MANIFEST}.tmp") as out:
+        out.write(json.dumps(manifest, indent=1).encode())
+    os.replace(target / f"{MANIFEST}.tmp", target / MANIFEST)
+    return manifest
+
+
+def copy_database(live, target):
+    """A consistent copy of a live SQLite database (an open connection), as one file."""
+    target.unlink(missing_ok=True)
+    private_file(target).close()
+    with closing(sqlite3.connect(target)) as copy:
+        live.backup(copy)
+        copy.execute("PRAGMA journal_mode=DELETE")  # the app turns WAL on again when it opens it
+
+
+def sync_files(data_dir, target, copied, names):
+    """Copy each named file that is not yet in the copy or changed since: a file copied while
+    it was being written is copied again once its writer has finished."""
+    for name in names:
+        try:
+            stat = os.stat(data_dir / name)
+        except FileNotFoundError:
+            continue
+        seen = (stat.st_size, stat.st_mtime_ns)
+        if copied.get(name, {}).get("seen") != seen:
+            if (entry := copy_file(data_dir / name, target / name)) is not None:
+                copied[name] = {**entry, "seen": seen}
+
+
+def stored_files(folder, skip=()):
+    """Every file under folder that a backup holds, as a relative POSIX path."""
+    for parent, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(STAGING))
+        for name in sorted(files):
+            path = Path(parent, name).relative_to(folder).as_posix()
+            if not name.endswith(NOT_COPIED) and path not in skip:
+                yield path
+
+
+def files_named_in(database, uploads, letters, keys):
+    """Every file a row of this copy of balai.db names, as a POSIX path relative to the data
+    dir (the folders given relative to it too). A column that comes to name a stored file
+    belongs in this list."""
+    columns = [(uploads, Attachment.stored_name), (uploads, Village.logo),
+               (letters, LetterRequest.pdf_file), (keys, SignerCertificate.key_file)]
+    named = set()
+    copy = SqliteDatabase(str(database))
+    with copy.connection_context():
+        for folder, column in columns:
+            rows = column.model.select(column).where(column.is_null(False)).tuples().bind(copy)
+            named |= {(folder / name).as_posix() for (name,) in rows if name}
+        for column in (News.image, ProductPhoto.image):
+            rows = column.model.select(column).where(column.is_null(False)).tuples().bind(copy)
+            named |= {(uploads / IMAGE_FOLDER / name).as_posix()
+                      for (image,) in rows for name in ImageSet.from_dict(image).names()}
+    return named
+
+
+def restore(source, data_dir, force=False):
+    """Restore a backup into data_dir once all of it checks out; a data dir that holds data is
+    replaced only with force. Returns the backup's manifest."""
+    source, data_dir = Path(source).resolve(), Path(data_dir)
+    if source.is_relative_to(data_dir.resolve()):
+        raise BackupError("Cadangan yang dipulihkan tidak boleh berada di dalam folder data.")
+    manifest = checked_manifest(source)
+    if holds_data(data_dir) and not force:
+        raise BackupError(f"Folder data {data_dir} sudah berisi data. Pulihkan ke folder kosong, "
+                          "atau tambahkan --force untuk menimpanya (data yang ada hilang).")
+    private_dir(data_dir)
+    staging = data_dir / f"{STAGING}{secrets.token_hex(4)}"
+    private_dir(staging)
+    try:
+        for entry in manifest["files"]:
+            copy = copy_file(source / entry["path"], staging / entry["path"])
+            if copy != {"size": entry["size"], "sha256": entry["sha256"]}:
+                raise BackupError(f"{entry['path']} berubah selama pemulihan; data tidak diubah.")
+        for old in data_dir.iterdir():  # a stale -wal beside a restored database would corrupt it
+            if old == staging or old.suffix == ".log":
+                continue
+            if old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old)
+            else:
+                old.unlink()
+        for new in staging.iterdir():
+            new.rename(data_dir / new.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    data_dir.chmod(0o700)
+    return manifest
+
+
+def checked_manifest(source):
+    """The backup's manifest once every file it lists is there, whole, and nothing else is;
+    BackupError otherwise. Reads only."""
+    try:
+        manifest = json.loads((source / MANIFEST).read_text())
+        files = manifest["files"]
+        listed = {entry["path"]: (entry["size"], entry["sha256"]) for entry in files}
+    except (OSError, ValueError, KeyError, TypeError):
+        raise BackupError(f"{source} bukan cadangan Balai yang utuh: {MANIFEST} tidak terbaca.")
+    if manifest.get("format") != FORMAT or len(listed) != len(files):
+        raise BackupError(f"{MANIFEST} di {source} tidak dikenal; tidak ada yang dipulihkan.")
+    problems = []
+    for name, (size, sha256) in listed.items():
+        path = is_plain_relative(name) and source / name
+        if not path or not path.resolve().is_relative_to(source):
+            problems.append(f"{name}: nama berkas tidak sah")
+        elif not path.is_file() or path.is_symlink():
+            problems.append(f"{name}: tidak ada")
+        elif digest(path) != {"size": size, "sha256": sha256}:
+            problems.append(f"{name}: isinya berubah")
+    problems += [f"{name}: tidak tercatat di {MANIFEST}"
+                 for name in stored_files(source) if name not in listed and name != MANIFEST]
+    if problems:
+        raise BackupError("Cadangan ini rusak atau diubah; tidak ada yang dipulihkan.\n"
+                          + "\n".join(problems[:20]))
+    return manifest
+
+
+def is_plain_relative(name):
+    """A path the manifest may name: relative, written plainly, never climbing out."""
+    if not isinstance(name, str):
+        return False
+    path = PurePosixPath(name)
+    return (not path.is_absolute() and path.as_posix() == name
+            and all(part not in ("", ".", "..") for part in path.parts))
+
+
+def holds_data(data_dir):
+    """True when the data dir has anything that starting the app in an empty one would not."""
+    return data_dir.exists() and any(name not in FRESH for name in stored_files(data_dir))
+
+
+def digest(path, copy_to=None):
+    """{size, sha256} of a file; with copy_to, the file is copied there on the way."""
+    sha256, size = hashlib.sha256(), 0
+    with open(path, "rb") as file, (private_file(copy_to) if copy_to else nullcontext()) as out:
+        while block := file.read(CHUNK):
+            sha256.update(block)
+            size += len(block)
+            if out:
+                out.write(block)
+    return {"size": size, "sha256": sha256.hexdigest()}
+
+
+def copy_file(source, target):
+    """Copy one file, readable by its owner only: its size and SHA-256 as copied, or None
+    when it was deleted meanwhile."""
+    private_dir(target.parent)
+    try:
+        return digest(source, copy_to=target)
+    except FileNotFoundError:
+        return None
+
+
+def private_file(path):
+    """A file opened for writing that only its owner can read, whatever the umask."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    return open(descriptor, "wb")
+
+
+def private_dir(path):
+    """The folder, and any missing parent, made readable by its owner only."""
+    if not path.is_dir():
+        private_dir(path.parent)
+        path.mkdir(mode=0o700, exist_ok=True)
+        path.chmod(0o700)
