@@ -7,7 +7,7 @@ import time
 import click
 from peewee import IntegrityError
 
-from balai import backup
+from balai.backup import register as register_backup
 from balai.db import db
 from balai.demo import bulk, seed
 from balai.people.forms import username_error
@@ -99,4 +99,4 @@ def register(app):
                    "Ia masuk dengan kata sandi saja, lalu memasangnya lagi.")
 
     signing_cli.register(app)
-    backup.register(app)
+    register_backup(app)
