@@ -3,7 +3,6 @@ declare or inflate to too much, then the real reading runs in a child process wi
 memory limit, so a file that slips past the scan costs the web worker neither."""
 import collections
 import logging
-import math
 import multiprocessing
 import os
 import re
@@ -18,9 +17,10 @@ MAX_STREAM = 64 << 20  # bytes one stream may inflate to: more than an A4 page i
 MAX_INFLATED = 128 << 20  # all streams together, which bounds the scan's own time
 MAX_ENTRY_WIDTH = 8  # bytes in one field of an xref stream entry (real files use 1 to 4)
 HEAD = 1024  # how far before its data a stream's dictionary is looked for (a few hundred bytes)
-SECONDS = 3.5  # to start the child and read (the scan takes under a second): answered in 5 s
+SECONDS = 3  # to start the child and read; with the scan (under a second), answered in 5 s
+READ_SECONDS = 1  # the least left to read after a worker's first, slow start of the child
 MEMORY = 256 << 20  # what the child may allocate on top of what it starts with
-CHUNK_IN, CHUNK_OUT = 16 << 10, 1 << 20
+CHUNK_IN, CHUNK_OUT = 16 << 10, 1 << 20  # small input: what follows a stream is copied once
 
 # Every pattern starts with a literal and runs over the raw bytes in linear time (a pattern
 # such as rb"\d+\s+\d+\s+obj" takes seconds on a few kilobytes of digits).
@@ -126,17 +126,17 @@ class _Inflater:
 
 
 def _in_child(reader, data, args):
-    deadline = time.monotonic() + SECONDS  # the first start also waits for the fork server
     context = multiprocessing.get_context("forkserver")
     # The fork server imports the reader's module once; each child then starts ready to read.
     context.set_forkserver_preload([reader.__module__])
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(target=_bounded, args=(sending, reader, data, args), daemon=True)
-    child.start()
+    started = time.monotonic()
+    child.start()  # a worker's first start also waits (a second or more) for the fork server
     sending.close()
     try:
-        if not receiving.poll(max(0, deadline - time.monotonic())):
-            raise Refused(f"reading took over {SECONDS} s")
+        if not receiving.poll(max(SECONDS - (time.monotonic() - started), READ_SECONDS)):
+            raise Refused(f"no answer after {time.monotonic() - started:.1f} s")
         return receiving.recv()
     except EOFError:  # the child ended without an answer: out of memory, or the reader failed
         child.join(1)
@@ -151,7 +151,7 @@ def _bounded(sending, reader, data, args):
     """In the child: cap memory and processor time, then read and send the answer."""
     in_use = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     _lower(resource.RLIMIT_AS, in_use + MEMORY)
-    _lower(resource.RLIMIT_CPU, math.ceil(SECONDS) + 1)  # should the parent be gone
+    _lower(resource.RLIMIT_CPU, SECONDS + 1)  # should the parent be gone
     try:
         answer = reader(data, *args)
     except MemoryError:
