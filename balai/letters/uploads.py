@@ -10,6 +10,7 @@ from flask import current_app
 from pypdf import PdfReader
 
 from balai.media import ImageError, TooManyPixels, document_image
+from balai.web import untrusted_pdf
 from balai.web.stored import delete_stored
 
 STORED_AS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
@@ -47,14 +48,24 @@ def save_upload(file_storage):
 
 
 def checked_pdf(data, name):
-    """The PDF as sent, once pypdf can read its pages."""
+    """The PDF as sent, once pypdf can read its pages (within untrusted_pdf's bounds)."""
     try:
-        if len(PdfReader(io.BytesIO(data)).pages) > 0:
-            return data
+        pages = untrusted_pdf.read(data, page_count)
+    except untrusted_pdf.Refused:
+        raise UploadError(f"Berkas {name} terlalu besar atau terlalu rumit untuk dibuka. Simpan "
+                          "ulang sebagai PDF dengan ukuran lebih kecil, atau unggah fotonya.") from None
+    if not pages:
+        raise UploadError(f"Berkas {name} bukan PDF yang dapat dibuka. Simpan ulang sebagai PDF "
+                          "atau unggah fotonya.")
+    return data
+
+
+def page_count(data):
+    """The pages pypdf finds in a PDF, 0 when it cannot read it (runs in a child process)."""
+    try:
+        return len(PdfReader(io.BytesIO(data)).pages)
     except Exception:  # pypdf raises many kinds of errors for a broken file
-        pass
-    raise UploadError(f"Berkas {name} bukan PDF yang dapat dibuka. Simpan ulang sebagai PDF "
-                      "atau unggah fotonya.")
+        return 0
 
 
 def reencoded_image(data, name):

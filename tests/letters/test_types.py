@@ -2,17 +2,8 @@
 import pytest
 
 from balai.letters.models import LetterType
+from tests.support.forms import letter_type
 from tests.support.village import error_page_html
-
-
-def letter_type(**overrides):
-    data = {"name": "Surat Keterangan Kelahiran", "code": "474.1", "verifier": "kasi_kesra",
-            "validity_days": "60",
-            "requirements": "ktp|Foto KTP orang tua|wajib\r\nbidan|Surat keterangan bidan|opsional\r\n",
-            "extra_fields": "nama_bayi|Nama bayi\nhari_lahir|Hari lahir",
-            "body_template": "Telah lahir {{ nama_bayi }} pada hari {{ hari_lahir }}, anak dari {{ nama }}."}
-    data.update(overrides)
-    return data
 
 
 def test_letter_types_are_listed(operator):

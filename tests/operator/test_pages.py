@@ -12,6 +12,7 @@ import balai
 from balai.letters.models import LetterType
 from balai.letters.register import RegisterEntry
 from balai.people.models import User, Village
+from tests.support.forms import profile
 from tests.support.village import csrf_token_from, error_page_html, make_request
 
 PAGES = ["/operator/", "/operator/profil", "/operator/profil/logo", "/operator/register",
@@ -58,14 +59,6 @@ def test_home_counts_and_links(operator, db):
         assert f'href="{url}' in html
 
 
-def profile(**overrides):
-    data = {"name": "Desa Sukamaju", "kecamatan": "Sukamaju", "kabupaten": "Kabupaten Subang",
-            "provinsi": "Jawa Barat", "kode_desa": "3213052001", "address": "Jl. Raya 1",
-            "phone": "0260 411", "email": "pemdes@sukamaju.desa.id", "kades_name": "H. Ujang",
-            "paper": "F4", "timezone": "Asia/Makassar", "public_url": "https://sukamaju.desa.id/",
-            "number_format": "{nomor:03}/{kode}/{tahun}"}
-    data.update(overrides)
-    return data
 
 
 def test_village_profile_is_saved(operator, db):
