@@ -23,7 +23,7 @@ from balai.notify import tasks as notify_tasks
 from balai.notify import views as notifications
 from balai.operator import views as operator
 from balai.people.models import User, Village
-from balai.people.views import accounts, auth, population
+from balai.people.views import accounts, auth, population, profile
 from balai.queue import Queue
 from balai.signing import views as signing
 from balai.signing.models import signs_as_kades
@@ -141,7 +141,7 @@ def init_queue(app):
 
 def register_blueprints(app):
     for module in (home, auth, letter_requests, inbox, documents, operator, population, accounts,
-                   types, notifications, verify, articles, signing, pwa, catalogue, shop):
+                   profile, types, notifications, verify, articles, signing, pwa, catalogue, shop):
         app.register_blueprint(module.bp)
 
 

@@ -21,11 +21,14 @@ from balai.letters.models import LetterType
 from balai.letters.register import RegisterEntry
 from balai.notify.models import Notification
 from balai.operator.forms import village_form
+from balai.people.audit import AccessLogEntry
 from balai.people.models import Person, User, Village
 from balai.web.access import operator_only
 from balai.web.filters import indonesian_date
+from balai.web.paging import page_of
 
 bp = operator_only(Blueprint("operator", __name__, url_prefix="/operator"))
+ACCESS_LOG_PAGE = 50
 
 
 def this_year():
@@ -62,6 +65,12 @@ def logo():
     if not name:
         abort(404)
     return send_from_directory(current_app.config["UPLOAD_DIR"], name, mimetype="image/png")
+
+
+@bp.route("/log-akses")
+def access_log():
+    return render_template("operator/access_log.html",
+                           page=page_of(AccessLogEntry.newest(), ACCESS_LOG_PAGE))
 
 
 @bp.route("/register")
