@@ -26,7 +26,7 @@ from balai.operator import views as operator
 from balai.people import passwords
 from balai.people.models import PASSWORD_HASH_METHOD, Village, dummy_hash
 from balai.people.sessions import TOKEN_KEY, LoginSession
-from balai.people.views import accounts, auth, population, second_factor
+from balai.people.views import accounts, auth, population, profile, second_factor
 from balai.queue import Queue
 from balai.signing import views as signing
 from balai.signing.models import signs_as_kades
@@ -160,7 +160,7 @@ def init_queue(app):
 
 def register_blueprints(app):
     for module in (home, auth, letter_requests, inbox, documents, operator, population, accounts,
-                   types, notifications, verify, articles, signing, pwa, catalogue, shop,
+                   profile, types, notifications, verify, articles, signing, pwa, catalogue, shop,
                    second_factor):
         app.register_blueprint(module.bp)
 

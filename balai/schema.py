@@ -6,12 +6,14 @@ from balai.market.models import Product, ProductPhoto, Shop
 from balai.market.orders import Order, OrderItem
 from balai.news.models import News, NewsIndex
 from balai.notify.models import ContactPoint, Notification
+from balai.people.audit import AccessLogEntry
 from balai.people.models import LoginFailure, Person, User, Village
 from balai.people.second_factor import RecoveryCode, SecondFactor
 from balai.people.sessions import LoginSession
 from balai.signing.models import SignerCertificate, VerifyHit
 
 MODELS = [Village, Person, User, LoginFailure, LoginSession, SecondFactor, RecoveryCode,
+          AccessLogEntry,
           LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry,
           Notification, ContactPoint, SignerCertificate, VerifyHit, News, NewsIndex,
           Shop, Product, ProductPhoto, Order, OrderItem]

@@ -1,5 +1,5 @@
-"""Letter types, letter requests moved along the workflow (its table is workflow.py), who may
-do what with a request, issued letters and their revocation."""
+"""Letter types, letter requests moved along the workflow (its table is workflow.py; who may do
+what with a request is access.py), issued letters and their revocation."""
 import datetime
 import functools
 import operator
@@ -17,9 +17,9 @@ from peewee import (
 
 from balai.db import BaseModel, JSONField, db, now
 from balai.letters import notices
+from balai.letters.access import RequestAccess, kasi_turn
 from balai.letters.workflow import (
     ACTION_LABELS,
-    DECIDING_ROLES,
     EDITABLE,
     ISSUING_STEP,
     NEEDS_REASON,
@@ -34,7 +34,7 @@ from balai.letters.workflow import (
     official_roles,
 )
 from balai.people.models import Person, User
-from balai.signing.models import SignerCertificate, kades_signers, signs_as_kades
+from balai.signing.models import SignerCertificate
 
 
 class LetterType(BaseModel):
@@ -79,7 +79,7 @@ PURPOSE_MAX = 200
 FIELD_MAX = 150
 
 
-class LetterRequest(BaseModel):
+class LetterRequest(RequestAccess, BaseModel):
     """A resident's request for a letter, from draft to issued letter."""
     person = ForeignKeyField(Person, backref="letter_requests")
     letter_type = ForeignKeyField(LetterType)
@@ -110,7 +110,7 @@ class LetterRequest(BaseModel):
     def status_label(self):
         if self.revoked_at:
             return "Surat dicabut"
-        return STEPS[self.status].label.format(kasi=self.letter_type.verifier_title)
+        return STEPS[self.status].label.format(kasi=self.kasi_title)
 
     @property
     def next_step(self):
@@ -174,18 +174,20 @@ class LetterRequest(BaseModel):
 
     @classmethod
     def inbox_for(cls, user):
-        """What waits for this official's step, oldest first: the steps whose role they hold."""
+        """What waits for this official's step, oldest first: roles_of as a query, so the Kasi
+        step follows kasi_role and nothing the official filed themselves waits for them."""
         filer = User.alias()  # who filed it: residents themselves, or an official at the counter
         query = (cls.select(cls, LetterType, Person, filer).join(LetterType)
                  .switch(cls).join(Person).switch(cls).join(filer, on=(cls.created_by == filer.id)))
         roles = official_roles(user)
-        waiting = [(cls.status == state) & (LetterType.verifier == user.role)  # their types only
+        waiting = [(cls.status == state) & kasi_turn(user, LetterType.verifier, filer.role)
                    if step.official == "kasi" else cls.status == state
                    for state, step in STEPS.items() if step.official in roles]
         if not waiting:
             return query.where(False)
-        return query.where(functools.reduce(operator.or_, waiting)).order_by(cls.submitted_at,
-                                                                             cls.id)
+        return (query.where(functools.reduce(operator.or_, waiting)
+                            & (cls.created_by != user.id))
+                .order_by(cls.submitted_at, cls.id))
 
     @property
     def waiting_age(self):
@@ -248,46 +250,6 @@ class LetterRequest(BaseModel):
                                from_status="selesai", to_status="selesai", note=reason)
             notices.letter_revoked(self, reason)
         return LetterRequest.get_by_id(self.id)
-
-    # Who may do what with a request: the workflow roles, and one rule per kind of page. Views
-    # answer a refused rule with 404 for a resident and 403 for an official (access.permitted).
-
-    def is_applicant(self, user):
-        """The resident, or the official who filed it at the counter: they send and change it."""
-        return user.person_id == self.person_id or (self.filed_at_counter
-                                                    and user.id == self.created_by_id)
-
-    def roles_of(self, user):
-        """The workflow roles this user holds for this request."""
-        roles = official_roles(user)
-        if user.role != self.letter_type.verifier:
-            roles.discard("kasi")
-        if self.is_applicant(user):
-            roles.add("pemohon")
-        return roles
-
-    def deciders(self, role):
-        """The active officials who hold this deciding role on this request (whom a step tells)."""
-        if role == "kades":
-            return kades_signers()
-        user_role = {"kasi": self.letter_type.verifier, "sekdes": "sekdes"}[role]
-        return User.select().where((User.role == user_role) & (User.active == True))  # noqa: E712
-
-    def can_view(self, user):
-        """The request's page, its uploads and its letter: every official, and the applicant."""
-        return user.is_official or self.is_applicant(user)
-
-    def has_step_for(self, user):
-        """The official decides one of this request's steps (its page in their inbox)."""
-        return bool(self.roles_of(user) & DECIDING_ROLES)
-
-    def waits_for(self, user):
-        """True when the next official step is this user's."""
-        return STEPS[self.status].official in self.roles_of(user)
-
-    def can_revoke(self, user):
-        """Withdrawing an issued letter: the Kades (or whoever signs for them) and the operator."""
-        return user.role == "operator" or signs_as_kades(user)
 
     def allowed_actions(self, user):
         roles = self.roles_of(user)

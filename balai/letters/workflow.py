@@ -3,7 +3,8 @@
 
 Everything that depends on a state reads it from here: the status a resident reads and what
 happens next, whose inbox a request waits in, whom a step tells and what, which requests may
-still be changed. Adding or renaming a step is an edit of these tables alone."""
+still be changed, and which officials may see a request (the steps of its ROUTE it reached,
+see access.py). Adding or renaming a step is an edit of these tables alone."""
 from typing import NamedTuple
 
 from balai.signing.models import signs_as_kades
@@ -32,6 +33,7 @@ class Step(NamedTuple):
     official: str = None  # the workflow role whose decision the request waits for
     to_officials: str = ""  # told to those officials when a request arrives here
     to_resident: str = ""  # told to the resident when their request arrives here
+    duty: str = ""  # why the official of this step opens the request, as its resident reads it
 
 
 STEPS = {
@@ -42,12 +44,14 @@ STEPS = {
         "Menunggu pemeriksaan {kasi}",
         "Petugas kantor desa memeriksa data dan berkas Anda, biasanya dalam 1 hari kerja.",
         official="kasi",
+        duty="Memeriksa permohonan sebagai {kasi}",
         to_officials="{applicant} {submitted} permohonan {letter}. Permohonan ini menunggu "
                      "pemeriksaan Anda."),
     "diverifikasi": Step(
         "Menunggu pemeriksaan Sekretaris Desa",
         "Sekretaris Desa memeriksa surat Anda, biasanya dalam 1 hari kerja.",
         official="sekdes",
+        duty="Memeriksa permohonan sebagai Sekretaris Desa",
         to_officials="Permohonan {letter} dari {applicant} sudah diperiksa Kasi dan menunggu "
                      "pemeriksaan Anda.",
         to_resident="Permohonan {letter} Anda sudah diperiksa Kasi. Berikutnya diperiksa "
@@ -56,6 +60,7 @@ STEPS = {
         "Menunggu persetujuan Kepala Desa",
         "Kepala Desa menandatangani surat Anda, biasanya dalam 1 hari kerja.",
         official="kades",
+        duty="Menyetujui dan menandatangani surat sebagai Kepala Desa",
         to_officials="Permohonan {letter} dari {applicant} sudah diperiksa Sekretaris Desa dan "
                      "menunggu persetujuan Anda.",
         to_resident="Permohonan {letter} Anda sudah diperiksa Sekretaris Desa. Berikutnya "
@@ -105,9 +110,21 @@ NOTE_MAX = 500
 
 # The applicant may change a request as long as they may still send it.
 EDITABLE = tuple(state for state in STEPS if (state, "ajukan", "pemohon") in TRANSITIONS)
-DECIDING_ROLES = {step.official for step in STEPS.values() if step.official}
 # The user roles that may be a letter type's "kasi", with the title a resident reads.
 VERIFIER_TITLES = {"kasi_pem": "Kasi Pemerintahan", "kasi_kesra": "Kasi Kesra"}
+# Who takes the Kasi step of a request that its own Kasi filed at the counter.
+OTHER_KASI = {"kasi_pem": "kasi_kesra", "kasi_kesra": "kasi_pem"}
+
+
+def approval_route():
+    """The states a request passes, in order, from sending to an issued letter."""
+    route = [TRANSITIONS[("draf", "ajukan", "pemohon")]]
+    while STEPS[route[-1]].official:
+        route.append(TRANSITIONS[(route[-1], "setujui", STEPS[route[-1]].official)])
+    return tuple(route)
+
+
+ROUTE = approval_route()  # ("diajukan", "diverifikasi", "diperiksa", "selesai")
 
 
 def official_roles(user):

@@ -25,13 +25,16 @@ from balai.letters.register import RegisterEntry
 from balai.notify.models import Notification
 from balai.notify.outbox import send
 from balai.operator.forms import village_form
+from balai.people.audit import AccessLogEntry
 from balai.people.models import Person, User, Village
 from balai.people.second_factor import SecondFactor
 from balai.web.access import OFFICIAL_ROLES, operator_only
 from balai.web.filters import indonesian_date
+from balai.web.paging import page_of
 
 bp = operator_only(Blueprint("operator", __name__, url_prefix="/operator"))
 log = logging.getLogger(__name__)
+ACCESS_LOG_PAGE = 50
 
 
 def this_year():
@@ -90,6 +93,12 @@ def reset_second_factor(user_id):
     flash(f"Verifikasi dua langkah {user.username} sudah diatur ulang. Ia dapat masuk dengan kata "
           "sandi saja, lalu memasangnya lagi.", "success")
     return redirect(url_for("accounts.index", _anchor="perangkat"), 303)
+
+
+@bp.route("/log-akses")
+def access_log():
+    return render_template("operator/access_log.html",
+                           page=page_of(AccessLogEntry.newest(), ACCESS_LOG_PAGE))
 
 
 @bp.route("/register")

@@ -110,7 +110,7 @@ def test_the_detail_page_shows_the_data_attachments_and_timeline(db, kasipem):
 
 
 def test_forms_are_shown_only_to_the_official_whose_turn_it_is(db, sekdes):
-    letter = waiting(status="diajukan")
+    letter = waiting(status="diperiksa")  # past the Sekdes's step (before it, they see nothing)
     page = sekdes.get(f"/kotak-masuk/{letter.id}").get_data(as_text=True)
     assert 'value="setujui"' not in page and "tidak menunggu keputusan Anda" in page
 
@@ -128,7 +128,7 @@ def test_sekdes_cannot_act_on_a_request_still_at_the_kasi(db, sekdes):
     letter = waiting()
     response = decide(sekdes, letter, "setujui")
     assert response.status_code == 403
-    assert "tidak sedang menunggu Anda" in response.get_data(as_text=True)
+    assert "belum sampai ke langkah Anda" in response.get_data(as_text=True)
     assert status_of(letter) == "diajukan"
 
 

@@ -15,6 +15,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from balai.letters.models import LetterRequest
+from balai.letters.views.requests import viewable_request
 from balai.letters.workflow import NOTE_MAX, WorkflowError
 from balai.web.access import permitted
 
@@ -24,9 +25,9 @@ bp = Blueprint("documents", __name__)
 @bp.route("/surat/<int:request_id>/unduh")
 @login_required
 def letter_pdf(request_id):
-    letter = permitted(LetterRequest.get_or_none((LetterRequest.id == request_id)
-                                                 & LetterRequest.pdf_file.is_null(False)),
-                       LetterRequest.can_view)
+    letter = viewable_request(LetterRequest.select().where(
+        (LetterRequest.id == request_id) & LetterRequest.pdf_file.is_null(False)))
+    letter.record_view(current_user, "surat", letter.id)
     path = Path(current_app.config["LETTER_DIR"]) / letter.pdf_file
     response = send_file(path, mimetype="application/pdf", as_attachment=True,
                          download_name=f"{letter.letter_type.slug}-{letter.id}.pdf", max_age=0)

@@ -14,11 +14,12 @@ from flask_login import current_user, login_required
 
 from balai.letters.issuance import BATCH_MAX, approve, issue_many, signer_of
 from balai.letters.models import LetterRequest, LetterType
+from balai.letters.views.requests import viewable_request
 from balai.letters.workflow import NOTE_MAX, WorkflowError
 from balai.people.models import Person
 from balai.signing.keys import SigningError
 from balai.signing.models import signs_as_kades
-from balai.web.access import inbox_required, permitted
+from balai.web.access import inbox_required
 from balai.web.errors import error_page
 from balai.web.htmx import is_htmx
 
@@ -35,12 +36,10 @@ def note_limit():
 
 
 def official_letter(request_id):
-    """The request, for an official who decides one of its steps; 403 for any other."""
-    letter = (LetterRequest.select(LetterRequest, LetterType, Person).join(LetterType)
-              .switch(LetterRequest).join(Person).where(LetterRequest.id == request_id).first())
-    return permitted(letter, LetterRequest.has_step_for,
-                     "Permohonan ini diperiksa oleh Kasi lain, bukan oleh Anda. "
-                     "Buka kotak masuk Anda untuk melihat tugas Anda.")
+    """The request, for an official who may see it (LetterRequest.can_view); 403 for any other."""
+    return viewable_request(LetterRequest.select(LetterRequest, LetterType, Person)
+                            .join(LetterType).switch(LetterRequest).join(Person)
+                            .where(LetterRequest.id == request_id))
 
 
 @bp.route("/kotak-masuk")
@@ -60,6 +59,7 @@ def render_inbox(errors, picked=(), status=200):
 @inbox_required
 def detail(request_id):
     letter = official_letter(request_id)
+    letter.record_view(current_user, "permohonan", letter.id)
     return render_template("inbox/detail.html", letter=letter, errors={}, note="")
 
 

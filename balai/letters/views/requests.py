@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -28,11 +29,14 @@ from balai.letters.uploads import (
     upload_path,
 )
 from balai.letters.workflow import NOTE_MAX, WorkflowError
+from balai.people.audit import OPEN_ANYWAY_FOR, REASON_MAX, reason_error
 from balai.people.models import Person
-from balai.web.access import permitted
+from balai.web.access import operator_required, permitted
 from balai.web.htmx import is_htmx
 
 bp = Blueprint("letters", __name__)
+NOT_YOURS = ("Permohonan ini bukan tugas Anda: diperiksa oleh Kasi lain, atau belum sampai ke "
+             "langkah Anda. Buka kotak masuk Anda untuk melihat tugas Anda.")
 NOT_EDITABLE = ("Permohonan ini sudah diajukan atau sudah diproses, jadi tidak dapat diubah lagi. "
                 "Berikut keadaannya sekarang.")
 
@@ -48,6 +52,15 @@ def back_to(endpoint, req):
 def request_for(request_id, rule):
     """The request when `rule` (a LetterRequest method) lets this user have it."""
     return permitted(LetterRequest.get_or_none(LetterRequest.id == request_id), rule)
+
+
+def viewable_request(query):
+    """The request `query` finds, when this user may see it (LetterRequest.can_view); the
+    operator, who has no step in it, is offered the form to open it anyway with a reason."""
+    req = query.first()
+    if req and current_user.role == "operator" and not req.can_view(current_user):
+        abort(make_response(render_open_anyway(req, status=403)))
+    return permitted(req, LetterRequest.can_view, NOT_YOURS)
 
 
 def editable_request(request_id):
@@ -219,9 +232,32 @@ def submit(request_id):
 @bp.route("/surat/<int:request_id>")
 @login_required
 def show(request_id):
-    req = request_for(request_id, LetterRequest.can_view)
+    req = viewable_request(LetterRequest.select().where(LetterRequest.id == request_id))
+    req.record_view(current_user, "permohonan", req.id)
     return render_template("letters/show.html", req=req,
                            actions=req.allowed_actions(current_user))
+
+
+@bp.route("/surat/<int:request_id>/buka", methods=["GET", "POST"])
+@operator_required
+def open_anyway(request_id):
+    """The operator opens a resident's request they have no step in, for a reason they type;
+    the resident reads it in their access log."""
+    req = LetterRequest.get_or_none(LetterRequest.id == request_id) or abort(404)
+    if request.method == "GET":
+        return render_open_anyway(req)
+    reason = request.form.get("alasan", "").strip()
+    error = reason_error(reason)
+    if error:
+        return render_open_anyway(req, reason, {"alasan": error}, 422)
+    req.open_anyway(current_user, reason)
+    return redirect(url_for(".show", request_id=req.id), 303)
+
+
+def render_open_anyway(req, reason="", errors=None, status=200):
+    return render_template("letters/open_anyway.html", req=req, form={"alasan": reason},
+                           errors=errors or {}, reason_max=REASON_MAX,
+                           minutes=OPEN_ANYWAY_FOR.seconds // 60), status
 
 
 @bp.route("/surat/<int:request_id>/batalkan", methods=["GET", "POST"])
@@ -249,11 +285,12 @@ def cancel(request_id):
 @bp.route("/surat/<int:request_id>/lampiran/<int:attachment_id>")
 @login_required
 def attachment(request_id, attachment_id):
-    req = request_for(request_id, LetterRequest.can_view)
+    req = viewable_request(LetterRequest.select().where(LetterRequest.id == request_id))
     att = Attachment.get_or_none((Attachment.id == attachment_id) & (Attachment.request == req))
     path = upload_path(att.stored_name) if att else None
     if path is None or not path.exists():
         abort(404)
+    req.record_view(current_user, "lampiran", att.id)
     # The name the resident gave, with the suffix of what the file really is.
     name = Path(att.original_name).stem + path.suffix
     response = send_file(path, mimetype=att.content_type, download_name=name, max_age=600)

@@ -1,8 +1,10 @@
 """Population records (penduduk): the operator lists, searches, adds and edits them."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 from playhouse.shortcuts import model_to_dict
 
+from balai.people.audit import AccessLogEntry
 from balai.people.forms import person_form
 from balai.people.models import Person, User
 from balai.web.access import operator_only
@@ -12,6 +14,8 @@ from balai.web.paging import page_of
 bp = operator_only(Blueprint("people", __name__, url_prefix="/operator/penduduk"))
 
 PER_PAGE = 25
+# Why the operator opened a record, as the resident reads it in their access log.
+ADMINISTERING = {"GET": "Mengelola data penduduk", "POST": "Mengubah data penduduk"}
 DUPLICATE_NIK = ("NIK ini sudah terdaftar untuk penduduk lain. Cari NIK itu di daftar penduduk "
                  "dan ubah data yang sudah ada.")
 
@@ -33,6 +37,8 @@ def create():
 @bp.route("/<int:person_id>", methods=["GET", "POST"])
 def edit(person_id):
     person = get_object_or_404(Person.select(), Person.id == person_id)
+    AccessLogEntry.record(current_user, person.id, "penduduk", person.id,
+                          ADMINISTERING[request.method])
     if request.method == "GET":
         return render_person_form(person, model_to_dict(person))
     return save_person(person)
