@@ -13,6 +13,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from balai import cli, db
+from balai.letters import tasks as letter_tasks
 from balai.letters.models import LetterRequest
 from balai.letters.views import documents, inbox, types, verify
 from balai.letters.views import requests as letter_requests
@@ -24,6 +25,7 @@ from balai.notify import views as notifications
 from balai.operator import views as operator
 from balai.people.models import User, Village
 from balai.people.views import accounts, auth, population
+from balai.privacy import views as privacy
 from balai.queue import Queue
 from balai.signing import views as signing
 from balai.signing.models import signs_as_kades
@@ -89,6 +91,7 @@ def create_app(config=None):
         COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,  # html_cache_policy answers 304s first
         HUEY_IMMEDIATE=os.environ.get("BALAI_HUEY_IMMEDIATE") == "1",
         SWEEP_MINUTES=int(os.environ.get("BALAI_NOTIFY_SWEEP_MINUTES", "1")),
+        SYARAT_RETENTION_DAYS=int(os.environ.get("BALAI_SYARAT_RETENTION_DAYS", "365")),
     )
     if config:
         app.config.update(config)
@@ -137,11 +140,12 @@ def init_queue(app):
     """The task queue and every area's tasks (the worker's entry, worker.py, runs this too)."""
     queue = app.extensions["queue"] = Queue(app)
     notify_tasks.register(queue)
+    letter_tasks.register(queue)
 
 
 def register_blueprints(app):
     for module in (home, auth, letter_requests, inbox, documents, operator, population, accounts,
-                   types, notifications, verify, articles, signing, pwa, catalogue, shop):
+                   types, notifications, verify, articles, signing, pwa, catalogue, shop, privacy):
         app.register_blueprint(module.bp)
 
 

@@ -19,6 +19,7 @@ from flask import (
 from flask_login import current_user, login_required
 from peewee import IntegrityError
 
+from balai.letters import retention
 from balai.letters.models import PURPOSE_MAX, Attachment, LetterRequest, LetterType
 from balai.letters.uploads import (
     ACCEPT,
@@ -33,6 +34,7 @@ from balai.web.access import permitted
 from balai.web.htmx import is_htmx
 
 bp = Blueprint("letters", __name__)
+bp.add_app_template_global(retention.forgotten, "syarat_forgotten")
 NOT_EDITABLE = ("Permohonan ini sudah diajukan atau sudah diproses, jadi tidak dapat diubah lagi. "
                 "Berikut keadaannya sekarang.")
 
