@@ -88,7 +88,7 @@ def create_app(config=None):
                             "application/atom+xml", "application/xml"],
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_MIN_SIZE=256,
-        COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,  # html_cache_policy answers 304s first
+        COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,  # cache_policy answers 304s first
         HUEY_IMMEDIATE=os.environ.get("BALAI_HUEY_IMMEDIATE") == "1",
         SWEEP_MINUTES=int(os.environ.get("BALAI_NOTIFY_SWEEP_MINUTES", "1")),
         SYARAT_RETENTION_DAYS=int(os.environ.get("BALAI_SYARAT_RETENTION_DAYS", "365")),
@@ -171,17 +171,22 @@ def register_hooks(app):
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if response.mimetype == "text/html":
             response.vary.add("HX-Request")
-            html_cache_policy(response)
+        cache_policy(response)
         return response
 
 
-def html_cache_policy(response):
-    """Public pages: revalidated by ETag, so a repeat visit is a 304. Private ones (a visitor's
-    own, or carrying a form's CSRF token): never shared."""
-    if "Cache-Control" in response.headers:
+def cache_policy(response):
+    """What is a visitor's own (anything a logged-in visitor gets: pages, scans, letters, the
+    register; a page carrying a form's CSRF token) is never stored, so a phone shared in a
+    family keeps no copy of it. Public pages are revalidated by ETag, so a repeat visit is a
+    304. A view that chose its own caching keeps it: public files and photos, and the header's
+    unread count (a bare number, `private, no-cache`, revalidated every minute)."""
+    if response.cache_control.public or response.cache_control.private:
         return
     if current_user.is_authenticated or session.modified or "csrf_token" in g:
-        response.headers["Cache-Control"] = "private, no-cache"
+        response.headers["Cache-Control"] = "private, no-store"
+        return
+    if response.mimetype != "text/html" or "Cache-Control" in response.headers:
         return
     response.headers["Cache-Control"] = "no-cache"
     if request.method == "GET" and response.status_code == 200 and not response.is_streamed:

@@ -93,7 +93,8 @@ def test_officials_can_view_attachments_with_safe_headers(login, ready, official
         response = client.get(f"/surat/{ready.id}/lampiran/{att.id}")
         assert response.status_code == 200
         assert response.mimetype == att.content_type
-        assert response.headers["Content-Disposition"].startswith("inline")
+        disposition = "inline" if att.is_image else "attachment"  # a PDF is only downloaded
+        assert response.headers["Content-Disposition"].startswith(disposition)
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "private" in response.headers["Cache-Control"]
         assert "public" not in response.headers["Cache-Control"]

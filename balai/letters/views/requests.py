@@ -256,12 +256,12 @@ def attachment(request_id, attachment_id):
     path = upload_path(att.stored_name) if att else None
     if path is None or not path.exists():
         abort(404)
-    # The name the resident gave, with the suffix of what the file really is.
+    # The name the resident gave, with the suffix of what the file really is. A PDF is stored as
+    # sent, so it is only downloaded: shown inline under this site's address, a viewer would
+    # run the script or /OpenAction it may carry.
     name = Path(att.original_name).stem + path.suffix
-    response = send_file(path, mimetype=att.content_type, download_name=name, max_age=600)
-    response.cache_control.public = False
-    response.cache_control.private = True
-    return response
+    return send_file(path, mimetype=att.content_type, download_name=name,
+                     as_attachment=not att.is_image)
 
 
 @bp.route("/loket")
