@@ -130,7 +130,9 @@ def init_login(app):
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+        # The path alone: a query string may carry what someone typed (a NIK), and the login
+        # page's address would repeat it in every log that sees it.
+        target = url_for("auth.login", next=request.path if request.method == "GET" else None)
         if is_htmx():
             return "", 204, {"HX-Redirect": target}
         return redirect(target)

@@ -264,12 +264,14 @@ def attachment(request_id, attachment_id):
                      as_attachment=not att.is_image)
 
 
-@bp.route("/loket")
+@bp.route("/loket", methods=["GET", "POST"])
 @login_required
 def counter():
+    """The counter: a search for the resident (by POST, so no NIK lands in a URL or a log) and
+    the requests this official filed."""
     if not current_user.is_official:
         abort(404)
-    query = request.args.get("q", "").strip()
+    query = request.form.get("q", "").strip()
     return render_template("letters/counter.html", q=query,
                            people=Person.search(query).limit(20) if query else [],
                            requests=LetterRequest.filed_by(current_user).limit(20))
