@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from balai import cli, db
+from balai.letters import tasks as letter_tasks
 from balai.letters.models import LetterRequest
 from balai.letters.views import documents, inbox, types, verify
 from balai.letters.views import requests as letter_requests
@@ -26,7 +27,8 @@ from balai.operator import views as operator
 from balai.people import passwords
 from balai.people.models import PASSWORD_HASH_METHOD, Village, dummy_hash
 from balai.people.sessions import TOKEN_KEY, LoginSession
-from balai.people.views import accounts, auth, population, profile, second_factor
+from balai.people.views import accounts, auth, population, second_factor
+from balai.privacy import views as privacy
 from balai.queue import Queue
 from balai.signing import views as signing
 from balai.signing.models import signs_as_kades
@@ -97,12 +99,13 @@ def create_app(config=None):
                             "application/atom+xml", "application/xml"],
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_MIN_SIZE=256,
-        COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,  # html_cache_policy answers 304s first
+        COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,  # cache_policy answers 304s first
         HUEY_IMMEDIATE=os.environ.get("BALAI_HUEY_IMMEDIATE") == "1",
         SWEEP_MINUTES=int(os.environ.get("BALAI_NOTIFY_SWEEP_MINUTES", "1")),
         SESSION_HOURS=float(os.environ.get("BALAI_SESSION_HOURS", "12")),
         OFFICIAL_IDLE_MINUTES=float(os.environ.get("BALAI_OFFICIAL_IDLE_MINUTES", "30")),
         PROXY_COUNT=int(os.environ.get("BALAI_PROXY_COUNT", "0")),
+        SYARAT_RETENTION_DAYS=int(os.environ.get("BALAI_SYARAT_RETENTION_DAYS", "365")),
     )
     if config:
         app.config.update(config)
@@ -146,7 +149,9 @@ def init_login(app):
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+        # The path alone: a query string may carry what someone typed (a NIK), and the login
+        # page's address would repeat it in every log that sees it.
+        target = url_for("auth.login", next=request.path if request.method == "GET" else None)
         if is_htmx():
             return "", 204, {"HX-Redirect": target}
         return redirect(target)
@@ -156,12 +161,13 @@ def init_queue(app):
     """The task queue and every area's tasks (the worker's entry, worker.py, runs this too)."""
     queue = app.extensions["queue"] = Queue(app)
     notify_tasks.register(queue)
+    letter_tasks.register(queue)
 
 
 def register_blueprints(app):
     for module in (home, auth, letter_requests, inbox, documents, operator, population, accounts,
-                   profile, types, notifications, verify, articles, signing, pwa, catalogue, shop,
-                   second_factor):
+                   types, notifications, verify, articles, signing, pwa, catalogue, shop,
+                   second_factor, privacy):
         app.register_blueprint(module.bp)
 
 
@@ -190,17 +196,22 @@ def register_hooks(app):
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         if response.mimetype == "text/html":
             response.vary.add("HX-Request")
-            html_cache_policy(response)
+        cache_policy(response)
         return response
 
 
-def html_cache_policy(response):
-    """Public pages: revalidated by ETag, so a repeat visit is a 304. Private ones (a visitor's
-    own, or carrying a form's CSRF token): never shared."""
-    if "Cache-Control" in response.headers:
+def cache_policy(response):
+    """What is a visitor's own (anything a logged-in visitor gets: pages, scans, letters, the
+    register; a page carrying a form's CSRF token) is never stored, so a phone shared in a
+    family keeps no copy of it. Public pages are revalidated by ETag, so a repeat visit is a
+    304. A view that chose its own caching keeps it: public files and photos, and the header's
+    unread count (a bare number, `private, no-cache`, revalidated every minute)."""
+    if response.cache_control.public or response.cache_control.private:
         return
     if current_user.is_authenticated or session.modified or "csrf_token" in g:
-        response.headers["Cache-Control"] = "private, no-cache"
+        response.headers["Cache-Control"] = "private, no-store"
+        return
+    if response.mimetype != "text/html" or "Cache-Control" in response.headers:
         return
     response.headers["Cache-Control"] = "no-cache"
     if request.method == "GET" and response.status_code == 200 and not response.is_streamed:

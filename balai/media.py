@@ -5,6 +5,7 @@ names, so they never change and can be cached for a year. A syarat scan and the 
 re-encoded here too; the letters and operator areas store them.
 """
 import io
+import math
 import re
 import secrets
 from dataclasses import asdict, dataclass
@@ -16,9 +17,15 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from balai.web.stored import delete_stored
 
 MAX_BYTES = 5 * 1024 * 1024
-# A phone photo stays below this (a full-resolution 50 MP shot is 8160 x 6120); a bigger picture
-# could exhaust the server's memory while decoding, so its header alone gets it refused.
+# Decoding costs memory by pixels, not by file size: a 200 KB PNG can declare 49 megapixels. So
+# the header alone gets a picture refused above what a phone photo reaches. A baseline JPEG is
+# decoded at 1/2, 1/4 or 1/8 scale (draft), so it may be a full 50 MP shot (8160 x 6120); every
+# other picture, a progressive JPEG too (libjpeg keeps all its coefficients), is decoded whole
+# at up to 4 bytes a pixel, so 24 MP (what almost every phone takes) is its limit. A WebP is
+# held twice more while decoding (libwebp's buffer and its copy), so it gets half of that.
 MAX_PIXELS = 50_000_000
+WHOLE_MAX_PIXELS = 24_000_000
+WEBP_MAX_PIXELS = 12_000_000
 PHOTO_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}
 JPEG_OR_PNG = {"JPEG", "MPO", "PNG"}  # MPO is the JPEG that phones with two cameras write
 # name -> (width in px, budget in bytes for each encoded file)
@@ -29,7 +36,8 @@ DOCUMENT_SIDE = 1600  # longest side of a stored syarat: small print on a scanne
 DOCUMENT_QUALITY = 82
 LOGO_SIDE = 600  # plenty for a kop surat; keeps letters small
 NOT_A_PHOTO = "Berkas ini bukan foto atau rusak. Kirim foto JPG, PNG, atau WebP."
-TOO_MANY_PIXELS = "Foto terlalu besar resolusinya. Perkecil fotonya lalu coba lagi."
+TOO_MANY_PIXELS = ("Foto terlalu besar resolusinya. Perkecil fotonya (ubah ukurannya di galeri "
+                   "HP, atau kirim tangkapan layar foto itu), lalu coba lagi.")
 NAME_PATTERN = re.compile(r"^([A-Za-z0-9_-]{16})-(thumb|article)\.(webp|jpg)$")
 IMAGE_FOLDER = "images"  # under app.config["UPLOAD_DIR"]
 
@@ -89,34 +97,61 @@ def read_upload(source):
     return data
 
 
-def open_untrusted(data, formats, longest=None, max_pixels=MAX_PIXELS):
+def open_untrusted(data, formats, box=None, max_pixels=MAX_PIXELS):
     """The decoded picture, upright, carrying nothing from the file but pixels and transparency.
 
     The format comes from the content and must be one of `formats`; the size the header declares
-    is checked before any pixel is decoded. `longest` lets a JPEG decode at a smaller scale when
-    the caller will shrink it anyway. `format` still names the source format, as after Image.open.
+    is checked before any pixel is decoded. `box` (width, height) is what the caller will shrink
+    the picture to fit: it is then decoded (JPEG) or reduced by a whole factor straight away, so
+    the full-size picture is held once, briefly. `format` still names the source format.
     """
     try:
         source = Image.open(io.BytesIO(data))
         if source.format not in formats:
             raise ImageError(NOT_A_PHOTO)
-        if source.width * source.height > max_pixels:
+        if source.width * source.height > min(max_pixels, pixel_limit(source)):
             raise TooManyPixels(TOO_MANY_PIXELS)
-        if longest:
-            source.draft("RGB", (longest, longest))
-        ImageOps.exif_transpose(source, in_place=True)  # decodes: a broken file fails here
+        factor = 1
+        if box:
+            box = box[::-1] if source.getexif().get(ORIENTATION) in TURNED else box
+            source.draft("RGB", fitted(source.size, box))
+            target = fitted(source.size, box)
+            factor = min(source.width // target[0], source.height // target[1])
+        if source.width * source.height > WHOLE_MAX_PIXELS:  # a JPEG its decoder cannot shrink
+            raise TooManyPixels(TOO_MANY_PIXELS)
+        # A palette or 1-bit picture (a byte a pixel) is copied whole: reduce cannot average
+        # palette numbers, and the caller shrinks it anyway.
+        image = source.reduce(factor if source.mode in REDUCIBLE else 1)  # decodes here
+        ImageOps.exif_transpose(image, in_place=True)
     except ImageError:
         raise
     except Image.DecompressionBombError:  # Pillow's own, far higher limit, met in Image.open
         raise TooManyPixels(TOO_MANY_PIXELS) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ImageError(NOT_A_PHOTO) from None
-    # A copy leaves behind the EXIF (GPS, camera) the file object caches; XMP, ICC and comments
-    # would otherwise be written back by the encoders.
-    image = source.copy()
+    # XMP, ICC and comments would otherwise be written back by the encoders; the EXIF that
+    # exif_transpose read stays cached on the picture.
     image.info = {key: value for key, value in source.info.items() if key == "transparency"}
+    image.getexif().clear()
     image.format = source.format
     return image
+
+
+ORIENTATION, TURNED = 0x0112, (5, 6, 7, 8)  # EXIF: the camera was turned a quarter
+REDUCIBLE = {"L", "LA", "RGB", "RGBA", "CMYK", "I", "F"}  # the modes Image.reduce averages
+
+
+def pixel_limit(source):
+    """How many pixels this file may declare: more when its decoder shrinks while reading."""
+    if source.format in ("JPEG", "MPO") and "progressive" not in source.info:
+        return MAX_PIXELS
+    return WEBP_MAX_PIXELS if source.format == "WEBP" else WHOLE_MAX_PIXELS
+
+
+def fitted(size, box):
+    """The size (width, height) takes once shrunk to fit inside box; never larger."""
+    scale = min(1, box[0] / size[0], box[1] / size[1])
+    return (max(1, math.ceil(size[0] * scale)), max(1, math.ceil(size[1] * scale)))
 
 
 def flatten(image):
@@ -134,7 +169,7 @@ def document_image(data):
 
     A PNG stays a PNG, so the text of a screenshot stays sharp; anything else becomes a JPEG.
     """
-    image = open_untrusted(data, JPEG_OR_PNG, longest=DOCUMENT_SIDE)
+    image = open_untrusted(data, JPEG_OR_PNG, box=(DOCUMENT_SIDE, DOCUMENT_SIDE))
     image.thumbnail((DOCUMENT_SIDE, DOCUMENT_SIDE))
     out = io.BytesIO()
     if image.format == "PNG":
@@ -146,7 +181,8 @@ def document_image(data):
 
 def logo_png(data, max_pixels):
     """The village logo as a PNG at most LOGO_SIDE long, its transparency kept."""
-    image = open_untrusted(data, JPEG_OR_PNG, longest=LOGO_SIDE, max_pixels=max_pixels)
+    image = open_untrusted(data, JPEG_OR_PNG, box=(LOGO_SIDE, LOGO_SIDE),
+                           max_pixels=max_pixels)
     image = image.convert("RGBA" if image.has_transparency_data else "RGB")
     image.thumbnail((LOGO_SIDE, LOGO_SIDE))
     out = io.BytesIO()
@@ -181,8 +217,8 @@ def fit(image, width, budget):
 
 def process_image(source):
     """Check, clean and store an uploaded photo; raises ImageError with a message for the user."""
-    widest = max(width for width, _ in SIZES.values())
-    image = flatten(open_untrusted(read_upload(source), PHOTO_FORMATS, longest=widest))
+    widest = max(width for width, _ in SIZES.values())  # any height: fit() scales by width
+    image = flatten(open_untrusted(read_upload(source), PHOTO_FORMATS, box=(widest, math.inf)))
     key = secrets.token_urlsafe(12)
     folder = image_dir()
     variants = {}

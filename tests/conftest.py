@@ -8,6 +8,7 @@ os.environ.setdefault("BALAI_HUEY_IMMEDIATE", "1")
 from balai import create_app, schema  # noqa: E402
 from balai import db as database  # noqa: E402
 from balai.demo import seed  # noqa: E402
+from tests.support.routes import make_objects  # noqa: E402
 from tests.support.village import BUDI, SITI, Login  # noqa: E402
 
 
@@ -56,6 +57,12 @@ def db(app):
     """The database for the test itself (each request still opens and closes its own)."""
     database.db.connect(reuse_if_open=True)
     yield database.db
+
+
+@pytest.fixture
+def objects(app, db):
+    """Real ids for every URL argument: a draft and an issued letter of Budi's, and the rest."""
+    return make_objects(app)
 
 
 @pytest.fixture

@@ -104,12 +104,15 @@ TRANSITIONS = {
 ISSUING_STEP = "diperiksa"  # approving here numbers, renders and signs the letter
 ACTION_LABELS = {"ajukan": "Diajukan", "batalkan": "Dibatalkan", "setujui": "Disetujui",
                  "kembalikan": "Dikembalikan untuk diperbaiki", "tolak": "Ditolak",
-                 "terbit": "Surat terbit", "cabut": "Surat dicabut"}
+                 "terbit": "Surat terbit", "cabut": "Surat dicabut",
+                 "hapus_syarat": "Berkas syarat dihapus setelah masa simpan"}
 NEEDS_REASON = {"kembalikan", "tolak"}
 NOTE_MAX = 500
 
 # The applicant may change a request as long as they may still send it.
 EDITABLE = tuple(state for state in STEPS if (state, "ajukan", "pemohon") in TRANSITIONS)
+# A request is finished (issued, refused or cancelled) once no move leads out of its state.
+FINISHED = tuple(state for state in STEPS if not any(s == state for s, _, _ in TRANSITIONS))
 # The user roles that may be a letter type's "kasi", with the title a resident reads.
 VERIFIER_TITLES = {"kasi_pem": "Kasi Pemerintahan", "kasi_kesra": "Kasi Kesra"}
 # Who takes the Kasi step of a request that its own Kasi filed at the counter.

@@ -1,15 +1,16 @@
-"""Paged lists: the page asked for with ?halaman=N, and one page of a query."""
+"""Paged lists: the page asked for with halaman=N, and one page of a query."""
 from dataclasses import dataclass
 
 from flask import request
 
-PAGE_PARAMETER = "halaman"  # ?halaman=N on every paged list; the templates' links use it too
+PAGE_PARAMETER = "halaman"  # on every paged list; the pager's links and buttons send it too
 LAST_PAGE = 100_000  # past this a number is nonsense, and would only make SQLite skip rows
 
 
 def page_number():
-    """The page asked for with ?halaman=N: 1 when missing or nonsense."""
-    return min(max(request.args.get(PAGE_PARAMETER, 1, type=int), 1), LAST_PAGE)
+    """The page asked for with halaman=N, in the URL or in a search form sent by POST: 1 when
+    missing or nonsense."""
+    return min(max(request.values.get(PAGE_PARAMETER, 1, type=int), 1), LAST_PAGE)
 
 
 @dataclass

@@ -25,7 +25,7 @@ def test_the_counter_files_follows_the_same_route_and_prints(operator, kasipem, 
                                                              budi, db):
     ahmad = Person.get(Person.nik == "3213050101850003")
     User.delete().where(User.person == ahmad).execute()  # no account, no phone
-    found = page(operator.get("/loket?q=Ahmad"))
+    found = page(operator.post("/loket", data={"q": "Ahmad"}))
     assert f"/surat/baru?penduduk={ahmad.id}" in found
     chooser = page(operator.get(f"/surat/baru?penduduk={ahmad.id}"))
     form_key = re.search(r'name="form_key" value="([^"]+)"', chooser).group(1)

@@ -95,7 +95,8 @@ def test_officials_can_view_attachments_with_safe_headers(login, ready, official
         response = client.get(f"/surat/{ready.id}/lampiran/{att.id}")
         assert response.status_code == 200
         assert response.mimetype == att.content_type
-        assert response.headers["Content-Disposition"].startswith("inline")
+        disposition = "inline" if att.is_image else "attachment"  # a PDF is only downloaded
+        assert response.headers["Content-Disposition"].startswith(disposition)
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "private" in response.headers["Cache-Control"]
         assert "public" not in response.headers["Cache-Control"]
@@ -286,9 +287,9 @@ def test_resident_list_shows_status_words_newest_first(budi, db):
 def test_operator_files_a_request_at_the_counter(operator, db):
     ahmad = Person.get(Person.nik == "3213050101850003")
     User.delete().where(User.person == ahmad).execute()  # no account, no phone
-    found = page(operator.get("/loket?q=3213050101"))
+    found = page(operator.post("/loket", data={"q": "3213050101"}))
     assert "Ahmad Hidayat" in found
-    assert "Ahmad Hidayat" in page(operator.get("/loket?q=hidayat"))
+    assert "Ahmad Hidayat" in page(operator.post("/loket", data={"q": "hidayat"}))
     chooser = page(operator.get(f"/surat/baru?penduduk={ahmad.id}"))
     assert "Untuk: <strong>Ahmad Hidayat" in chooser
     created = operator.post("/surat/baru", data={"letter_type": domisili().id, "form_key": "loket-1",

@@ -102,7 +102,7 @@ def test_the_account_page_is_paged_newest_first(db, budi):
 
 
 def test_officials_have_no_account_page(db, kasipem):
-    assert kasipem.get("/akun").status_code == 404
+    assert kasipem.get("/akun").status_code == 403
 
 
 def test_the_operator_reads_the_whole_log(waiting, operator, kasipem, budi):

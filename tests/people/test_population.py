@@ -98,7 +98,7 @@ def test_nik_and_kk_fields_bring_up_the_number_pad(operator):
     ("0000", "Tidak ada penduduk dengan NIK atau nama", "Budi Santoso"),
 ])
 def test_search_by_nik_prefix_or_name(operator, query, found, not_found):
-    html = operator.get("/operator/penduduk/", query_string={"q": query}).get_data(as_text=True)
+    html = operator.post("/operator/penduduk/", data={"q": query}).get_data(as_text=True)
     assert found in html and not_found not in html
 
 
@@ -107,12 +107,17 @@ def test_people_are_listed_in_pages(operator, db):
         Person.create(nik=f"32130501019{i:05d}", kk_number="3213050101100009",
                       name=f"Warga Uji {i:02d}", birth_place="Subang",
                       birth_date=datetime.date(1990, 1, 1), sex="L")
-    first = operator.get("/operator/penduduk/?q=Warga").get_data(as_text=True)
+    search = "/operator/penduduk/"  # searched by POST: the pager sends the search again
+    first = operator.post(search, data={"q": "Warga"}).get_data(as_text=True)
     assert first.count("Warga Uji") == 25 and "Halaman 1 dari 2" in first
-    assert 'href="/operator/penduduk/?q=Warga&amp;halaman=2"' in first
-    second = operator.get("/operator/penduduk/?q=Warga&halaman=2").get_data(as_text=True)
+    assert '<input type="hidden" name="q" value="Warga">' in first
+    assert '<button class="link" name="halaman" value="2">' in first
+    second = operator.post(search, data={"q": "Warga", "halaman": 2}).get_data(as_text=True)
     assert second.count("Warga Uji") == 5 and "Warga Uji 29" in second
-    assert operator.get("/operator/penduduk/?q=Warga&halaman=99").get_data(as_text=True) == second
+    past_the_end = operator.post(search, data={"q": "Warga", "halaman": 99})
+    assert past_the_end.get_data(as_text=True) == second
+    everyone = operator.get(f"{search}?halaman=2").get_data(as_text=True)
+    assert 'href="/operator/penduduk/?halaman=1"' in everyone  # the whole list pages by links
 
 
 def test_error_summary_follows_the_order_of_the_form(operator):

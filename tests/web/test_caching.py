@@ -74,14 +74,14 @@ def test_public_page_changes_when_the_village_does(client, db):
 def test_private_pages_are_never_shared_or_stored(kasipem):
     for path in ("/", "/kotak-masuk"):
         response = kasipem.get(path)
-        assert response.headers["Cache-Control"] == "private, no-cache"
+        assert response.headers["Cache-Control"] == "private, no-store"
         assert "ETag" not in response.headers
 
 
 def test_login_page_is_private_because_it_carries_a_token(client):
     for _ in range(3):  # the session (with its token) exists from the first visit on
         response = client.get("/masuk")
-        assert response.headers["Cache-Control"] == "private, no-cache"
+        assert response.headers["Cache-Control"] == "private, no-store"
         assert "ETag" not in response.headers
 
 

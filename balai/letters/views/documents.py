@@ -29,10 +29,8 @@ def letter_pdf(request_id):
         (LetterRequest.id == request_id) & LetterRequest.pdf_file.is_null(False)))
     letter.record_view(current_user, "surat", letter.id)
     path = Path(current_app.config["LETTER_DIR"]) / letter.pdf_file
-    response = send_file(path, mimetype="application/pdf", as_attachment=True,
-                         download_name=f"{letter.letter_type.slug}-{letter.id}.pdf", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{letter.letter_type.slug}-{letter.id}.pdf")
 
 
 @bp.route("/surat-terbit/<int:request_id>/cabut", methods=["GET", "POST"])

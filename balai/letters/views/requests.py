@@ -20,6 +20,7 @@ from flask import (
 from flask_login import current_user, login_required
 from peewee import IntegrityError
 
+from balai.letters import retention
 from balai.letters.models import PURPOSE_MAX, Attachment, LetterRequest, LetterType
 from balai.letters.uploads import (
     ACCEPT,
@@ -37,6 +38,7 @@ from balai.web.htmx import is_htmx
 bp = Blueprint("letters", __name__)
 NOT_YOURS = ("Permohonan ini bukan tugas Anda: diperiksa oleh Kasi lain, atau belum sampai ke "
              "langkah Anda. Buka kotak masuk Anda untuk melihat tugas Anda.")
+bp.add_app_template_global(retention.forgotten, "syarat_forgotten")
 NOT_EDITABLE = ("Permohonan ini sudah diajukan atau sudah diproses, jadi tidak dapat diubah lagi. "
                 "Berikut keadaannya sekarang.")
 
@@ -291,20 +293,22 @@ def attachment(request_id, attachment_id):
     if path is None or not path.exists():
         abort(404)
     req.record_view(current_user, "lampiran", att.id)
-    # The name the resident gave, with the suffix of what the file really is.
+    # The name the resident gave, with the suffix of what the file really is. A PDF is stored as
+    # sent, so it is only downloaded: shown inline under this site's address, a viewer would
+    # run the script or /OpenAction it may carry.
     name = Path(att.original_name).stem + path.suffix
-    response = send_file(path, mimetype=att.content_type, download_name=name, max_age=600)
-    response.cache_control.public = False
-    response.cache_control.private = True
-    return response
+    return send_file(path, mimetype=att.content_type, download_name=name,
+                     as_attachment=not att.is_image)
 
 
-@bp.route("/loket")
+@bp.route("/loket", methods=["GET", "POST"])
 @login_required
 def counter():
+    """The counter: a search for the resident (by POST, so no NIK lands in a URL or a log) and
+    the requests this official filed."""
     if not current_user.is_official:
         abort(404)
-    query = request.args.get("q", "").strip()
+    query = request.form.get("q", "").strip()
     return render_template("letters/counter.html", q=query,
                            people=Person.search(query).limit(20) if query else [],
                            requests=LetterRequest.filed_by(current_user).limit(20))

@@ -20,9 +20,11 @@ DUPLICATE_NIK = ("NIK ini sudah terdaftar untuk penduduk lain. Cari NIK itu di d
                  "dan ubah data yang sudah ada.")
 
 
-@bp.route("/")
+@bp.route("/", methods=["GET", "POST"])
 def index():
-    query = request.args.get("q", "").strip()
+    """The whole list, or what a search finds; a search is sent by POST, so the NIK typed in
+    it never lands in a URL, a server log or the browser's history."""
+    query = request.form.get("q", "").strip()
     return render_template("operator/people.html", query=query,
                            page=page_of(Person.search(query), PER_PAGE, counted=True))
 
@@ -58,4 +60,4 @@ def save_person(person):
     if errors:
         return render_person_form(person, request.form, errors, 422)
     flash(f"Data penduduk {person.name} sudah disimpan.", "success")
-    return redirect(url_for("people.index", q=person.nik), 303)
+    return redirect(url_for("people.edit", person_id=person.id), 303)
