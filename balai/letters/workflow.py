@@ -105,6 +105,8 @@ NOTE_MAX = 500
 
 # The applicant may change a request as long as they may still send it.
 EDITABLE = tuple(state for state in STEPS if (state, "ajukan", "pemohon") in TRANSITIONS)
+NOT_EDITABLE = ("Permohonan ini sudah diajukan atau sudah diproses, jadi tidak dapat diubah lagi. "
+                "Berikut keadaannya sekarang.")
 DECIDING_ROLES = {step.official for step in STEPS.values() if step.official}
 # The user roles that may be a letter type's "kasi", with the title a resident reads.
 VERIFIER_TITLES = {"kasi_pem": "Kasi Pemerintahan", "kasi_kesra": "Kasi Kesra"}
