@@ -13,6 +13,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from balai import cli, db
+from balai.letters import sweeps as letter_sweeps
 from balai.letters.models import LetterRequest
 from balai.letters.views import documents, inbox, types, verify
 from balai.letters.views import requests as letter_requests
@@ -89,6 +90,9 @@ def create_app(config=None):
         COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,  # html_cache_policy answers 304s first
         HUEY_IMMEDIATE=os.environ.get("BALAI_HUEY_IMMEDIATE") == "1",
         SWEEP_MINUTES=int(os.environ.get("BALAI_NOTIFY_SWEEP_MINUTES", "1")),
+        # A batch of letters starts no new letter after this, well below the web server's
+        # timeout (120 s in run.sh), which kills a request mid-letter.
+        ISSUE_BATCH_SECONDS=float(os.environ.get("BALAI_ISSUE_BATCH_SECONDS", "60")),
     )
     if config:
         app.config.update(config)
@@ -137,6 +141,7 @@ def init_queue(app):
     """The task queue and every area's tasks (the worker's entry, worker.py, runs this too)."""
     queue = app.extensions["queue"] = Queue(app)
     notify_tasks.register(queue)
+    letter_sweeps.register(queue)
 
 
 def register_blueprints(app):

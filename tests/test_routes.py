@@ -5,6 +5,7 @@ import pytest
 from balai.demo import seed
 from balai.letters import issuance
 from balai.letters.models import Attachment, LetterType
+from balai.letters.register import RegisterEntry
 from balai.market.models import Product, ProductPhoto
 from balai.media import process_image
 from balai.news.models import News
@@ -67,6 +68,7 @@ def objects(app, db):
         "kind": "produk",
         "item_id": product.id,
         "cert_id": SignerCertificate.get().id,
+        "entry_id": RegisterEntry.get(RegisterEntry.request == issued).id,
     }
 
 

@@ -1,6 +1,7 @@
 """Syarat uploads against sending (two tabs, a slow htmx request): the check and the change
 happen in one transaction, so a request is never sent without its mandatory syarat and never
-changed once sent; a file is kept only when its row committed."""
+changed once sent; a file is kept only when its row committed, and a sweep removes strays."""
+import os
 import random
 import secrets
 import threading
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from balai.letters.models import Attachment, LetterRequest
+from balai.people.models import Village
 from tests.conftest import BUDI, make_request
 from tests.files import image_bytes, upload
 
@@ -119,3 +121,33 @@ def test_an_upload_whose_row_does_not_commit_leaves_no_file(app, db, budi, monke
                   data={"syarat-ktp": upload(image_bytes("PNG"), "ktp.png")})
     assert [p for p in Path(app.config["UPLOAD_DIR"]).iterdir() if p.is_file()] == []
     assert not Attachment.select().exists()
+
+
+def written(path, hours_ago, data=b"x"):
+    """A file last written hours_ago."""
+    if not path.exists():
+        path.write_bytes(data)
+    then = time.time() - hours_ago * 3600
+    os.utime(path, (then, then))
+    return path
+
+
+def test_the_sweep_removes_old_files_that_no_row_names(app, db, budi):
+    """Before: no sweep was registered; stray identity documents stayed for ever."""
+    uploads, letters = Path(app.config["UPLOAD_DIR"]), Path(app.config["LETTER_DIR"])
+    req = ready_draft(app)
+    kept = [written(uploads / a.stored_name, 3) for a in req.attachments]
+    logo = written(uploads / "logo-lama.png", 3)
+    Village.update(logo=logo.name).execute()
+    letter = written(letters / "abc.pdf", 3)
+    issued = make_request(status="selesai")
+    LetterRequest.update(pdf_file=letter.name).where(LetterRequest.id == issued.id).execute()
+    strays = [written(uploads / "ktp-tanpa-baris.jpg", 2), written(letters / "tanpa-baris.pdf", 2)]
+    fresh = written(uploads / "baru-diunggah.jpg", 0)  # its row may be committing right now
+    (uploads / "images").mkdir(exist_ok=True)
+    photo = written(uploads / "images" / "abcdefghijklmnop-thumb.webp", 3)  # the news's
+    queue = app.extensions["queue"]
+    queue.recover()
+    assert [path for path in strays if path.exists()] == []
+    assert all(path.exists() for path in [*kept, logo, letter, fresh])
+    assert photo.exists()
