@@ -106,6 +106,9 @@ def create_app(config=None):
         OFFICIAL_IDLE_MINUTES=float(os.environ.get("BALAI_OFFICIAL_IDLE_MINUTES", "30")),
         PROXY_COUNT=int(os.environ.get("BALAI_PROXY_COUNT", "0")),
         SYARAT_RETENTION_DAYS=int(os.environ.get("BALAI_SYARAT_RETENTION_DAYS", "365")),
+        # A batch of letters starts no new letter after this, well below the web server's
+        # timeout (120 s in run.sh), which kills a request mid-letter.
+        ISSUE_BATCH_SECONDS=float(os.environ.get("BALAI_ISSUE_BATCH_SECONDS", "60")),
     )
     if config:
         app.config.update(config)

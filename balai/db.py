@@ -7,7 +7,11 @@ import os
 
 from peewee import Model, SqliteDatabase, TextField
 
-db = SqliteDatabase(None)
+# Every transaction (db.atomic(), nested ones are savepoints) begins IMMEDIATE: it takes the write
+# lock first, waiting up to busy_timeout for it. A deferred one that reads and then writes fails
+# at once under WAL ("database is locked") when another connection committed in between, and
+# busy_timeout does not help. Single statements outside a transaction are safe as they are.
+db = SqliteDatabase(None, lock_type="IMMEDIATE")
 
 PRAGMAS = {
     "journal_mode": "wal",
@@ -50,7 +54,6 @@ def change_stamp():
         except FileNotFoundError:
             stamp.append(None)
     return tuple(stamp)
-
 
 
 def now():

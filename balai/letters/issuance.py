@@ -1,15 +1,18 @@
 """An official's approval, and the letter it issues at the issuing step: number, render, sign,
 store, in short steps.
 
-The register number is taken in its own short transaction, the PDF is rendered and signed
-outside any transaction (a remote signer is a network call), and one atomic step moves the
-request to `selesai` with its number and file. If signing fails, the number is given back when
-no later one was taken; any other failure voids it with the reason: the register never silently
-skips a number."""
+The register number is taken provisional in its own short transaction, the PDF is rendered and
+signed outside any transaction (a remote signer is a network call), and one atomic step moves
+the request to `selesai` with its number and file and issues the number. If signing fails, the
+number is given back when no later one was taken; a remote signer that took the file and never
+answered leaves it held for the Kades; anything else voids it with the reason, even the server
+killing a slow request (SystemExit). A process killed outright leaves it provisional, and the
+register settles it later: the register never silently skips a number."""
 import dataclasses
 import logging
 import secrets
 from pathlib import Path
+from time import monotonic
 
 from flask import current_app
 
@@ -22,13 +25,20 @@ from balai.letters.workflow import OutOfTurn, WorkflowError
 from balai.people.models import Village
 from balai.signing.keys import SigningError, sha256
 from balai.signing.models import SignerCertificate
-from balai.signing.remote import ServiceDown, signer_for
+from balai.signing.remote import NOT_SIGNED, OutcomeUnknown, ServiceDown, signer_for
 
 log = logging.getLogger(__name__)
 
 BATCH_MAX = 20
 UNEXPECTED = ("Surat ini belum terbit karena gangguan di server; permohonannya tetap menunggu "
               "Anda. Coba tanda tangani lagi sebentar lagi.")
+NOT_REACHED = ("Belum ditandatangani: waktu untuk sekali tanda tangan sudah habis sebelum sampai "
+               "ke surat ini. Permohonannya tetap menunggu Anda; pilih dan tanda tangani lagi.")
+HELD = ("Layanan tanda tangan elektronik tidak menjawab; belum pasti apakah surat sudah "
+        "ditandatangani di sana. Menunggu Kepala Desa memeriksanya di layanan itu dan "
+        "membatalkan nomor ini di kotak masuk.")
+KILLED = ("Surat tidak jadi terbit: prosesnya dihentikan server (melewati batas waktu) sebelum "
+          "suratnya tersimpan.")
 NO_CERTIFICATE = ("Anda belum memiliki sertifikat tanda tangan, sehingga surat belum dapat "
                   "diterbitkan. Minta pengelola server menjalankan perintah "
                   "`flask --app app signing-setup` untuk membuatnya, lalu setujui lagi.")
@@ -53,8 +63,13 @@ def take_number(letter, village, local_now):
 
 
 def store_pdf(pdf):
+    """Write the letter under a new name; a write cut short leaves no file behind."""
     path = Path(current_app.config["LETTER_DIR"]) / f"{secrets.token_hex(16)}.pdf"
-    path.write_bytes(pdf)
+    try:
+        path.write_bytes(pdf)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -96,8 +111,8 @@ def issue(letter, move, user, signer):
     """Number, render, sign and store the letter, then take the checked move with them.
 
     signer: .row (the SignerCertificate) and .sign(pdf, signing_time, verify_url), see
-    signer_of. Raises SigningError (the number given back) or the error of a later step (the
-    number voided)."""
+    signer_of. Raises SigningError (the number given back, or held when a remote signer may
+    have signed it) or the error of a later step (the number voided)."""
     village = Village.current()
     issued_at = now()
     local_now = village.localtime(issued_at)
@@ -119,19 +134,50 @@ def issue(letter, move, user, signer):
                                from_status=move.to_status, to_status=move.to_status,
                                note=f"Nomor {entry.number}, ditandatangani "
                                     f"{signer.row.holder_name} ({signer.row.position})")
-    except Exception as error:
+            entry.mark_issued()
+    except BaseException as error:  # SystemExit too: the web server's timeout kills with it
+        release(entry, error, path)
+        shown = shown_instead(entry, error)
+        if shown is None:
+            raise
+        raise shown from error
+    return LetterRequest.get_by_id(letter.id)
+
+
+def release(entry, error, path):
+    """Settle the number and the file of a letter whose commit did not happen.
+
+    The number is held when a remote signer may have signed it, given back when signing
+    failed, void with the reason otherwise; the file is removed. When the database cannot be
+    read or written, both are left to the register's and the file sweep's later care."""
+    try:
+        if RegisterEntry.get_by_id(entry.id).status == "terbit":
+            return  # the letter committed; what failed came after
+        if isinstance(error, OutcomeUnknown):
+            entry.hold(HELD)
+        elif isinstance(error, SigningError):
+            entry.give_back(f"Tanda tangan gagal: {error}")
+        else:
+            entry.void(f"Surat tidak jadi terbit: {error}" if isinstance(error, Exception)
+                       else KILLED)
         if path is not None:
             path.unlink(missing_ok=True)
-        if isinstance(error, SigningError):
-            entry.give_back(f"Tanda tangan gagal: {error}")
-            raise
-        entry.void(f"Surat tidak jadi terbit: {error}")
-        if isinstance(error, WorkflowError):
-            raise
-        raise IssueFailed(f"Surat belum dapat diterbitkan karena gangguan saat membuat berkasnya. "
-                          f"Nomor {entry.number} dicatat batal. Coba setujui lagi; bila tetap "
-                          f"gagal, hubungi operator.") from error
-    return LetterRequest.get_by_id(letter.id)
+    except Exception:
+        log.exception("Could not release number %s", entry.number)
+
+
+def shown_instead(entry, error):
+    """What the official is told instead of the error of a letter that did not issue; None
+    when the error says it already (and for SystemExit, which must go on)."""
+    if isinstance(error, OutcomeUnknown):
+        return OutcomeUnknown(f"{error} Nomor {entry.number} ditahan dan tidak dipakai surat "
+                              "lain: periksa riwayat dokumen di layanan itu, lalu batalkan nomor "
+                              "ini di kotak masuk. Surat ini tetap menunggu persetujuan Anda.")
+    if isinstance(error, (SigningError, WorkflowError)) or not isinstance(error, Exception):
+        return None
+    return IssueFailed(f"Surat belum dapat diterbitkan karena gangguan saat membuat berkasnya. "
+                       f"Nomor {entry.number} dicatat batal. Coba setujui lagi; bila tetap "
+                       f"gagal, hubungi operator.")
 
 
 @dataclasses.dataclass
@@ -142,19 +188,28 @@ class Outcome:
     error: str = None
 
 
+class OutOfTime(WorkflowError):
+    """A batch's time ran out before this letter was started."""
+
+
 def issue_many(picks, user, signer, note=""):
     """Issue each picked (request_id, seen_version) with one opened signer; a failure does not
-    stop the rest, except a signing service that is down, which the rest need too."""
+    stop the rest, except a signing service that is down, which the rest need too. No letter
+    is started after ISSUE_BATCH_SECONDS, so the batch ends before the web server kills it."""
     outcomes, down = [], None
+    deadline = monotonic() + current_app.config["ISSUE_BATCH_SECONDS"]
     for request_id, version in picks:
         try:
             if down:
                 raise down
+            if monotonic() >= deadline:
+                raise OutOfTime(NOT_REACHED)
             outcomes.append(Outcome(request_id, issue_letter(request_id, user, note, version,
                                                              signer=signer)))
         except Exception as error:  # one letter's failure, even the database busy, stops no other
-            if isinstance(error, ServiceDown):
-                down = error
+            if isinstance(error, ServiceDown) and not down:
+                down = ServiceDown("Belum dikirim ke layanan tanda tangan elektronik karena "
+                                   f"layanan itu gagal pada surat sebelumnya. {NOT_SIGNED}.")
             outcomes.append(Outcome(request_id, LetterRequest.get_or_none(id=request_id),
                                     failure_message(error, request_id)))
     return outcomes

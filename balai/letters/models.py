@@ -1,5 +1,6 @@
-"""Letter types, letter requests moved along the workflow (its table is workflow.py; who may do
-what with a request is access.py), issued letters and their revocation."""
+"""Letter requests moved along the workflow (its table is workflow.py; who may do what with a
+request is access.py), issued letters and their revocation; the types of letter are in
+letter_types.py."""
 import datetime
 import functools
 import operator
@@ -18,15 +19,16 @@ from peewee import (
 from balai.db import BaseModel, JSONField, db, now
 from balai.letters import notices
 from balai.letters.access import RequestAccess, kasi_turn
+from balai.letters.letter_types import LetterType
 from balai.letters.workflow import (
     ACTION_LABELS,
     EDITABLE,
     ISSUING_STEP,
     NEEDS_REASON,
+    NOT_EDITABLE,
     NOTE_MAX,
     STEPS,
     TRANSITIONS,
-    VERIFIER_TITLES,
     InvalidNote,
     Move,
     OutOfTurn,
@@ -35,48 +37,6 @@ from balai.letters.workflow import (
 )
 from balai.people.models import Person, User
 from balai.signing.models import SignerCertificate
-
-
-class LetterType(BaseModel):
-    """A kind of letter the village issues; rows are data, seeded and edited by the operator."""
-    code = CharField()  # classification code, e.g. "470"
-    slug = CharField(unique=True)
-    name = CharField()
-    verifier = CharField()  # "kasi_pem" or "kasi_kesra"
-    requirements = JSONField(default=list)  # [{"key", "label", "mandatory"}]
-    extra_fields = JSONField(default=list)  # [{"key", "label"}]
-    body_template = TextField()
-    validity_days = IntegerField(default=30)
-    active = CharField(default="1")
-
-    @classmethod
-    def available(cls):
-        return cls.select().where(cls.active == "1").order_by(cls.name)
-
-    @property
-    def verifier_title(self):
-        return VERIFIER_TITLES[self.verifier]
-
-    def details_errors(self, purpose, fields):
-        """What is wrong with a request's purpose and extra fields, keyed by input name."""
-        errors = {}
-        for field in self.extra_fields:
-            value = fields.get(field["key"], "")
-            if not value:
-                errors[field["key"]] = f"Isi {field['label'].lower()}."
-            elif len(value) > FIELD_MAX:
-                errors[field["key"]] = (f"{field['label']} terlalu panjang: paling banyak "
-                                        f"{FIELD_MAX} huruf (sekarang {len(value)}).")
-        if not purpose:
-            errors["keperluan"] = "Tuliskan keperluan surat ini, misalnya: melamar pekerjaan."
-        elif len(purpose) > PURPOSE_MAX:
-            errors["keperluan"] = (f"Keperluan terlalu panjang: paling banyak {PURPOSE_MAX} "
-                                   f"huruf (sekarang {len(purpose)}).")
-        return errors
-
-
-PURPOSE_MAX = 200
-FIELD_MAX = 150
 
 
 class LetterRequest(RequestAccess, BaseModel):
@@ -159,6 +119,7 @@ class LetterRequest(RequestAccess, BaseModel):
     def attach(self, key, saved):
         """Keep an upload for a requirement, replacing the earlier one; return the old file name."""
         with db.atomic():
+            self.refuse_unless_editable()
             old = self.attachment_for(key)
             if old:
                 old.delete_instance()
@@ -167,10 +128,18 @@ class LetterRequest(RequestAccess, BaseModel):
 
     def detach(self, key):
         """Remove a requirement's upload; return its file name (None when there was none)."""
-        old = self.attachment_for(key)
-        if old:
-            old.delete_instance()
+        with db.atomic():
+            self.refuse_unless_editable()
+            old = self.attachment_for(key)
+            if old:
+                old.delete_instance()
         return old.stored_name if old else None
+
+    def refuse_unless_editable(self):
+        """Inside the transaction that changes it: WorkflowError once the request was sent."""
+        if not LetterRequest.select().where((LetterRequest.id == self.id)
+                                            & LetterRequest.status.in_(EDITABLE)).exists():
+            raise WorkflowError(NOT_EDITABLE)
 
     @classmethod
     def inbox_for(cls, user):

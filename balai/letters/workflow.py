@@ -113,6 +113,8 @@ NOTE_MAX = 500
 EDITABLE = tuple(state for state in STEPS if (state, "ajukan", "pemohon") in TRANSITIONS)
 # A request is finished (issued, refused or cancelled) once no move leads out of its state.
 FINISHED = tuple(state for state in STEPS if not any(s == state for s, _, _ in TRANSITIONS))
+NOT_EDITABLE = ("Permohonan ini sudah diajukan atau sudah diproses, jadi tidak dapat diubah lagi. "
+                "Berikut keadaannya sekarang.")
 # The user roles that may be a letter type's "kasi", with the title a resident reads.
 VERIFIER_TITLES = {"kasi_pem": "Kasi Pemerintahan", "kasi_kesra": "Kasi Kesra"}
 # Who takes the Kasi step of a request that its own Kasi filed at the counter.

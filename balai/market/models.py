@@ -91,7 +91,8 @@ class Moderated(BaseModel):
         self.status = "disetujui" if action == "setujui" else "disembunyikan"
         self.status_reason = reason[:500] if action == "sembunyikan" else ""
         with db.atomic():
-            self.save()
+            model = type(self)  # only the decision: a sale may have changed the stock since read
+            self.save(only=[model.status, model.status_reason])
             self.tell_seller()
 
     def tell_seller(self):

@@ -151,7 +151,7 @@ class Order(BaseModel):
         The stock update is conditional (stock >= quantity) and runs under the write lock,
         so two buyers can never both take the last item. A reused form_key raises
         IntegrityError: the caller shows the order the first click made."""
-        with db.atomic("IMMEDIATE"):
+        with db.atomic():
             order = cls.create(buyer=buyer, shop=shop, delivery=delivery, note=note,
                                form_key=form_key)
             for product, quantity in quantities:

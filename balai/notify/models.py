@@ -199,19 +199,27 @@ class ContactPoint(BaseModel):
                                   & (cls.code_expires_at > recent)).exists()
 
     def verify(self, code):
-        """Check a code; the answer is an error message in Bahasa Indonesia, or None."""
+        """Check a code; the answer is an error message in Bahasa Indonesia, or None.
+
+        The attempt is counted by a conditional update in the same transaction as the check,
+        so guesses sent in parallel are counted one by one and stop at the limit."""
         if not self.code_hash:
             return "Belum ada kode yang dikirim. Minta kode baru."
-        if self.code_attempts >= self.CODE_ATTEMPTS:
-            return "Kode sudah salah terlalu sering. Minta kode baru."
         if now() > self.code_expires_at:
             return "Kode sudah kedaluwarsa (berlaku 15 menit). Minta kode baru."
-        self.code_attempts += 1
-        if not check_code(self.code_hash, (code or "").strip()):
-            self.save(only=[ContactPoint.code_attempts])
-            return "Kode salah. Periksa 6 angka yang kami kirim, lalu coba lagi."
-        self.verified_at, self.code_hash, self.code_expires_at = now(), None, None
-        self.save()
+        with db.atomic():
+            counted = (ContactPoint.update(code_attempts=ContactPoint.code_attempts + 1)
+                       .where((ContactPoint.id == self.id)
+                              & (ContactPoint.code_hash == self.code_hash)
+                              & (ContactPoint.code_attempts < self.CODE_ATTEMPTS))
+                       .execute())
+            if not counted:
+                return "Kode sudah salah terlalu sering. Minta kode baru."
+            if not check_code(self.code_hash, (code or "").strip()):
+                return "Kode salah. Periksa 6 angka yang kami kirim, lalu coba lagi."
+            self.verified_at, self.code_hash, self.code_expires_at = now(), None, None
+            self.save(only=[ContactPoint.verified_at, ContactPoint.code_hash,
+                            ContactPoint.code_expires_at])
         return None
 
 

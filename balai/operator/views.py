@@ -126,7 +126,8 @@ def register_rows(year):
         rows.append({"number": entry.number, "date": village.localtime(issued).date(),
                      "type": letter.letter_type.name if letter else "",
                      "resident": letter.person.name if letter else "",
-                     "status": entry.status, "reason": entry.void_reason})
+                     "status": entry.status, "label": entry.status_label,
+                     "reason": entry.void_reason})
     return rows
 
 

@@ -243,7 +243,7 @@ class LoginFailure(Counted):
 
         Counted before the password is checked, in one write transaction with the lock check,
         so guesses sent in parallel cannot slip past the limit."""
-        with db.atomic("IMMEDIATE"):
+        with db.atomic():
             if cls.lock(login, address, device):
                 return None
             cls.delete().where(cls.at < now() - 2 * cls.WINDOW).execute()

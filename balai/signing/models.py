@@ -74,16 +74,15 @@ class SignerCertificate(BaseModel):
         """Set title and designated period; returns the errors dict (empty when saved)."""
         errors = self.designation_errors(position, period_from, period_to)
         if not errors:
-            with db.atomic():
-                self.position, self.period_from, self.period_to = position, period_from, period_to
-                self.save()
+            self.position, self.period_from, self.period_to = position, period_from, period_to
+            self.save(only=[SignerCertificate.position, SignerCertificate.period_from,
+                            SignerCertificate.period_to])  # the rest may have changed since read
         return errors
 
     def deactivate(self):
         """Stop signing with this certificate; it stays trusted for letters signed before."""
-        with db.atomic():
-            self.active = False
-            self.save()
+        self.active = False
+        self.save(only=[SignerCertificate.active])
 
     @classmethod
     def current_for(cls, user, at=None):

@@ -17,8 +17,12 @@ NOT_SIGNED = "Surat belum ditandatangani dan tetap menunggu persetujuan Anda"
 
 
 class ServiceDown(SigningError):
-    """The service did not answer or failed: worth trying again later."""
+    """The service could not be reached or failed: worth trying again later."""
     status = 503
+
+
+class OutcomeUnknown(ServiceDown):
+    """The file reached the service but no answer came back: it may have been signed there."""
 
 
 def settings(config):
@@ -47,10 +51,14 @@ class RemoteSigner:
                 self.url, data={"nik": self.nik, "passphrase": self.passphrase},
                 files={"file": ("surat.pdf", pdf_bytes, "application/pdf")},
                 headers=self.headers, auth=self.auth, timeout=self.timeout)
-        except requests.Timeout:
-            raise ServiceDown(f"Layanan tanda tangan elektronik tidak menjawab dalam "
+        except requests.ConnectTimeout:
+            raise ServiceDown("Layanan tanda tangan elektronik tidak dapat dihubungi dalam "
                                f"{self.timeout:g} detik. {NOT_SIGNED}; coba lagi beberapa saat "
                                "lagi.") from None
+        except requests.ReadTimeout:
+            raise OutcomeUnknown(f"Layanan tanda tangan elektronik tidak menjawab dalam "
+                                 f"{self.timeout:g} detik setelah surat dikirim, jadi belum "
+                                 "pasti apakah surat sudah ditandatangani di sana.") from None
         except requests.RequestException:
             raise ServiceDown("Layanan tanda tangan elektronik tidak dapat dihubungi. "
                                f"{NOT_SIGNED}; coba lagi nanti atau hubungi operator.") from None

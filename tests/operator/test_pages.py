@@ -145,12 +145,14 @@ def register_entries(db):
     issued.issued_at = datetime.datetime(2025, 3, 1, 20, 0)  # 2 March in WITA
     issued.save()
     failed = make_request(nik="3213055503920002", slug="tidak-mampu", status="selesai")
-    RegisterEntry.create(year=2025, seq=1, number="470/001/3213052001/III/2025", request=issued)
+    RegisterEntry.create(year=2025, seq=1, number="470/001/3213052001/III/2025", request=issued,
+                         status="terbit")
     RegisterEntry.create(year=2025, seq=2, number="401/002/3213052001/III/2025", request=failed,
                          status="batal", void_reason="PDF gagal dibuat")
     RegisterEntry.create(year=2025, seq=3, number="=cmd|'/c calc'!A1", status="batal",
                          void_reason="Nomor terlewat", created_at=datetime.datetime(2025, 4, 1))
-    RegisterEntry.create(year=2026, seq=1, number="470/001/3213052001/I/2026", request=failed)
+    RegisterEntry.create(year=2026, seq=1, number="470/001/3213052001/I/2026", request=failed,
+                         status="terbit")
     Village.update(timezone="Asia/Makassar").execute()
 
 

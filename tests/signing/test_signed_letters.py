@@ -152,16 +152,18 @@ def tte(app, db):
         yield server
 
 
-def test_a_remote_service_timing_out_takes_no_number(db, kades, tte):
+def test_a_remote_service_timing_out_holds_its_number(db, kades, tte):
     tte.mode = "slow"
     letter = make_request(status="diperiksa")
     response = approve(kades, letter)
     assert response.status_code == 503
     assert "tidak menjawab dalam 0.5 detik" in response.get_data(as_text=True)
-    nothing_happened(letter)  # the number was given back: no gap, nothing void
+    after = reloaded(letter)  # the service may have signed it: the number waits for the Kades
+    assert (after.status, after.number, after.version) == ("diperiksa", None, letter.version)
+    assert [entry.status for entry in RegisterEntry.select()] == ["tertahan"]
     tte.mode = "ok"
     assert approve(kades, letter).status_code == 303
-    assert reloaded(letter).number.split("/")[1] == "001"
+    assert reloaded(letter).number.split("/")[1] == "002"
     assert [form["nik"] for _, _, form in tte.received] == [NIK, NIK]
 
 
@@ -170,9 +172,9 @@ def test_a_number_taken_after_ours_makes_a_failed_one_void(db, kades, tte):
 
     def meanwhile():  # another approval takes the next number while the service hangs
         year = Village.current().localtime(now()).year
-        RegisterEntry.create(year=year, seq=2, number="x/002", request=None)
+        RegisterEntry.create(year=year, seq=2, number="x/002", request=None, status="terbit")
 
-    tte.mode = "slow"
+    tte.mode = "error"
     tte.before = meanwhile
     assert approve(kades, first).status_code == 503
     assert [e.status for e in RegisterEntry.select().order_by(RegisterEntry.seq)] == \

@@ -4,6 +4,7 @@ route walks (every page for every role) go through."""
 from balai.demo import seed
 from balai.letters import issuance
 from balai.letters.models import Attachment, LetterType
+from balai.letters.register import RegisterEntry
 from balai.letters.uploads import upload_path
 from balai.market.models import Product, ProductPhoto
 from balai.media import process_image
@@ -47,6 +48,7 @@ def make_objects(app):
     return {
         "letters": [(draft, attachments[0]), (issued, attachments[1])],
         "token": issued.verify_token,
+        "entry_id": RegisterEntry.get(RegisterEntry.request == issued).id,
         "notification_id": Notification.select().where(Notification.recipient == budi).first().id,
         "type_id": LetterType.get(LetterType.slug == "domisili").id,
         "person_id": Person.get(Person.nik == BUDI).id,

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 
 from balai.letters.issuance import BATCH_MAX, approve, issue_many, signer_of
 from balai.letters.models import LetterRequest, LetterType
+from balai.letters.register import RegisterEntry
 from balai.letters.views.requests import viewable_request
 from balai.letters.workflow import NOTE_MAX, WorkflowError
 from balai.people.models import Person
@@ -50,9 +51,10 @@ def index():
 
 def render_inbox(errors, picked=(), status=200):
     waiting = LetterRequest.inbox_for(current_user)
+    held = list(RegisterEntry.held()) if signs_as_kades(current_user) else []
     return render_template("inbox/index.html", requests=list(waiting.limit(SHOWN)),
                            total=waiting.count(), errors=errors, picked=picked,
-                           batch_max=BATCH_MAX), status
+                           batch_max=BATCH_MAX, held=held), status
 
 
 @bp.route("/kotak-masuk/<int:request_id>")
@@ -108,6 +110,28 @@ def sign_many():
         return render_inbox({"passphrase": str(error)}, dict(picks), error.status)
     outcomes = issue_many(picks, current_user, signer)
     return render_template("inbox/signed.html", outcomes=outcomes)
+
+
+@bp.post("/kotak-masuk/nomor/<int:entry_id>/batal")
+@login_required
+def void_held(entry_id):
+    """The Kades has checked a held number at the signing service: it is voided, with what
+    they found; the request still waits for them and gets a new number when approved."""
+    if not signs_as_kades(current_user):
+        abort(403)
+    entry = RegisterEntry.get_or_none(RegisterEntry.id == entry_id) or abort(404)
+    note = request.form.get("note", "").strip()
+    if len(note) > NOTE_MAX:
+        return render_inbox({f"nomor-{entry.id}": f"Catatan terlalu panjang: paling banyak "
+                                                  f"{NOTE_MAX} huruf (sekarang {len(note)})."},
+                            status=422)
+    reason = (f"Layanan tanda tangan elektronik tidak menjawab; diperiksa dan dibatalkan oleh "
+              f"{current_user.display_name}" + (f": {note}" if note else "."))
+    if entry.status == "tertahan" and entry.void(reason):
+        flash(f"Nomor {entry.number} dicatat batal.", "success")
+    else:
+        flash(f"Nomor {entry.number} tidak sedang tertahan.", "info")
+    return redirect(url_for("inbox.index"), 303)
 
 
 def picked_letters(values):

@@ -18,18 +18,13 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from peewee import IntegrityError
 
-from balai.letters import retention
-from balai.letters.models import PURPOSE_MAX, Attachment, LetterRequest, LetterType
-from balai.letters.uploads import (
-    ACCEPT,
-    UploadError,
-    delete_upload,
-    save_upload,
-    upload_path,
-)
-from balai.letters.workflow import NOTE_MAX, WorkflowError
+from balai.letters import drafts, retention
+from balai.letters.drafts import NotReady
+from balai.letters.letter_types import PURPOSE_MAX
+from balai.letters.models import Attachment, LetterRequest, LetterType
+from balai.letters.uploads import ACCEPT, UploadError, upload_path
+from balai.letters.workflow import NOT_EDITABLE, NOTE_MAX, WorkflowError
 from balai.people.audit import OPEN_ANYWAY_FOR, REASON_MAX, reason_error
 from balai.people.models import Person
 from balai.web.access import operator_required, permitted
@@ -39,8 +34,6 @@ bp = Blueprint("letters", __name__)
 NOT_YOURS = ("Permohonan ini bukan tugas Anda: diperiksa oleh Kasi lain, atau belum sampai ke "
              "langkah Anda. Buka kotak masuk Anda untuk melihat tugas Anda.")
 bp.add_app_template_global(retention.forgotten, "syarat_forgotten")
-NOT_EDITABLE = ("Permohonan ini sudah diajukan atau sudah diproses, jadi tidak dapat diubah lagi. "
-                "Berikut keadaannya sekarang.")
 
 
 def back_to(endpoint, req):
@@ -90,39 +83,15 @@ def store_uploads(req, files):
         if not file or not file.filename:
             continue
         try:
-            replaced = attach_upload(req, requirement["key"], file)
+            drafts.attach_file(req, requirement["key"], file)
         except UploadError as error:
             errors[f"syarat-{requirement['key']}"] = str(error)
-            continue
-        if replaced:
-            delete_upload(replaced)
     return errors
-
-
-def attach_upload(req, key, file):
-    """Store the file and keep it for the requirement; return the replaced file's name."""
-    saved = save_upload(file)
-    try:
-        return req.attach(key, saved)
-    except IntegrityError:  # the same requirement uploaded from two tabs at once
-        delete_upload(saved["stored_name"])
-        raise UploadError("Berkas ini sedang diunggah dari halaman lain. Muat ulang halaman, "
-                          "lalu periksa berkas yang tersimpan.") from None
 
 
 def missing_errors(req):
     return {f"syarat-{r['key']}": f"Unggah {r['label'].lower()}: syarat ini wajib."
             for r in req.missing_requirements()}
-
-
-def not_ready(req):
-    """The page to fix and why, when a request cannot be sent yet; None when it can."""
-    if req.letter_type.details_errors(req.purpose, req.fields):
-        return ".details", "Isian belum lengkap. Lengkapi dulu, lalu ajukan lagi."
-    missing = ", ".join(r["label"] for r in req.missing_requirements())
-    if missing:
-        return ".requirements", f"Syarat wajib belum lengkap: {missing}. Unggah dulu, lalu ajukan lagi."
-    return None
 
 
 @bp.route("/surat")
@@ -179,7 +148,11 @@ def requirements(request_id):
     req = editable_request(request_id)
     errors = {}
     if request.method == "POST":
-        errors = store_uploads(req, request.files) or missing_errors(req)
+        try:
+            errors = store_uploads(req, request.files) or missing_errors(req)
+        except WorkflowError as error:  # sent from another tab meanwhile
+            flash(str(error), "error")
+            return back_to(".show", req)
         if not errors:
             return back_to(".check", req)
     return render_template("letters/requirements.html", req=req, errors=errors,
@@ -196,9 +169,13 @@ def remove_attachment(request_id, key):
     """Remove one upload: a plain form reloads the page, htmx gets the field back."""
     req = editable_request(request_id)
     requirement = next((r for r in req.letter_type.requirements if r["key"] == key), None)
-    stored_name = req.detach(key) if requirement else abort(404)
-    if stored_name:
-        delete_upload(stored_name)
+    if requirement is None:
+        abort(404)
+    try:
+        drafts.remove_file(req, key)
+    except WorkflowError as error:  # sent from another tab meanwhile
+        flash(str(error), "error")
+        return back_to(".show", req)
     if is_htmx():
         return render_template("letters/_requirement.html", req=req, r=requirement, errors={},
                                removed=True, **upload_limits())
@@ -217,13 +194,12 @@ def check(request_id):
 @login_required
 def submit(request_id):
     req = request_for(request_id, LetterRequest.is_applicant)
-    problem = req.is_editable and not_ready(req)
-    if problem:
-        flash(problem[1], "error")
-        return back_to(problem[0], req)
     try:
-        req.apply("ajukan", current_user, seen_version=request.form.get("version", type=int))
+        drafts.submit(req, current_user, request.form.get("version", type=int))
         flash("Permohonan Anda sudah diajukan. Kami kabari lewat halaman ini.", "success")
+    except NotReady as problem:
+        flash(str(problem), "error")
+        return back_to(f".{problem.page}", req)
     except WorkflowError as error:
         already = req.status == "diajukan"  # e.g. a double click: the first one did it
         flash("Permohonan ini sudah diajukan." if already else str(error),
