@@ -25,6 +25,7 @@ from balai.letters.uploads import (
     UploadError,
     delete_upload,
     save_upload,
+    thumbnail_path,
     upload_path,
 )
 from balai.letters.workflow import NOTE_MAX, WorkflowError
@@ -254,9 +255,12 @@ def attachment(request_id, attachment_id):
     path = upload_path(att.stored_name) if att else None
     if path is None or not path.exists():
         abort(404)
+    content_type = att.content_type
+    if att.is_image and request.args.get("ukuran") == "kecil":  # a list's thumbnail
+        path, content_type = thumbnail_path(att.stored_name), "image/jpeg"
     # The name the resident gave, with the suffix of what the file really is.
     name = Path(att.original_name).stem + path.suffix
-    response = send_file(path, mimetype=att.content_type, download_name=name, max_age=600)
+    response = send_file(path, mimetype=content_type, download_name=name, max_age=600)
     response.cache_control.public = False
     response.cache_control.private = True
     return response
