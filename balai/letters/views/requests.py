@@ -165,9 +165,16 @@ def requirements(request_id):
     req = editable_request(request_id)
     errors = {}
     if request.method == "POST":
-        errors = store_uploads(req, request.files) or missing_errors(req)
-        if not errors:
-            return back_to(".check", req)
+        errors = store_uploads(req, request.files)
+        if key := request.form.get("unggah"):  # one file's own button: the others may follow
+            if not errors and req.attachment_for(key):
+                flash("Berkas tersimpan. Unggah syarat berikutnya, atau lanjutkan.", "success")
+                return back_to(".requirements", req)
+            errors = errors or {f"syarat-{key}": "Pilih berkasnya dulu, lalu tekan Unggah."}
+        else:
+            errors = errors or missing_errors(req)
+            if not errors:
+                return back_to(".check", req)
     return render_template("letters/requirements.html", req=req, errors=errors,
                            **upload_limits()), 422 if errors else 200
 
