@@ -16,12 +16,11 @@ declare -A pids started
 declare -A label=([web]="server web" [worker]="pekerja tugas (huey)")
 
 # Each server runs in a process group of its own (setsid), so stopping it reaches its children
-# too: the consumer's workers would go on consuming after its master is killed. A recycled web
-# worker (--max-requests) gives back the memory a big upload made it grow.
+# too: the consumer's workers would go on consuming after its master is killed. The web server
+# is waitress (serve.py says why: a slow phone never holds an app thread).
 start() {
   case $1 in
-    web) setsid $BIN/gunicorn --workers 2 --timeout 120 --max-requests 1000 \
-           --max-requests-jitter 200 --bind "$HOST:$PORT" --access-logfile - "app:create_app()" & ;;
+    web) HOST=$HOST PORT=$PORT setsid $BIN/python serve.py & ;;
     worker) setsid $BIN/huey_consumer worker.huey --worker-type process --workers 2 \
               --logfile "$DATA/worker.log" & ;;
   esac

@@ -34,6 +34,7 @@ QUALITIES = (82, 74, 66, 58, 50, 42, 34, 26)
 SHRINK = 0.85  # when even the lowest quality is too big, the width shrinks by this step
 DOCUMENT_SIDE = 1600  # longest side of a stored syarat: small print on a scanned page stays legible
 DOCUMENT_QUALITY = 82
+DOCUMENT_THUMB = (320, 15 * 1024)  # width, bytes: a syarat in lists, the full one opens on tap
 LOGO_SIDE = 600  # plenty for a kop surat; keeps letters small
 NOT_A_PHOTO = "Berkas ini bukan foto atau rusak. Kirim foto JPG, PNG, atau WebP."
 TOO_MANY_PIXELS = ("Foto terlalu besar resolusinya. Perkecil fotonya (ubah ukurannya di galeri "
@@ -177,6 +178,13 @@ def document_image(data):
         return out.getvalue(), "PNG"
     image.convert("RGB").save(out, "JPEG", quality=DOCUMENT_QUALITY, optimize=True)
     return out.getvalue(), "JPEG"
+
+
+def document_thumbnail(content):
+    """A small JPEG of a stored syarat picture (document_image's output), within DOCUMENT_THUMB."""
+    image = flatten(open_untrusted(content, JPEG_OR_PNG, box=(DOCUMENT_SIDE, DOCUMENT_SIDE)))
+    _, jpeg, _ = fit(image, *DOCUMENT_THUMB)
+    return jpeg
 
 
 def logo_png(data, max_pixels):

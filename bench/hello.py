@@ -6,7 +6,7 @@ from flask_compress import Compress
 def create_app():
     app = Flask(__name__)
     app.config.update(COMPRESS_MIMETYPES=["text/html"], COMPRESS_ALGORITHM=["br", "gzip"],
-                      COMPRESS_MIN_SIZE=256)
+                      COMPRESS_MIN_SIZE=256, MAX_CONTENT_LENGTH=1024 * 1024)
     Compress(app)
 
     @app.route("/")

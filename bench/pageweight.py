@@ -1,6 +1,6 @@
 """What each key page costs a phone: bytes on the wire, requests, origins, time to first byte.
 
-Starts Balai (gunicorn, demo village, own temporary data dir), then loads each page in the system
+Starts Balai (as run.sh does, demo village, own temporary data dir), then loads each page in the system
 Chromium, first visit and repeat visit, on an open line and on a slow one (400 kbit/s, 400 ms
 round trip). Counting is the same as ../shared/tools/pageweight.py (tests/support/browser.visit);
 `--compare` also runs that tool on the public pages and prints both.
@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench.server import gunicorn  # noqa: E402
+from bench.server import balai_server  # noqa: E402
 from tests.support.browser import launch_browser, log_in, network_session, phone_context, visit  # noqa: E402
 
 SHARED_TOOL = Path("/work/shared/tools/pageweight.py")
@@ -64,7 +64,7 @@ def main():
     parser.add_argument("--compare", action="store_true", help=f"also run {SHARED_TOOL} on public pages")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    with gunicorn() as base_url, sync_playwright() as playwright:
+    with balai_server() as base_url, sync_playwright() as playwright:
         browser = launch_browser(playwright)
         home_html = urllib.request.urlopen(base_url + "/").read().decode()
         for profile, slow in (("cepat", False), ("lambat 400 kbit/s, 400 ms", True)):

@@ -1,4 +1,4 @@
-"""Start Balai under gunicorn on 127.0.0.1 with a data dir of its own (for the benchmarks)."""
+"""Start Balai as run.sh does (serve.py) on 127.0.0.1 with a data dir of its own (for the benchmarks)."""
 import os
 import socket
 import subprocess
@@ -25,16 +25,16 @@ def flask(env, *args):
 
 
 @contextmanager
-def gunicorn(app="app:create_app()", workers=2):
-    """Yield the base URL of the app served by gunicorn, with the demo village in a temp dir."""
+def balai_server():
+    """Yield the base URL of the app served as run.sh serves it, with the demo village in a temp
+    dir."""
     with tempfile.TemporaryDirectory(prefix="balai-bench-") as tmp:
         env = {**os.environ, "BALAI_DATA_DIR": tmp, "BALAI_SECRET_KEY": "bench"}
         flask(env, "init-db")
         flask(env, "seed-demo")
         port = free_port()
-        server = subprocess.Popen([str(BIN / "gunicorn"), "--workers", str(workers), "--bind",
-                                   f"127.0.0.1:{port}", "--log-level", "warning", app],
-                                  cwd=ROOT, env=env)
+        server = subprocess.Popen([str(BIN / "python"), "serve.py"], cwd=ROOT,
+                                  env={**env, "HOST": "127.0.0.1", "PORT": str(port)})
         url = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(url)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Requests per second and p99 latency: Balai's home page (and a news page, if there is one)
-# against a bare Flask "hello" page, each under gunicorn with 2 workers, 10 s of wrk, br/gzip.
+# against a bare Flask "hello" page, each served as run.sh serves Balai (serve.py: waitress),
+# 10 s of wrk, br/gzip.
 # Both servers run side by side (the idle one costs nothing) and are measured in turns, ROUNDS
 # times; the best round of each counts, the one least disturbed by whatever else runs.
 #   bench/throughput.sh [DATA_DIR]   (default: a fresh demo village in a temporary directory)
@@ -20,9 +21,9 @@ PIDS=()
 trap 'kill "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null' EXIT
 free_port() { $BIN/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-serve() {  # APP_SPEC -> sets URL once the server answers (not in a subshell: PIDS must grow)
+serve() {  # FACTORY -> sets URL once the server answers (not in a subshell: PIDS must grow)
   local port; port=$(free_port)
-  $BIN/gunicorn --workers 2 --bind 127.0.0.1:$port --log-level warning "$1" &
+  HOST=127.0.0.1 PORT=$port $BIN/python serve.py "$1" 2>/dev/null &
   PIDS+=($!)
   URL=http://127.0.0.1:$port
   for _ in $(seq 50); do curl -sf -o /dev/null $URL/ && return; sleep 0.2; done
@@ -36,8 +37,8 @@ measure() {  # URL -> "req/s p99_ms"
          END {printf "%.0f %.2f\n", rps, p99}'
 }
 
-serve "bench.hello:create_app()"; HELLO=$URL
-serve "app:create_app()"; BALAI=$URL
+serve bench.hello:create_app; HELLO=$URL
+serve app:create_app; BALAI=$URL
 NEWS=$(curl -s $BALAI/ | grep -oE 'href="/berita/[a-z0-9-]+"' | head -1 | cut -d'"' -f2 || true)
 declare -A URLS=([hello]=$HELLO/ [beranda]=$BALAI/)
 NAMES=(hello beranda)

@@ -41,7 +41,7 @@ class Run:
         return self.output.read_text(errors="replace")
 
     def processes(self):
-        """{pid: (parent pid, program)} of the run's gunicorn and huey_consumer processes."""
+        """{pid: (parent pid, program)} of the run's web server and huey_consumer processes."""
         marker = f"BALAI_DATA_DIR={self.data_dir}".encode()
         found = {}
         for entry in Path("/proc").iterdir():
@@ -55,7 +55,7 @@ class Run:
             except OSError:  # gone meanwhile, or not ours to read
                 continue
             program = next((p.decode() for p in command[:2]
-                            if p.endswith((b"gunicorn", b"huey_consumer"))), None)
+                            if p.endswith((b"serve.py", b"huey_consumer"))), None)
             state, parent = stat[stat.rindex(")") + 2:].split()[:2]
             if program and state != "Z":
                 found[int(entry.name)] = (int(parent), Path(program).name)
@@ -127,9 +127,9 @@ def test_a_killed_worker_is_started_again_and_ctrl_c_stops_everything(run):
     assert "died, restarting" in (run.data_dir / "worker.log").read_text()
     assert run.masters("huey_consumer") == [consumer]
 
-    [web] = run.masters("gunicorn")
+    [web] = run.masters("serve.py")
     os.kill(web, signal.SIGKILL)
-    assert wait_until(lambda: run.masters("gunicorn") not in ([], [web]) and run.answers(), 60)
+    assert wait_until(lambda: run.masters("serve.py") not in ([], [web]) and run.answers(), 60)
     assert "server web berhenti; dijalankan lagi" in run.text()
 
     run.process.send_signal(signal.SIGINT)

@@ -13,6 +13,7 @@ from flask import current_app
 from balai.letters import retention
 from balai.letters.models import Attachment, LetterRequest
 from balai.letters.register import RegisterEntry
+from balai.letters.uploads import small_name
 from balai.people.models import Village
 
 STRAY_GRACE = datetime.timedelta(hours=1)
@@ -22,6 +23,7 @@ def kept_files():
     """{config folder key: names that rows name there}; only the files directly in it count
     (uploads/images/ is the photos', not ours)."""
     uploads = {name for (name,) in Attachment.select(Attachment.stored_name).tuples()}
+    uploads |= {small_name(name) for name in uploads}  # a picture's thumbnail goes with it
     logo = Village.current().logo
     letters = {name for (name,) in LetterRequest.select(LetterRequest.pdf_file)
                .where(LetterRequest.pdf_file.is_null(False)).tuples()}

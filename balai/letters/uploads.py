@@ -3,13 +3,14 @@
 Files live under app.config["UPLOAD_DIR"] (data/uploads), never under static/, and are served
 only through a view that checks who asks."""
 import io
+import os
 import secrets
 from pathlib import Path
 
 from flask import current_app
 from pypdf import PdfReader
 
-from balai.media import ImageError, TooManyPixels, document_image
+from balai.media import ImageError, TooManyPixels, document_image, document_thumbnail
 from balai.web import untrusted_pdf
 from balai.web.stored import delete_stored
 
@@ -43,6 +44,8 @@ def save_upload(file_storage):
                           "Unggah foto (JPG atau PNG) atau hasil pindaian PDF.")
     stored_name = secrets.token_urlsafe(24) + suffix
     upload_path(stored_name).write_bytes(content)
+    if content_type.startswith("image/"):
+        thumbnail_path(stored_name)
     return {"stored_name": stored_name, "content_type": content_type, "size": len(content),
             "original_name": name[:200]}
 
@@ -88,5 +91,20 @@ def upload_path(stored_name):
     return Path(current_app.config["UPLOAD_DIR"]) / stored_name
 
 
+def thumbnail_path(stored_name):
+    """The small JPEG beside a stored picture; made from the picture if missing (an upload from
+    before thumbnails, or a restored backup, which copies only the files rows name)."""
+    path = upload_path(small_name(stored_name))
+    if not path.exists():
+        partial = path.with_name(f".{secrets.token_hex(8)}-{path.name}")  # two may make it at once
+        partial.write_bytes(document_thumbnail(upload_path(stored_name).read_bytes()))
+        os.replace(partial, path)
+    return path
+
+
+def small_name(stored_name):
+    return Path(stored_name).stem + "-small.jpg"
+
+
 def delete_upload(stored_name):
-    delete_stored(upload_path(stored_name))
+    delete_stored(upload_path(stored_name), upload_path(small_name(stored_name)))

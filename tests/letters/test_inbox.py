@@ -105,7 +105,8 @@ def test_the_detail_page_shows_the_data_attachments_and_timeline(db, kasipem):
                             v=photo.stored_name[:8])
         scan_url = url_for("letters.attachment", request_id=letter.id, attachment_id=scan.id,
                            v=scan.stored_name[:8])
-    assert f'<img class="thumb" src="{photo_url}"' in page
+    assert f'<a href="{photo_url}" target="_blank"' in page  # the whole picture on a tap
+    assert f'<img class="thumb" src="{photo_url}&amp;ukuran=kecil"' in page
     assert f'href="{scan_url}" target="_blank"' in page
 
 

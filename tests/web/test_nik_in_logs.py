@@ -1,5 +1,6 @@
-"""No NIK in a URL, so none in any log: a journey against gunicorn started as `make run` starts
-it (access log on, the task worker beside it), then every log is searched for 16 digits."""
+"""No NIK in a URL, so none in any log: a journey against gunicorn with its access log on (the
+request lines any server or proxy in front of Balai writes down; `make run` serves with waitress,
+which keeps none) and the task worker beside it, then every log is searched for 16 digits."""
 import os
 import re
 import signal

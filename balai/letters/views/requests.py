@@ -23,7 +23,7 @@ from balai.letters import drafts, retention
 from balai.letters.drafts import NotReady
 from balai.letters.letter_types import PURPOSE_MAX
 from balai.letters.models import Attachment, LetterRequest, LetterType
-from balai.letters.uploads import ACCEPT, UploadError, upload_path
+from balai.letters.uploads import ACCEPT, UploadError, thumbnail_path, upload_path
 from balai.letters.workflow import NOT_EDITABLE, NOTE_MAX, WorkflowError
 from balai.people.audit import OPEN_ANYWAY_FOR, REASON_MAX, reason_error
 from balai.people.models import Person
@@ -149,12 +149,19 @@ def requirements(request_id):
     errors = {}
     if request.method == "POST":
         try:
-            errors = store_uploads(req, request.files) or missing_errors(req)
+            errors = store_uploads(req, request.files)
         except WorkflowError as error:  # sent from another tab meanwhile
             flash(str(error), "error")
             return back_to(".show", req)
-        if not errors:
-            return back_to(".check", req)
+        if key := request.form.get("unggah"):  # one file's own button: the others may follow
+            if not errors and req.attachment_for(key):
+                flash("Berkas tersimpan. Unggah syarat berikutnya, atau lanjutkan.", "success")
+                return back_to(".requirements", req)
+            errors = errors or {f"syarat-{key}": "Pilih berkasnya dulu, lalu tekan Unggah."}
+        else:
+            errors = errors or missing_errors(req)
+            if not errors:
+                return back_to(".check", req)
     return render_template("letters/requirements.html", req=req, errors=errors,
                            **upload_limits()), 422 if errors else 200
 
@@ -269,11 +276,14 @@ def attachment(request_id, attachment_id):
     if path is None or not path.exists():
         abort(404)
     req.record_view(current_user, "lampiran", att.id)
+    content_type = att.content_type
+    if att.is_image and request.args.get("ukuran") == "kecil":  # a list's thumbnail
+        path, content_type = thumbnail_path(att.stored_name), "image/jpeg"
     # The name the resident gave, with the suffix of what the file really is. A PDF is stored as
     # sent, so it is only downloaded: shown inline under this site's address, a viewer would
     # run the script or /OpenAction it may carry.
     name = Path(att.original_name).stem + path.suffix
-    return send_file(path, mimetype=att.content_type, download_name=name,
+    return send_file(path, mimetype=content_type, download_name=name,
                      as_attachment=not att.is_image)
 
 
