@@ -49,6 +49,12 @@ class IssueFailed(WorkflowError):
     status = 500
 
 
+class TemplateBroken(WorkflowError):
+    """The letter type's body or the village's number format cannot be used (saved before the
+    checks of letters/text.py, or changed by hand): the operator must fix it, not the Kades."""
+    status = 409
+
+
 def verify_url(village, token):
     return f"{village.public_url.rstrip('/')}/verifikasi/{token}"
 
@@ -116,7 +122,12 @@ def issue(letter, move, user, signer):
     village = Village.current()
     issued_at = now()
     local_now = village.localtime(issued_at)
-    entry = take_number(letter, village, local_now)
+    try:
+        entry = take_number(letter, village, local_now)
+    except letter_text.TemplateError as error:
+        raise TemplateBroken(f"Surat belum dapat diterbitkan: format nomor surat di profil desa "
+                             f"tidak dapat dipakai. {error} Minta operator memperbaikinya di "
+                             "Profil desa, lalu setujui lagi. Belum ada nomor yang terpakai.")
     path = None
     try:
         token = new_verify_token()
@@ -173,6 +184,10 @@ def shown_instead(entry, error):
         return OutcomeUnknown(f"{error} Nomor {entry.number} ditahan dan tidak dipakai surat "
                               "lain: periksa riwayat dokumen di layanan itu, lalu batalkan nomor "
                               "ini di kotak masuk. Surat ini tetap menunggu persetujuan Anda.")
+    if isinstance(error, letter_text.TemplateError):
+        return TemplateBroken(f"Surat belum dapat diterbitkan: isi surat jenis ini tidak dapat "
+                              f"dipakai. {error} Minta operator memperbaikinya di halaman Jenis "
+                              f"surat, lalu setujui lagi. Nomor {entry.number} dicatat batal.")
     if isinstance(error, (SigningError, WorkflowError)) or not isinstance(error, Exception):
         return None
     return IssueFailed(f"Surat belum dapat diterbitkan karena gangguan saat membuat berkasnya. "

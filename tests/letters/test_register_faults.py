@@ -86,7 +86,7 @@ def test_a_step_killed_by_the_server_timeout_voids_its_number(ctx, kades_user, s
 def test_a_hostile_template_that_fails_to_render_voids_its_number(ctx, kades_user, signer):
     LetterType.update(body_template="{{ range(99999999) | list }}").execute()
     letter = make_request(status="diperiksa")
-    with pytest.raises(issuance.IssueFailed):
+    with pytest.raises(issuance.TemplateBroken):
         issuance.issue_letter(letter.id, kades_user, "", letter.version, signer=signer)
     entry = RegisterEntry.get()
     assert entry.status == "batal" and entry.void_reason.startswith("Surat tidak jadi terbit")

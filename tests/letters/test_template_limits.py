@@ -12,6 +12,7 @@ from balai.letters.register import RegisterEntry
 from balai.people.models import Village
 from balai.signing.models import SignerCertificate
 from tests.support.forms import letter_type, profile
+from tests.support.signing import approve
 from tests.support.village import error_page_html, make_request
 
 SECONDS = 1
@@ -114,4 +115,22 @@ def test_a_hostile_number_format_saved_earlier_takes_no_number(db, number_format
     with pytest.raises(text.TemplateError):
         issuance.take_number(letter, village, datetime.datetime(2026, 1, 5, 9, 0))
     assert time.monotonic() - started < SECONDS
+    assert not RegisterEntry.select().exists()
+
+
+def test_the_kades_is_told_what_to_fix_when_a_body_saved_earlier_is_hostile(db, kades):
+    letter = with_body("{% for i in range(100000) %}{{ nama }}{% endfor %}")
+    response = approve(kades, letter)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Minta operator memperbaikinya" in page
+    assert LetterRequest.get_by_id(letter.id).status == "diperiksa"
+    [entry] = RegisterEntry.select()
+    assert entry.status == "batal" and entry.void_reason  # the register says why
+
+
+def test_the_kades_is_told_what_to_fix_when_the_number_format_is_hostile(db, kades):
+    Village.update(number_format="{nomor:>20000000}").execute()
+    letter = make_request(status="diperiksa")
+    response = approve(kades, letter)
+    assert response.status_code == 409 and "Profil desa" in response.get_data(as_text=True)
     assert not RegisterEntry.select().exists()
