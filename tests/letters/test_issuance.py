@@ -9,7 +9,6 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from balai.demo import seed
 from balai.letters import issuance
 from balai.letters import pdf as letter_pdf
 from balai.letters.models import LetterRequest, OutOfTurn, WorkflowError
@@ -17,7 +16,6 @@ from balai.letters.register import RegisterEntry
 from balai.people.models import User, Village
 from balai.signing import keys as signing
 from balai.signing import pdf_check
-from balai.signing.models import SignerCertificate
 from tests.support.village import make_request
 
 PUBLIC_URL = "https://sukamaju.desa.id"
@@ -34,11 +32,6 @@ def ctx(app, db):
 @pytest.fixture
 def kades(db):
     return User.by_login("kades")
-
-
-@pytest.fixture
-def signer(ctx, kades):
-    return signing.unlock(SignerCertificate.current_for(kades), seed.DEMO_SIGNING_PASSPHRASE)
 
 
 def issue(kades, signer):

@@ -17,8 +17,7 @@ from balai.demo import seed
 from balai.letters import issuance
 from balai.letters.models import LetterEvent, LetterRequest, LetterType, WorkflowError
 from balai.letters.register import PROVISIONAL_FOR, RegisterEntry
-from balai.people.models import User, Village
-from balai.signing import keys as signing
+from balai.people.models import Village
 from balai.signing.models import SignerCertificate
 from tests.support.signing import NIK, running_tte
 from tests.support.village import AHMAD, BUDI, SITI, make_request
@@ -31,16 +30,6 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 def ctx(app, db):
     with app.app_context():
         yield app
-
-
-@pytest.fixture
-def kades_user(db):
-    return User.by_login("kades")
-
-
-@pytest.fixture
-def signer(ctx, kades_user):
-    return signing.unlock(SignerCertificate.current_for(kades_user), PASSPHRASE)
 
 
 def register_is_whole():
