@@ -18,6 +18,7 @@ from balai.letters import tasks as letter_tasks
 from balai.letters.models import LetterRequest
 from balai.letters.views import documents, inbox, types, verify
 from balai.letters.views import requests as letter_requests
+from balai.letters.views import uploads as syarat_uploads
 from balai.market.views import catalogue, shop
 from balai.news.views import articles, home, pwa
 from balai.notify import channels
@@ -168,9 +169,9 @@ def init_queue(app):
 
 
 def register_blueprints(app):
-    for module in (home, auth, letter_requests, inbox, documents, operator, population, accounts,
-                   types, notifications, verify, articles, signing, pwa, catalogue, shop,
-                   second_factor, privacy):
+    for module in (home, auth, letter_requests, syarat_uploads, inbox, documents, operator,
+                   population, accounts, types, notifications, verify, articles, signing, pwa,
+                   catalogue, shop, second_factor, privacy):
         app.register_blueprint(module.bp)
 
 

@@ -1,6 +1,7 @@
 """Every table of every area, in the order they are created."""
 from balai.db import db
 from balai.letters.models import Attachment, LetterEvent, LetterRequest, LetterType
+from balai.letters.partial_uploads import PartialUpload
 from balai.letters.register import RegisterEntry
 from balai.market.models import Product, ProductPhoto, Shop
 from balai.market.orders import Order, OrderItem
@@ -14,7 +15,7 @@ from balai.signing.models import SignerCertificate, VerifyHit
 
 MODELS = [Village, Person, User, LoginFailure, LoginSession, SecondFactor, RecoveryCode,
           AccessLogEntry,
-          LetterType, LetterRequest, Attachment, LetterEvent, RegisterEntry,
+          LetterType, LetterRequest, Attachment, PartialUpload, LetterEvent, RegisterEntry,
           Notification, ContactPoint, SignerCertificate, VerifyHit, News, NewsIndex,
           Shop, Product, ProductPhoto, Order, OrderItem]
 

@@ -21,12 +21,17 @@ class NotReady(WorkflowError):
         self.page = page
 
 
-def attach_file(req, key, file):
-    """Store the file and keep it for the requirement; the file it replaces is removed."""
+def attach_file(req, key, file, claim=None):
+    """Store the file and keep it for the requirement; the file it replaces is removed.
+    `claim`, run in the attaching transaction, may answer False: the file is not wanted after
+    all (a resumable upload that another request has just stored), and nothing changes."""
     saved = save_upload(file)
     kept = False
     try:
-        replaced = req.attach(key, saved)
+        with db.atomic():
+            if claim and not claim():
+                return
+            replaced = req.attach(key, saved)
         kept = True
     except IntegrityError:  # the same requirement uploaded from two tabs at once
         raise UploadError("Berkas ini sedang diunggah dari halaman lain. Muat ulang halaman, "

@@ -3,7 +3,8 @@ files past their retention, and what a process killed outright (no cleanup ran) 
 
 Numbers: a provisional number older than the register's bound is issued if its letter carries
 it, else voided with the reason. Files: a syarat, logo or letter file that no row names, older
-than STRAY_GRACE (a file is written just before its row commits), is removed."""
+than STRAY_GRACE (a file is written just before its row commits), is removed. Uploads sent in
+pieces are dropped a day after they began (partial_uploads.ABANDONED_AFTER)."""
 import datetime
 import time
 from pathlib import Path
@@ -12,6 +13,7 @@ from flask import current_app
 
 from balai.letters import retention
 from balai.letters.models import Attachment, LetterRequest
+from balai.letters.partial_uploads import PartialUpload
 from balai.letters.register import RegisterEntry
 from balai.letters.uploads import small_name
 from balai.people.models import Village
@@ -64,11 +66,19 @@ def register(queue):
             for path in stray_files():
                 path.unlink(missing_ok=True)
 
+    @queue.huey.task()
+    def remove_abandoned_uploads():
+        """Drop the uploads sent in pieces that began over a day ago, with their bytes."""
+        with queue.context():
+            PartialUpload.remove_abandoned()
+
     queue.add("forget_syarat", forget_syarat, retention.due)
     queue.add("settle_numbers", settle_numbers, lambda horizon: once_if(
         RegisterEntry.select().where(RegisterEntry.abandoned()).exists()))
     queue.add("remove_stray_files", remove_stray_files,
               lambda horizon: once_if(stray_files()))
+    queue.add("remove_abandoned_uploads", remove_abandoned_uploads,
+              lambda horizon: once_if(PartialUpload.abandoned().exists()))
 
 
 def once_if(found):

@@ -35,6 +35,19 @@ def pdf_bytes():
     return out.getvalue()
 
 
+def scan_pdf_bytes(size=1_300_000):
+    """A PDF of about `size` bytes that nothing shrinks: a page and an attached random scan."""
+    import os
+
+    from pypdf import PdfWriter
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_attachment("pindaian.bin", os.urandom(size))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
 FAKE_PNG = b"\x89PNG\r\n\x1a\n" + b"this is not really a png" * 10
 
