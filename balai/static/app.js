@@ -1,5 +1,6 @@
-// Balai's own few lines: the CSRF header for htmx, smaller photos and a progress bar for uploads,
-// and the service worker that keeps news readable offline.
+// Balai's own few lines: the CSRF header for htmx, smaller photos, syarat files sent in pieces
+// that survive a dropped connection, a progress bar for other uploads, and the service worker
+// that keeps news readable offline.
 document.addEventListener("htmx:config:request", function (evt) {
   var meta = document.querySelector('meta[name="csrf-token"]');
   if (meta) evt.detail.ctx.request.headers["X-CSRFToken"] = meta.content;
@@ -50,6 +51,7 @@ function checkSize(input) {
 document.addEventListener("change", function (evt) {
   var input = evt.target;
   if (input.type !== "file") return;
+  delete input.dataset.uploadId;  // a new file is a new upload
   var ready = input.dataset.shrink !== undefined && window.DataTransfer ? shrinkAll(input) : Promise.resolve();
   ready.then(function () { checkSize(input); });
 });
@@ -77,15 +79,125 @@ function sendWithProgress(form, submitter) {
   xhr.send(submitter ? new FormData(form, submitter) : new FormData(form));
 }
 
-// A form is sent once: a second click while the first is on its way does nothing.
+// Syarat files go in pieces the server confirms (see letters/views/uploads.py): a dropped
+// connection is retried with backoff and resumes from the offset the server holds; the bar is
+// full only once the server says the file is stored.
+var PIECE = 256 * 1024, PIECE_TIMEOUT_MS = 60000, GIVE_UP_MS = 10 * 60 * 1000;
+
+function ask(method, url, body, headers, onprogress) {
+  return new Promise(function (resolve, reject) {
+    var xhr = new XMLHttpRequest(), meta = document.querySelector('meta[name="csrf-token"]');
+    xhr.open(method, url);
+    xhr.timeout = PIECE_TIMEOUT_MS;
+    if (meta) xhr.setRequestHeader("X-CSRFToken", meta.content);
+    Object.keys(headers || {}).forEach(function (name) { xhr.setRequestHeader(name, headers[name]); });
+    if (onprogress) xhr.upload.onprogress = onprogress;
+    xhr.onload = function () { (xhr.status >= 500 ? reject : resolve)(xhr); };
+    xhr.onerror = xhr.ontimeout = function () { reject(xhr); };
+    xhr.send(body);
+  });
+}
+
+function sendInPieces(input) {
+  var file = input.files[0], field = input.closest(".field"), url = null, offset = 0, tries = 0, failingSince = 0;
+  var bar = field.querySelector("progress") || field.appendChild(document.createElement("progress"));
+  var note = field.querySelector(".upload-note") || field.appendChild(document.createElement("p"));
+  note.className = "hint upload-note";
+  note.setAttribute("role", "status");
+  note.textContent = "Mengunggah " + file.name + "...";
+  bar.max = file.size;
+  bar.value = 0;
+  input.dataset.uploadId = input.dataset.uploadId || Array.prototype.map.call(
+    crypto.getRandomValues(new Uint8Array(16)), function (b) { return (b + 256).toString(16).slice(1); }).join("");
+
+  function start() {
+    var form = new FormData();
+    form.append("id", input.dataset.uploadId);
+    form.append("nama", file.name);
+    form.append("ukuran", file.size);
+    return ask("POST", input.dataset.uploadUrl, form).then(answered, retry);
+  }
+  function answered(xhr) {  // the server's word: stored, go on from its offset, or refused
+    var held = xhr.getResponseHeader("Upload-Offset");
+    if (held === null || [200, 201, 204, 409].indexOf(xhr.status) < 0) throw refusal(xhr);
+    url = url || xhr.getResponseHeader("Location");
+    offset = parseInt(held, 10);
+    failingSince = tries = 0;
+    note.textContent = "Mengunggah " + file.name + "...";
+    return xhr.status === 200 ? stored(xhr) : next();
+  }
+  function next() {
+    bar.value = Math.min(offset, file.size - 1);
+    var headers = {"Upload-Offset": offset, "Content-Type": "application/offset+octet-stream"};
+    return ask("PATCH", url, file.slice(offset, offset + PIECE), headers, function (evt) {
+      bar.value = Math.min(offset + evt.loaded, file.size - 1);
+    }).then(answered, retry);
+  }
+  function retry() {
+    failingSince = failingSince || Date.now();
+    if (Date.now() - failingSince > GIVE_UP_MS) {
+      throw new Error("Koneksi terputus terlalu lama; berkas belum tersimpan. Tekan Unggah lagi saat sinyal lebih baik: unggahan dilanjutkan dari bagian yang sudah terkirim.");
+    }
+    tries += 1;
+    note.textContent = "Koneksi terputus, mencoba lagi... (percobaan ke-" + tries + ")";
+    return new Promise(function (resolve) { setTimeout(resolve, 1000 * Math.min(30, Math.pow(2, tries - 1))); })
+      .then(function () { return url ? ask("GET", url).then(answered, retry) : start(); });
+  }
+  function stored(xhr) {
+    var fresh = new DOMParser().parseFromString(xhr.responseText, "text/html").body.firstElementChild;
+    bar.value = bar.max;
+    fresh.appendChild(bar);
+    field.replaceWith(fresh);
+    if (window.htmx) htmx.process(fresh);
+  }
+  return start().catch(function (error) {
+    note.className = "field-error upload-note";
+    note.textContent = error.message;
+    throw error;
+  });
+}
+
+function refusal(xhr) {
+  var plain = /^text\/plain/.test(xhr.getResponseHeader("Content-Type") || "");
+  return new Error(plain ? xhr.responseText : "Berkas belum tersimpan (kode " + xhr.status + "). Muat ulang halaman, lalu coba lagi.");
+}
+
+// The syarat inputs a submit sends in pieces: the one of an "Unggah" button, or every chosen one.
+function piecesToSend(form, submitter) {
+  var inputs = submitter && submitter.name === "unggah" ? [submitter.closest(".field").querySelector("input[type=file]")]
+    : Array.prototype.slice.call(form.querySelectorAll("input[type=file]"));
+  return window.Promise && window.crypto ? inputs.filter(function (input) {
+    return input && input.dataset.uploadUrl && input.files.length;
+  }) : [];
+}
+
+function sendAllInPieces(form, inputs, submitter) {
+  var buttons = form.querySelectorAll("button");
+  buttons.forEach(function (button) { button.disabled = true; });
+  var done = function () {
+    buttons.forEach(function (button) { button.disabled = false; });
+    delete form.dataset.sending;
+  };
+  inputs.reduce(function (sent, input) { return sent.then(function () { return sendInPieces(input); }); }, Promise.resolve())
+    .then(function () {  // the files are stored; "Simpan dan lanjutkan" goes on without them
+      if (submitter && submitter.name === "unggah") done(); else form.submit();
+    }, done);
+}
+
+// A form is sent once: a second click while the first is on its way does nothing. Files wait for
+// the server's answer however long it takes; other forms may be sent again after 8 s.
 document.addEventListener("submit", function (evt) {
-  var form = evt.target;
+  var form = evt.target, inputs = piecesToSend(form, evt.submitter);
   if (form.dataset.sending) { evt.preventDefault(); return; }
   form.dataset.sending = "1";
-  setTimeout(function () { delete form.dataset.sending; }, 8000);
-  if (form.dataset.progress !== undefined && window.FormData && form.querySelector('input[type="file"]')) {
+  if (inputs.length) {
+    evt.preventDefault();
+    sendAllInPieces(form, inputs, evt.submitter);
+  } else if (form.dataset.progress !== undefined && window.FormData && form.querySelector('input[type="file"]')) {
     evt.preventDefault();
     sendWithProgress(form, evt.submitter);
+  } else {
+    setTimeout(function () { delete form.dataset.sending; }, 8000);
   }
 });
 

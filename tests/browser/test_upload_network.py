@@ -1,0 +1,112 @@
+"""Syarat uploads on a weak signal, in Chromium with its network emulation: a connection that
+drops mid-way is retried and resumed, the file ends stored once; a double tap stores one file."""
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from balai.letters.models import Attachment
+from balai.letters.partial_uploads import PartialUpload
+from balai.letters.uploads import upload_path
+from tests.support.browser import LiveServer, log_in, phone_context
+from tests.support.files import photo_bytes, scan_pdf_bytes
+from tests.support.village import BUDI, make_request
+
+FAST_PHONE_LINE = {"offline": False, "latency": 100, "downloadThroughput": 2_000_000 / 8,
+                   "uploadThroughput": 2_000_000 / 8}
+OFFLINE = {**FAST_PHONE_LINE, "offline": True}
+WEAK_SIGNAL = {**FAST_PHONE_LINE, "latency": 400, "uploadThroughput": 100_000 / 8}
+
+
+class CountedUploads:
+    """The app, counting what reaches it of the upload protocol: body bytes of the pieces, and
+    the uploads begun."""
+
+    def __init__(self, app):
+        self.app, self.piece_bytes, self.begun = app, 0, 0
+
+    def __call__(self, environ, start_response):
+        if environ["REQUEST_METHOD"] == "PATCH":
+            environ["wsgi.input"] = CountedStream(environ["wsgi.input"], self)
+        elif environ["REQUEST_METHOD"] == "POST" and environ["PATH_INFO"].endswith("/unggahan"):
+            self.begun += 1
+        return self.app(environ, start_response)
+
+
+class CountedStream:
+    def __init__(self, stream, counter):
+        self.stream, self.counter = stream, counter
+
+    def read(self, *size):
+        data = self.stream.read(*size)
+        self.counter.piece_bytes += len(data)
+        return data
+
+
+@pytest.fixture
+def served(app):
+    counted = CountedUploads(app)
+    with LiveServer(counted) as url:
+        yield url, counted
+
+
+@pytest.fixture
+def syarat_page(browser, served, db):
+    """Budi's syarat page in a phone tab, with a DevTools session to change its network."""
+    url, _ = served
+    context = phone_context(browser)
+    page = context.new_page()
+    log_in(page, url, BUDI)
+    req = make_request()
+    page.goto(f"{url}/surat/{req.id}/syarat")
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", FAST_PHONE_LINE)
+    yield page, cdp, req
+    context.close()
+
+
+def field(page, key):
+    return page.locator(f"#syarat-{key}").locator("xpath=ancestor::div[contains(@class, 'field')]")
+
+
+def test_a_dropped_connection_resumes_and_stores_the_scan_once(app, syarat_page, served,
+                                                               tmp_path):
+    page, cdp, req = syarat_page
+    scan = scan_pdf_bytes(1_300_000)  # a PDF is not shrunk in the browser
+    (tmp_path / "kk.pdf").write_bytes(scan)
+    page.set_input_files("#syarat-kk", str(tmp_path / "kk.pdf"))
+    page.click('button[name="unggah"][value="kk"]')
+    bar = field(page, "kk").locator("progress")
+    while bar.count() == 0 or bar.evaluate("bar => bar.value") < 400_000:  # a third is sent
+        time.sleep(0.05)
+    cdp.send("Network.emulateNetworkConditions", OFFLINE)
+    expect(page.get_by_text("Koneksi terputus, mencoba lagi")).to_be_visible()
+    assert page.locator('button[name="unggah"][value="kk"]').is_disabled()
+    time.sleep(3)
+    cdp.send("Network.emulateNetworkConditions", FAST_PHONE_LINE)
+    expect(field(page, "kk").get_by_text("Tersimpan")).to_be_visible()
+    assert field(page, "kk").locator("progress").evaluate("bar => bar.value === bar.max")
+    attachments = list(Attachment.select().where(Attachment.request == req))
+    assert [a.requirement_key for a in attachments] == ["kk"]
+    with app.app_context():
+        assert upload_path(attachments[0].stored_name).read_bytes() == scan
+    _, counted = served
+    assert len(scan) <= counted.piece_bytes < 2 * len(scan)  # resumed, not sent again
+
+
+def test_a_double_tap_stores_one_file(app, syarat_page, served, tmp_path):
+    page, cdp, req = syarat_page
+    (tmp_path / "ktp.jpg").write_bytes(photo_bytes((1600, 1200)))
+    page.set_input_files("#syarat-ktp", str(tmp_path / "ktp.jpg"))
+    expect(page.locator("#syarat-ktp")).to_have_js_property("validationMessage", "")  # shrunk
+    cdp.send("Network.emulateNetworkConditions", WEAK_SIGNAL)  # the photo takes seconds
+    page.locator('button[name="unggah"][value="ktp"]').dblclick()
+    page.get_by_text("Simpan dan lanjutkan").click(force=True)  # disabled: nothing happens
+    expect(field(page, "ktp").get_by_text("Tersimpan")).to_be_visible()
+    _, counted = served
+    assert counted.begun == 1 and PartialUpload.select().count() == 1
+    assert Attachment.select().where(Attachment.request == req).count() == 1
+    stored = [path for path in Path(app.config["UPLOAD_DIR"]).iterdir() if path.is_file()]
+    assert len(stored) == 2  # the picture and its small copy
