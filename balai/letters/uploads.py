@@ -33,8 +33,7 @@ def save_upload(file_storage):
     if not data:
         raise UploadError(f"Berkas {name} kosong. Pilih berkas lain.")
     if len(data) > limit:
-        raise UploadError(f"Berkas {name} terlalu besar. Paling besar {limit // 1048576} MB; "
-                          "perkecil foto atau pindai ulang dengan resolusi lebih rendah.")
+        raise UploadError(too_large(name))
     if data.startswith(b"%PDF-"):
         content, content_type, suffix = checked_pdf(data, name), "application/pdf", ".pdf"
     elif data.startswith(JPEG_SIGNATURE) or data.startswith(PNG_SIGNATURE):
@@ -48,6 +47,12 @@ def save_upload(file_storage):
         thumbnail_path(stored_name)
     return {"stored_name": stored_name, "content_type": content_type, "size": len(content),
             "original_name": name[:200]}
+
+
+def too_large(name):
+    return (f"Berkas {name} terlalu besar. Paling besar "
+            f"{current_app.config['UPLOAD_MAX_BYTES'] // 1048576} MB; perkecil foto atau pindai "
+            "ulang dengan resolusi lebih rendah.")
 
 
 def checked_pdf(data, name):

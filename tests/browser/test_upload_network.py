@@ -78,8 +78,9 @@ def test_a_dropped_connection_resumes_and_stores_the_scan_once(app, syarat_page,
     (tmp_path / "kk.pdf").write_bytes(scan)
     page.set_input_files("#syarat-kk", str(tmp_path / "kk.pdf"))
     page.click('button[name="unggah"][value="kk"]')
-    bar = field(page, "kk").locator("progress")
+    bar, deadline = field(page, "kk").locator("progress"), time.monotonic() + 30
     while bar.count() == 0 or bar.evaluate("bar => bar.value") < 400_000:  # a third is sent
+        assert time.monotonic() < deadline, "the upload did not start"
         time.sleep(0.05)
     cdp.send("Network.emulateNetworkConditions", OFFLINE)
     expect(page.get_by_text("Koneksi terputus, mencoba lagi")).to_be_visible()

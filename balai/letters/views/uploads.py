@@ -11,6 +11,7 @@ often it is asked. Refusals are 4xx with the reason in Indonesian, as plain text
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_login import login_required
 
+from balai.letters import uploads
 from balai.letters.models import LetterRequest
 from balai.letters.partial_uploads import ID_PATTERN, PIECE_MAX_BYTES, PartialUpload
 from balai.letters.uploads import UploadError
@@ -25,10 +26,8 @@ def refused(message, status):
     return Response(message, status, mimetype="text/plain")
 
 
-def too_large(name=""):
-    limit = current_app.config["UPLOAD_MAX_BYTES"]
-    return refused(f"Berkas {name} terlalu besar. Paling besar {limit // 1048576} MB; perkecil "
-                   "foto atau pindai ulang dengan resolusi lebih rendah.", 413)
+def too_large(name):
+    return refused(uploads.too_large(name), 413)
 
 
 def editable(request_id):
@@ -45,8 +44,8 @@ def held(upload, status=204):
                "Cache-Control": "no-store"}
     if not upload.stored_at:
         return Response(status=status, headers=headers)
-    requirement = next(r for r in upload.request.letter_type.requirements
-                       if r["key"] == upload.requirement_key)
+    requirement = next((r for r in upload.request.letter_type.requirements
+                        if r["key"] == upload.requirement_key), None) or abort(404)
     html = render_template("letters/_requirement.html", req=upload.request, r=requirement,
                            errors={}, stored=True, **upload_limits())
     return Response(html, 200, headers=headers)
