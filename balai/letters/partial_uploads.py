@@ -90,9 +90,10 @@ class PartialUpload(BaseModel):
                     .execute())
 
     def drop(self):
-        """Forget the upload: its row first, then its bytes."""
-        self.delete_instance()
+        """Forget the upload: its bytes, then its row (a kill between leaves the row, which the
+        sweep drops again; never bytes that no row names)."""
         delete_bytes(self.upload_id)
+        self.delete_instance()
 
     @classmethod
     def abandoned(cls):
