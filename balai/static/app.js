@@ -140,8 +140,10 @@ function sendInPieces(input) {
     }
     tries += 1;
     note.textContent = "Koneksi terputus, mencoba lagi... (percobaan ke-" + tries + ")";
-    return new Promise(function (resolve) { setTimeout(resolve, 1000 * Math.min(30, Math.pow(2, tries - 1))); })
-      .then(function () { return url ? ask("GET", url).then(answered, retry) : start(); });
+    return new Promise(function (resolve) {  // or at once when the phone is back online
+      setTimeout(resolve, 1000 * Math.min(30, Math.pow(2, tries - 1)));
+      window.addEventListener("online", resolve, {once: true});
+    }).then(function () { return url ? ask("GET", url).then(answered, retry) : start(); });
   }
   function stored(xhr) {
     var fresh = new DOMParser().parseFromString(xhr.responseText, "text/html").body.firstElementChild;
