@@ -76,6 +76,8 @@ def migrate(lock_dir, backup, dry_run=False, steps=STEPS, echo=click.echo):
             backup(version)
         for step in pending:
             run_step(step, dry_run, echo)
+        if not dry_run:
+            echo(f"Database sekarang versi {last}; tidak ada baris yang hilang.")
         return [step.version for step in pending]
 
 
@@ -171,11 +173,14 @@ def foreign_key_problems():
 
 
 def schema_sql(database):
-    """The schema of a SQLite database as text, one statement a line, sorted: a snapshot."""
+    """The schema of a SQLite database as text, one statement a line, that makes it again: a
+    snapshot. Tables first, then indexes, each sorted by name; without the tables SQLite makes
+    for a full-text index itself."""
     rows = database.execute_sql(
-        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
-        "AND name NOT LIKE 'sqlite_%' ORDER BY type, name").fetchall()
-    return "".join(f"{' '.join(sql.split())};\n" for _, _, sql in rows)
+        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+        "AND name NOT IN (SELECT name FROM pragma_table_list WHERE type = 'shadow') "
+        "ORDER BY type != 'table', type, name").fetchall()
+    return "".join(f"{' '.join(sql.split())};\n" for (sql,) in rows)
 
 
 def models_schema_sql():

@@ -1,0 +1,36 @@
+"""The schema's history as SQL text: today's models make exactly the latest snapshot, and every
+older snapshot, upgraded step by step, ends there too. A model changed without a step (and its
+snapshot: `flask --app app schema-snapshot`) fails here."""
+import pytest
+from peewee import SqliteDatabase
+
+from balai.migrate import models_schema_sql, schema_sql, snapshot_path
+from balai.migrations import LATEST, STEPS
+from tests.support.migrations import downgraded
+
+
+def test_every_step_has_its_snapshot_and_the_models_make_the_latest():
+    assert [step.version for step in STEPS] == list(range(1, LATEST + 1))
+    assert all(snapshot_path(step.version).exists() for step in STEPS)
+    assert models_schema_sql() == snapshot_path(LATEST).read_text(), (
+        "The models' schema differs from the latest snapshot: write a step in balai/migrations "
+        "and run `flask --app app schema-snapshot`.")
+
+
+def test_a_new_database_is_made_at_the_latest_version(app, db):
+    assert db.execute_sql("SELECT version FROM schema_version").fetchone() == (LATEST,)
+    assert schema_sql(db) == snapshot_path(LATEST).read_text()
+
+
+@pytest.mark.parametrize("version", range(1, LATEST))
+def test_an_older_snapshot_upgrades_to_the_latest(app, tmp_path, version):
+    downgraded(tmp_path, version)
+    older = SqliteDatabase(str(tmp_path / "balai.db"))
+    assert schema_sql(older) == snapshot_path(version).read_text()
+    older.close()
+    result = app.test_cli_runner().invoke(args=["migrate", "--no-backup"])
+    assert result.exit_code == 0, result.output
+    upgraded = SqliteDatabase(str(tmp_path / "balai.db"))
+    assert schema_sql(upgraded) == snapshot_path(LATEST).read_text()
+    assert upgraded.execute_sql("SELECT version FROM schema_version").fetchone() == (LATEST,)
+    upgraded.close()
