@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import click
-from peewee import PostgresqlDatabase, SqliteDatabase
+from peewee import PostgresqlDatabase, Proxy, SqliteDatabase
 from playhouse.migrate import SchemaMigrator
 
 from balai.db import db
@@ -44,16 +44,21 @@ class DryRun(Exception):
     """Raised inside a dry run's transaction to undo what the step did."""
 
 
-def engine(database=db):
+def unwrapped():
+    """The app's database itself, also when balai.db holds it in a proxy."""
+    return db.obj if isinstance(db, Proxy) else db
+
+
+def engine():
     """'postgresql' or 'sqlite': the name snapshots and locks go by."""
-    return "postgresql" if isinstance(database, PostgresqlDatabase) else "sqlite"
+    return "postgresql" if isinstance(unwrapped(), PostgresqlDatabase) else "sqlite"
 
 
 def migrate(lock_dir, backup, dry_run=False, steps=STEPS, echo=click.echo):
     """Bring the database to the last of `steps`; returns the versions applied (or, in a dry
     run, that would be). `backup(version)` runs once before the first step changes anything:
     not for an empty database, not in a dry run; it raises to stop the upgrade."""
-    if not db.is_closed() and db.in_transaction():
+    if db.in_transaction():
         raise MigrationError("Migrasi tidak boleh berjalan di dalam transaksi aplikasi.")
     with db.connection_context(), migration_lock(lock_dir, echo):
         version = current_version()
@@ -74,10 +79,16 @@ def migrate(lock_dir, backup, dry_run=False, steps=STEPS, echo=click.echo):
              f"{'akan dijalankan (uji coba, tidak ada yang diubah)' if dry_run else 'dijalankan'}:")
         if not dry_run:
             backup(version)
-        for step in pending:
-            run_step(step, dry_run, echo)
-        if not dry_run:
-            echo(f"Database sekarang versi {last}; tidak ada baris yang hilang.")
+        with foreign_keys_off():
+            if not dry_run:
+                for step in pending:
+                    run_step(step, echo)
+                echo(f"Database sekarang versi {last}; tidak ada baris yang hilang.")
+            else:  # each step sees the ones before it; all is undone at the end
+                with contextlib.suppress(DryRun), db.atomic():
+                    for step in pending:
+                        run_step(step, echo, dry_run=True)
+                    raise DryRun
         return [step.version for step in pending]
 
 
@@ -110,44 +121,53 @@ def current_version():
     return 1 if tables else None
 
 
-def run_step(step, dry_run, echo):
-    """One step and its new version in one transaction, checked before it commits."""
+@contextlib.contextmanager
+def foreign_keys_off():
+    """SQLite's foreign keys off for this connection while the steps run, on again after. Set
+    outside any transaction: inside one SQLite ignores it."""
+    if engine() != "sqlite":
+        yield
+        return
+    db.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        db.execute_sql("PRAGMA foreign_keys = ON")
+
+
+def run_step(step, echo, dry_run=False):
+    """One step and its new version in one transaction (a savepoint of a dry run's), checked
+    before it commits."""
     started, statements = time.monotonic(), []
     sqlite = engine() == "sqlite"
-    if sqlite:
-        db.execute_sql("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction
     try:
         with db.atomic():
             before, broken = row_counts(), foreign_key_problems() if sqlite else set()
-            db.query_hooks.append(lambda query: statements.append(query))
+            db.query_hooks.append(statements.append)
             try:
-                step.upgrade(SchemaMigrator.from_database(db))
+                step.upgrade(SchemaMigrator.from_database(unwrapped()))
             finally:
-                db.query_hooks.pop()
+                db.query_hooks.remove(statements.append)
             if sqlite and (new := foreign_key_problems() - broken):
                 raise MigrationError(f"Langkah {step.description} merusak {len(new)} rujukan "
-                                     f"antartabel, misalnya {sorted(new)[0]}; dibatalkan.")
+                                     f"antartabel, misalnya {sorted(new)[0]}; dibatalkan, "
+                                     f"database tetap versi {step.version - 1}.")
             check_rows(step, before, row_counts())
             SchemaVersion.create_table(safe=True)
             SchemaVersion.insert(id=1, version=step.version).on_conflict(
                 conflict_target=[SchemaVersion.id],
                 update={SchemaVersion.version: step.version}).execute()
-            if dry_run:
-                raise DryRun
-    except DryRun:
-        echo(f"  {step.description}")
-        for query in statements:
-            echo(f"    {query.sql};" + (f"  -- {list(query.params)}" if query.params else ""))
-        return
     except MigrationError:
         raise
     except Exception as error:
         raise MigrationError(f"Langkah {step.description} gagal dan dibatalkan; database tetap "
                              f"versi {step.version - 1}. {type(error).__name__}: {error}")
-    finally:
-        if sqlite:
-            db.execute_sql("PRAGMA foreign_keys = ON")
-    echo(f"  {step.description}: selesai dalam {time.monotonic() - started:.1f} detik.")
+    if not dry_run:
+        echo(f"  {step.description}: selesai dalam {time.monotonic() - started:.1f} detik.")
+        return
+    echo(f"  {step.description}")
+    for query in statements:
+        echo(f"    {query.sql};" + (f"  -- {list(query.params)}" if query.params else ""))
 
 
 def row_counts():

@@ -103,10 +103,15 @@ def test_a_step_that_leaves_rows_pointing_nowhere_is_undone(app, tmp_path):
     assert row_counts(tmp_path) == before and version() == LATEST
 
 
-def test_a_dry_run_runs_no_backup_and_changes_nothing(app, tmp_path):
-    printed = upgrade(app, Step(LATEST + 1, "nicknames", add_nickname), dry_run=True)
-    assert not any(line.startswith("backup") for line in printed)
-    assert 'ALTER TABLE "person" ADD COLUMN "nickname" VARCHAR(255)' in "\n".join(printed)
+def test_a_dry_run_shows_each_step_after_the_ones_before_and_changes_nothing(app, tmp_path):
+    def fill_nicknames(migrator):
+        migrator.database.execute_sql("UPDATE person SET nickname = ?", ("Pak",))
+
+    printed = "\n".join(upgrade(app, Step(LATEST + 1, "nicknames", add_nickname),
+                                Step(LATEST + 2, "fill them", fill_nicknames), dry_run=True))
+    assert "backup" not in printed
+    assert 'ALTER TABLE "person" ADD COLUMN "nickname" VARCHAR(255)' in printed
+    assert "UPDATE person SET nickname = ?;  -- ['Pak']" in printed
     assert version() == LATEST and "nickname" not in columns("person")
 
 
