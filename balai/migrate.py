@@ -20,6 +20,7 @@ The schema itself is kept as SQL text in migrations/snapshots/NNNN.<engine>.sql,
 version: `schema_sql` writes it, tests/migrations compare it."""
 import contextlib
 import fcntl
+import os
 import time
 from pathlib import Path
 
@@ -222,8 +223,8 @@ def register(app):
     @click.option("--no-backup", is_flag=True,
                   help="Tanpa cadangan otomatis (Anda sudah membuat cadangan sendiri).")
     @click.option("--backup-dir", type=click.Path(file_okay=False, path_type=Path),
-                  envvar="BALAI_BACKUP_DIR",
-                  help="Folder cadangan sebelum migrasi (bawaan: <folder data>-cadangan).")
+                  help="Folder cadangan sebelum migrasi (bawaan: BALAI_BACKUP_DIR, atau "
+                       "<folder data>-cadangan).")
     @click.pass_context
     def migrate_command(ctx, dry_run, no_backup, backup_dir):
         """Upgrade the database's schema to this version of Balai, after a backup."""
@@ -258,7 +259,8 @@ def register(app):
                                      "PostgreSQL. Buat cadangan dengan pg_dump, lalu jalankan "
                                      "lagi dengan --no-backup.")
             data_dir = Path(app.config["DATA_DIR"])
-            parent = folder or data_dir.with_name(f"{data_dir.name}-cadangan")
+            parent = Path(folder or os.environ.get("BALAI_BACKUP_DIR")
+                          or data_dir.with_name(f"{data_dir.name}-cadangan"))
             target = parent / f"sebelum-migrasi-v{version}-{time.strftime('%Y%m%d-%H%M%S')}"
             ctx.invoke(app.cli.commands["backup"], folder=target)
         return backup

@@ -2,11 +2,10 @@
 older snapshot, upgraded step by step, ends there too. A model changed without a step (and its
 snapshot: `flask --app app schema-snapshot`) fails here."""
 import pytest
-from peewee import SqliteDatabase
 
 from balai.migrate import models_schema_sql, schema_sql, snapshot_path
 from balai.migrations import LATEST, STEPS
-from tests.support.migrations import downgraded
+from tests.support.migrations import downgraded, row_counts, schema_of
 
 
 def test_every_step_has_its_snapshot_and_the_models_make_the_latest():
@@ -25,12 +24,8 @@ def test_a_new_database_is_made_at_the_latest_version(app, db):
 @pytest.mark.parametrize("version", range(1, LATEST))
 def test_an_older_snapshot_upgrades_to_the_latest(app, tmp_path, version):
     downgraded(tmp_path, version)
-    older = SqliteDatabase(str(tmp_path / "balai.db"))
-    assert schema_sql(older) == snapshot_path(version).read_text()
-    older.close()
+    assert schema_of(tmp_path) == snapshot_path(version).read_text()
     result = app.test_cli_runner().invoke(args=["migrate", "--no-backup"])
     assert result.exit_code == 0, result.output
-    upgraded = SqliteDatabase(str(tmp_path / "balai.db"))
-    assert schema_sql(upgraded) == snapshot_path(LATEST).read_text()
-    assert upgraded.execute_sql("SELECT version FROM schema_version").fetchone() == (LATEST,)
-    upgraded.close()
+    assert schema_of(tmp_path) == snapshot_path(LATEST).read_text()
+    assert row_counts(tmp_path)["schema_version"] == 1

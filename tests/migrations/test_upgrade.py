@@ -4,13 +4,13 @@ import sqlite3
 from contextlib import closing
 
 import pytest
-from peewee import IntegrityError, SqliteDatabase
+from peewee import IntegrityError
 
 from balai import db as database
 from balai.market.orders import OrderItem
-from balai.migrate import schema_sql, snapshot_path
+from balai.migrate import snapshot_path
 from balai.migrations import LATEST
-from tests.support.migrations import downgraded, row_counts, village_at_work
+from tests.support.migrations import downgraded, row_counts, schema_of, village_at_work
 from tests.support.signing import approve, reloaded, stored_pdf
 from tests.support.village import make_request
 
@@ -70,7 +70,23 @@ def test_a_dry_run_prints_the_steps_and_their_sql_and_changes_nothing(
     output = migrate(app, "--dry-run")
     assert "uji coba, tidak ada yang diubah" in output
     assert 'CREATE UNIQUE INDEX "orderitem_order_id_product_id"' in output
-    older = SqliteDatabase(str(tmp_path / "balai.db"))
-    assert schema_sql(older) == snapshot_path(PREVIOUS).read_text()
-    older.close()
+    assert schema_of(tmp_path) == snapshot_path(PREVIOUS).read_text()
     assert row_counts(tmp_path) == previous_village
+
+
+def test_init_db_upgrades_too_backing_up_where_the_host_says(
+        app, tmp_path, tmp_path_factory, monkeypatch, previous_village):
+    backups = tmp_path_factory.mktemp("cadangan-host")
+    monkeypatch.setenv("BALAI_BACKUP_DIR", str(backups))
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0 and "Database siap" in result.output, result.output
+    [backup] = backups.iterdir()
+    assert backup.name.startswith(f"sebelum-migrasi-v{PREVIOUS}-")
+    assert (backup / "manifest.json").exists()
+    assert row_counts(tmp_path) == {**previous_village, "schema_version": 1}
+
+
+def test_no_step_runs_when_the_backup_fails(app, tmp_path, previous_village):
+    result = app.test_cli_runner().invoke(args=["migrate", "--backup-dir", str(tmp_path / "x")])
+    assert result.exit_code != 0 and "di dalam folder data" in result.output
+    assert schema_of(tmp_path) == snapshot_path(PREVIOUS).read_text()

@@ -7,12 +7,12 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from peewee import CharField
+from peewee import CharField, SqliteDatabase
 
 from balai.db import now
 from balai.market.models import Product, Shop
 from balai.market.orders import Order
-from balai.migrate import snapshot_path
+from balai.migrate import schema_sql, snapshot_path
 from balai.migrations import STEPS, Step
 from balai.people.models import User
 from tests.support.signing import approve, reloaded
@@ -44,6 +44,15 @@ def downgraded(data_dir, version):
     for suffix in ("-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     old.replace(database)
+
+
+def schema_of(data_dir):
+    """The schema of the data dir's balai.db, as its snapshot would have it."""
+    database = SqliteDatabase(str(Path(data_dir) / "balai.db"))
+    try:
+        return schema_sql(database)
+    finally:
+        database.close()
 
 
 def row_counts(data_dir):
