@@ -42,7 +42,7 @@ class MigrationError(click.ClickException):
 
 
 class DryRun(Exception):
-    """Raised inside a dry run's transaction to undo what the step did."""
+    """Raised inside a dry run's transaction to undo what its steps did."""
 
 
 def unwrapped():
@@ -51,8 +51,8 @@ def unwrapped():
 
 
 def engine():
-    """'postgresql' or 'sqlite': the name snapshots and locks go by."""
-    return "postgresql" if isinstance(unwrapped(), PostgresqlDatabase) else "sqlite"
+    """'pg' (PostgreSQL) or 'sqlite': the name snapshots and locks go by."""
+    return "pg" if isinstance(unwrapped(), PostgresqlDatabase) else "sqlite"
 
 
 def migrate(lock_dir, backup, dry_run=False, steps=STEPS, echo=click.echo):
@@ -96,7 +96,7 @@ def migrate(lock_dir, backup, dry_run=False, steps=STEPS, echo=click.echo):
 @contextlib.contextmanager
 def migration_lock(lock_dir, echo):
     """Held by one migrating process at a time; the others wait for it."""
-    if engine() == "postgresql":
+    if engine() == "pg":
         if not db.execute_sql("SELECT pg_try_advisory_lock(%s)", (ADVISORY_LOCK,)).fetchone()[0]:
             echo("Menunggu migrasi lain selesai...")
             db.execute_sql("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK,))

@@ -1,10 +1,15 @@
 """The schema's history as SQL text: today's models make exactly the latest snapshot, and every
 older snapshot, upgraded step by step, ends there too. A model changed without a step (and its
 snapshot: `flask --app app schema-snapshot`) fails here."""
-import pytest
+import shutil
 
-from balai.migrate import models_schema_sql, schema_sql, snapshot_path
+import pytest
+from peewee import CharField
+
+from balai import migrate
+from balai.migrate import SNAPSHOTS, models_schema_sql, schema_sql, snapshot_path
 from balai.migrations import LATEST, STEPS
+from balai.people.models import Person
 from tests.support.migrations import downgraded, row_counts, schema_of
 
 
@@ -29,3 +34,16 @@ def test_an_older_snapshot_upgrades_to_the_latest(app, tmp_path, version):
     assert result.exit_code == 0, result.output
     assert schema_of(tmp_path) == snapshot_path(LATEST).read_text()
     assert row_counts(tmp_path)["schema_version"] == 1
+
+
+def test_a_model_changed_without_a_step_gets_no_snapshot(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(migrate, "SNAPSHOTS", tmp_path / "snapshots")
+    shutil.copytree(SNAPSHOTS, migrate.SNAPSHOTS)
+    Person._meta.add_field("nickname", CharField(null=True))
+    try:
+        assert '"nickname" VARCHAR(255)' in models_schema_sql()
+        result = app.test_cli_runner().invoke(args=["schema-snapshot"])
+    finally:
+        Person._meta.remove_field("nickname")
+    assert result.exit_code != 0 and f"tulis langkah {LATEST + 1:04d}" in result.output
+    assert snapshot_path(LATEST).read_text() == models_schema_sql()
