@@ -9,11 +9,12 @@ from pathlib import Path
 
 from peewee import CharField, SqliteDatabase
 
+from balai import create_app
 from balai.db import now
 from balai.market.models import Product, Shop
 from balai.market.orders import Order
-from balai.migrate import schema_sql, snapshot_path
-from balai.migrations import STEPS, Step
+from balai.migrate import migrate, schema_sql, snapshot_path
+from balai.migrations import LATEST, STEPS, Step
 from balai.people.models import User
 from tests.support.signing import approve, reloaded
 from tests.support.village import BUDI, Login, make_request
@@ -65,8 +66,7 @@ def row_counts(data_dir):
 
 
 def village_at_work(app):
-    """The demo village after some use: two logins, a signed letter, an order. Returns the
-    Kades's logged-in client."""
+    """The demo village after some use: two logins, a signed letter, an order."""
     login = Login(app)
     kades = login.as_("kades")
     login.as_(BUDI)
@@ -74,27 +74,24 @@ def village_at_work(app):
     assert approve(kades, letter).status_code == 303 and reloaded(letter).pdf_file
     product = Product.public().where(Shop.owner != User.by_login(BUDI)).first()
     Order.place(User.by_login(BUDI), product.shop, [(product, 1)], "ambil", "", f"{now()}")
-    return kades
 
 
 def waiting_step(data_dir):
-    """Step 3: adds a column to person, notes that it ran, then waits for the go file."""
+    """The step after the latest: adds a column to person, notes in the data dir that it ran,
+    then waits for the go file there."""
     def upgrade(migrator):
         migrator.add_column("person", "nickname", CharField(null=True)).run()
         with open(data_dir / RUNS, "a") as runs:
             runs.write("ran\n")
         while not (data_dir / GO).exists():
             time.sleep(0.05)
-    return Step(3, "a step that waits", upgrade)
+    return Step(LATEST + 1, "a step that waits", upgrade)
 
 
 def main(data_dir):
-    from balai import create_app
-    from balai.migrate import migrate
     app = create_app({"DATA_DIR": str(data_dir), "SECRET_KEY": "test"})
-    with app.app_context():
-        migrate(app.config["DATA_DIR"], backup=lambda version: None,
-                steps=STEPS + [waiting_step(Path(data_dir))])
+    migrate(app.config["DATA_DIR"], backup=lambda version: None,
+            steps=STEPS + [waiting_step(Path(data_dir))])
 
 
 if __name__ == "__main__":
