@@ -9,16 +9,16 @@ table that points at it. The old table is never renamed first: SQLite would make
 tables' foreign keys follow it to the old name."""
 
 
-def rebuild_table(database, table, columns_sql, keep_indexes=True):
+def rebuild_table(database, table, columns_sql):
     """Replace `table` with one made of `columns_sql` (what goes between the parentheses of its
     CREATE TABLE), keeping every row in the columns both have, and its indexes."""
     indexes = [sql for (sql,) in database.execute_sql(
         "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-        (table,)).fetchall()] if keep_indexes else []
-    old = columns_of(database, table)
+        (table,)).fetchall()]
     new_table = f"{table}__rebuilt"
     database.execute_sql(f'CREATE TABLE "{new_table}" ({columns_sql})')
-    kept = ", ".join(f'"{column}"' for column in old if column in columns_of(database, new_table))
+    new_columns = set(columns_of(database, new_table))
+    kept = ", ".join(f'"{name}"' for name in columns_of(database, table) if name in new_columns)
     database.execute_sql(f'INSERT INTO "{new_table}" ({kept}) SELECT {kept} FROM "{table}"')
     database.execute_sql(f'DROP TABLE "{table}"')
     database.execute_sql(f'ALTER TABLE "{new_table}" RENAME TO "{table}"')
