@@ -40,11 +40,8 @@ def create_tables():
 
 
 def create_new_schema(version=LATEST):
-    """In the open connection: every table and the version, if the database has no tables yet.
-    True when it had none."""
+    """In the open connection: every table and the version, if the database has no tables yet."""
     with db.atomic():
-        if db.get_tables():
-            return False
-        db.create_tables(MODELS + [SchemaVersion])
-        SchemaVersion.create(id=1, version=version)
-    return True
+        if not db.get_tables():
+            db.create_tables(MODELS + [SchemaVersion])
+            SchemaVersion.create(id=1, version=version)
