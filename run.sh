@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start Balai: database and demo village if missing, then the web server and the task worker.
+# Start Balai: the database made or upgraded (migrate), the demo village if missing, then the web
+# server and the task worker.
 # Either one that stops is started again; Ctrl-C stops both, with every process they started.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,7 +10,7 @@ PORT=${PORT:-5000}
 DATA=${BALAI_DATA_DIR:-data}
 export BALAI_PUBLIC_URL=${BALAI_PUBLIC_URL:-http://$HOST:$PORT}
 
-$BIN/flask --app app init-db
+$BIN/flask --app app migrate
 $BIN/flask --app app seed-demo
 
 declare -A pids started

@@ -1,7 +1,7 @@
-"""Flask commands for whoever hosts Balai: the database, the demo village, officials' accounts.
+"""Flask commands for whoever hosts Balai: the demo village, officials' accounts.
 
 Each area with commands of its own registers them here (signing: `balai.signing.cli`), and so
-does `balai.backup` (backup, restore)."""
+do `balai.backup` (backup, restore) and `balai.migrate` (migrate, init-db, schema-snapshot)."""
 import time
 
 import click
@@ -10,6 +10,7 @@ from peewee import IntegrityError
 from balai.backup import register as register_backup
 from balai.db import db
 from balai.demo import bulk, seed
+from balai.migrate import register as register_migrate
 from balai.people.forms import username_error
 from balai.people.models import User
 from balai.people.passwords import password_error
@@ -20,12 +21,6 @@ from balai.web.access import OFFICIAL_ROLES
 
 
 def register(app):
-    @app.cli.command("init-db")
-    def init_db():
-        """Create the database tables (safe to run again)."""
-        create_tables()
-        click.echo(f"Database siap: {app.config['DATABASE']}")
-
     @app.cli.command("seed-demo")
     def seed_demo():
         """Load the demo village "Desa Sukamaju" if the database has no accounts yet."""
@@ -100,3 +95,4 @@ def register(app):
 
     signing_cli.register(app)
     register_backup(app)
+    register_migrate(app)

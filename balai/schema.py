@@ -1,10 +1,14 @@
-"""Every table of every area, in the order they are created."""
-from balai.db import db
+"""Every table of every area, in the order they are created, and the version of the schema they
+make (the numbered steps of balai.migrations; balai.migrate upgrades an older database)."""
+from peewee import Check, IntegerField
+
+from balai.db import BaseModel, db
 from balai.letters.models import Attachment, LetterEvent, LetterRequest, LetterType
 from balai.letters.partial_uploads import PartialUpload
 from balai.letters.register import RegisterEntry
 from balai.market.models import Product, ProductPhoto, Shop
 from balai.market.orders import Order, OrderItem
+from balai.migrations import LATEST
 from balai.news.models import News, NewsIndex
 from balai.notify.models import ContactPoint, Notification
 from balai.people.audit import AccessLogEntry
@@ -20,6 +24,25 @@ MODELS = [Village, Person, User, LoginFailure, LoginSession, SecondFactor, Recov
           Shop, Product, ProductPhoto, Order, OrderItem]
 
 
+class SchemaVersion(BaseModel):
+    """The one row that says which step of balai.migrations the database's schema is at."""
+    id = IntegerField(primary_key=True, constraints=[Check("id = 1")])
+    version = IntegerField()
+
+    class Meta:
+        table_name = "schema_version"
+
+
 def create_tables():
+    """A new, empty database gets every table, at the latest version. A database that has tables
+    is left as it is: `flask --app app migrate` upgrades it."""
     with db.connection_context():
-        db.create_tables(MODELS)
+        create_new_schema()
+
+
+def create_new_schema(version=LATEST):
+    """In the open connection: every table and the version, if the database has no tables yet."""
+    with db.atomic():
+        if not db.get_tables():
+            db.create_tables(MODELS + [SchemaVersion])
+            SchemaVersion.create(id=1, version=version)

@@ -264,6 +264,9 @@ class OrderItem(BaseModel):
     unit = CharField()
     quantity = IntegerField()
 
+    class Meta:
+        indexes = ((("order", "product"), True),)  # one line per product (migration 0002)
+
     @property
     def subtotal(self):
         return self.price * self.quantity
