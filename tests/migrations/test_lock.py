@@ -55,7 +55,7 @@ def test_two_processes_at_once_take_turns_and_the_step_runs_once(app, tmp_path):
     second = Migrating(tmp_path, "second")
     wait_for(lambda: "Menunggu migrasi lain" in second.printed())
     (tmp_path / GO).touch()
-    assert "0003 a step that waits: selesai" in first.finished()
+    assert f"{LATEST + 1:04d} a step that waits: selesai" in first.finished()
     assert f"sudah versi terbaru ({LATEST + 1})" in second.finished()
     assert (tmp_path / RUNS).read_text() == "ran\n"
     assert state(tmp_path)[0] == LATEST + 1

@@ -40,6 +40,8 @@ def downgraded(data_dir, version):
                               + (["rowid"] if kind == "virtual" else []))
             connection.execute(f'INSERT INTO main."{table}" ({names}) '
                                f'SELECT {names} FROM newer."{table}"')
+        if version > 1:  # the row copied says the newer version
+            connection.execute("UPDATE schema_version SET version = ?", (version,))
         connection.commit()
         connection.execute("DETACH DATABASE newer")
     for suffix in ("-wal", "-shm"):
