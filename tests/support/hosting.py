@@ -1,0 +1,114 @@
+"""Balai as a host runs it, for the hosting tests: the real web server and the real worker as
+processes of their own on a test's data folder, and a letter taken to its signed PDF over HTTP
+by the demo officials."""
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+import balai
+from balai.demo import seed
+from balai.letters.models import LetterRequest
+from tests.support.notify import free_port
+from tests.support.village import csrf_token_from
+
+ROOT = Path(balai.__file__).resolve().parent.parent  # serve.py, worker.py, app.py
+
+
+def wait_until(condition, seconds, pause=0.05):
+    deadline = time.monotonic() + seconds
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            return result
+        time.sleep(pause)
+    return result
+
+
+def balai_env(data_dir, smtp_port=None, **settings):
+    """The environment of a Balai process on data_dir: a queue worked by some worker (not the
+    tests' immediate mode), e-mail to the test's SMTP server, quick retries."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BALAI_")}
+    env.update(BALAI_DATA_DIR=str(data_dir), BALAI_SECRET_KEY="test", PYTHONPATH=str(ROOT),
+               BALAI_NOTIFY_RETRY_SECONDS="0.5,0.5,0.5", **settings)
+    if smtp_port:
+        env.update(BALAI_SMTP_HOST="127.0.0.1", BALAI_SMTP_PORT=str(smtp_port))
+    return env
+
+
+class Process:
+    """A program of Balai's in a process group of its own, its output in data_dir."""
+
+    def __init__(self, name, command, env):
+        self.log_path = Path(env["BALAI_DATA_DIR"]) / f"{name}.log"
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+
+    def log(self):
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self, seconds=20):
+        """SIGTERM, as systemd stops a unit; the exit code, or None if it had to be killed."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                return self.process.wait(seconds)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, 9)
+                self.process.wait()
+                return None
+        return self.process.returncode
+
+
+class WebServer(Process):
+    """serve.py (waitress, as run.sh starts it) on a free port; ready when /sehat says ok."""
+
+    def __init__(self, env):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        super().__init__("web", [sys.executable, "serve.py"],
+                         dict(env, HOST="127.0.0.1", PORT=str(self.port)))
+        if not wait_until(self.healthy, 60, pause=0.2):
+            self.stop()
+            raise AssertionError(self.log())
+
+    def healthy(self):
+        try:
+            return requests.get(f"{self.url}/sehat", timeout=5).status_code == 200
+        except requests.ConnectionError:
+            return False
+
+
+def consumer(env, workers=1):
+    """`huey_consumer worker.huey`, threads, as a host's worker unit starts it."""
+    program = Path(sys.executable).parent / "huey_consumer"
+    return Process("consumer", [str(program), "worker.huey", "-k", "thread", "-w", str(workers)],
+                   env)
+
+
+def logged_in(url, login):
+    """A requests session logged in to the server as one of the demo accounts."""
+    session = requests.Session()
+    token = csrf_token_from(session.get(f"{url}/masuk").text)
+    response = session.post(f"{url}/masuk", allow_redirects=False, data={
+        "login": login, "password": seed.DEMO_PASSWORD, "csrf_token": token})
+    assert response.status_code == 303, response.text
+    return session
+
+
+def approve_to_signed_pdf(url, letter_id):
+    """Kasi Pemerintahan, Sekdes and Kades approve on the inbox pages, as in a browser without
+    JavaScript; the Kades signs with the demo passphrase. Returns the issued letter's row."""
+    for login in ("kasipem", "sekdes", "kades"):
+        session = logged_in(url, login)
+        page = session.get(f"{url}/kotak-masuk/{letter_id}").text
+        version = re.search(r'name="version" value="(\d+)"', page).group(1)
+        response = session.post(f"{url}/kotak-masuk/{letter_id}", allow_redirects=False, data={
+            "csrf_token": csrf_token_from(page), "action": "setujui", "note": "",
+            "version": version, "passphrase": seed.DEMO_SIGNING_PASSPHRASE})
+        assert response.status_code == 303, (login, response.status_code, response.text)
+    return LetterRequest.get_by_id(letter_id)
