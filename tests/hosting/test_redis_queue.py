@@ -5,11 +5,9 @@ import redis
 from huey.storage import RedisStorage
 
 from balai import create_app
-from balai.notify.models import Notification
-from balai.people.models import User
-from tests.support.hosting import balai_env, consumer, wait_until
-from tests.support.notify import SMTPSink, letter_journey, official, verified
-from tests.support.village import BUDI
+from tests.support.hosting import (all_sent, balai_env, consumer, email_rows,
+                                   everyone_by_email, wait_until)
+from tests.support.notify import SMTPSink, letter_journey
 
 
 @pytest.fixture
@@ -22,21 +20,11 @@ def redis_app(app, redis_url):
 
 
 @pytest.fixture
-def everyone_by_email(redis_app):
-    for username in ("kasipem", "sekdes", "kades"):
-        verified(official(username), "email", f"{username}@desa.id")
-    verified(User.by_login(BUDI), "email", "budi@contoh.id")
+def contacts(redis_app):
+    everyone_by_email()
 
 
-def email_rows():
-    return list(Notification.select().where(Notification.channel == "email"))
-
-
-def all_sent():
-    return all(row.status == "sent" for row in email_rows())
-
-
-def test_the_consumer_on_redis_delivers_a_journey_once_each(redis_app, redis_url, everyone_by_email,
+def test_the_consumer_on_redis_delivers_a_journey_once_each(redis_app, redis_url, contacts,
                                                            tmp_path):
     huey = redis_app.extensions["queue"].huey
     assert isinstance(huey.storage, RedisStorage)
@@ -53,7 +41,7 @@ def test_the_consumer_on_redis_delivers_a_journey_once_each(redis_app, redis_url
     assert sorted(smtp.message_ids()) == sorted(row.message_id for row in email_rows())
 
 
-def test_work_redis_lost_is_queued_again_from_the_database(redis_app, redis_url, everyone_by_email,
+def test_work_redis_lost_is_queued_again_from_the_database(redis_app, redis_url, contacts,
                                                           tmp_path):
     queue = redis_app.extensions["queue"]
     letter_journey()
@@ -70,7 +58,7 @@ def test_work_redis_lost_is_queued_again_from_the_database(redis_app, redis_url,
     assert sorted(smtp.message_ids()) == sorted(row.message_id for row in email_rows())
 
 
-def test_one_round_on_redis_runs_what_is_due_and_returns(redis_app, everyone_by_email):
+def test_one_round_on_redis_runs_what_is_due_and_returns(redis_app, contacts):
     queue = redis_app.extensions["queue"]
     letter_journey()
     with SMTPSink() as smtp:

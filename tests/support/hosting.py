@@ -13,8 +13,10 @@ import requests
 import balai
 from balai.demo import seed
 from balai.letters.models import LetterRequest
-from tests.support.notify import free_port
-from tests.support.village import csrf_token_from
+from balai.notify.models import Notification
+from balai.people.models import User
+from tests.support.notify import free_port, official, verified
+from tests.support.village import BUDI, csrf_token_from
 
 ROOT = Path(balai.__file__).resolve().parent.parent  # serve.py, worker.py, app.py
 
@@ -112,3 +114,27 @@ def approve_to_signed_pdf(url, letter_id):
             "version": version, "passphrase": seed.DEMO_SIGNING_PASSPHRASE})
         assert response.status_code == 303, (login, response.status_code, response.text)
     return LetterRequest.get_by_id(letter_id)
+
+
+def genuine(url, pdf):
+    """Whether the village's public check (/verifikasi) calls the PDF genuine."""
+    session = requests.Session()
+    token = csrf_token_from(session.get(f"{url}/verifikasi").text)
+    page = session.post(f"{url}/verifikasi", data={"csrf_token": token},
+                        files={"berkas": ("surat.pdf", pdf, "application/pdf")}).text
+    return "msg-success" in page
+
+
+def everyone_by_email():
+    """The officials of a letter's steps and Budi receive its notifications by e-mail."""
+    for username in ("kasipem", "sekdes", "kades"):
+        verified(official(username), "email", f"{username}@desa.id")
+    verified(User.by_login(BUDI), "email", "budi@contoh.id")
+
+
+def email_rows():
+    return list(Notification.select().where(Notification.channel == "email"))
+
+
+def all_sent():
+    return all(row.status == "sent" for row in email_rows())
