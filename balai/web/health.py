@@ -28,8 +28,8 @@ def health():
     for name, check in CHECKS.items():
         try:
             check()
-        except Exception:  # whatever the backend raises, the node is not fit to serve
-            log.exception("health check: %s does not answer", name)
+        except Exception as error:  # whatever the backend raises, the node is unfit to serve
+            log.warning("health check: %s does not answer: %s", name, error)
             failed.append(name)
     body, status = ("ok", 200) if not failed else (f"gagal: {', '.join(failed)}", 503)
     return body, status, {"Content-Type": "text/plain; charset=utf-8",

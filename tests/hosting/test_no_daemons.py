@@ -7,8 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.hosting import (ROOT, WebServer, all_sent, approve_to_signed_pdf, balai_env,
-                                   email_rows, everyone_by_email, genuine, wait_until)
+from tests.support.hosting import (
+    ROOT,
+    WebServer,
+    all_sent,
+    approve_to_signed_pdf,
+    balai_env,
+    email_rows,
+    everyone_by_email,
+    genuine,
+    wait_until,
+)
 from tests.support.notify import SMTPSink
 from tests.support.village import make_request
 

@@ -5,8 +5,14 @@ import redis
 from huey.storage import RedisStorage
 
 from balai import create_app
-from tests.support.hosting import (all_sent, balai_env, consumer, email_rows,
-                                   everyone_by_email, wait_until)
+from tests.support.hosting import (
+    all_sent,
+    balai_env,
+    consumer,
+    email_rows,
+    everyone_by_email,
+    wait_until,
+)
 from tests.support.notify import SMTPSink, letter_journey
 
 
