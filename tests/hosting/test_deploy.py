@@ -10,30 +10,9 @@ import pytest
 
 from balai.notify.channels import DEFAULTS as CHANNEL_SETTINGS
 from balai.signing.remote import SETTINGS as SIGNING_SETTINGS
-from tests.support.hosting import ROOT
+from tests.support.hosting import DEPLOY, NGINX, ROOT, nginx_folder
 
-DEPLOY = ROOT / "deploy"
-NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
-
-
-def nginx_folder(tmp_path, listen="listen 80;", upstream="127.0.0.1:8000"):
-    """The site and its snippet in a minimal nginx.conf of their own, every path in tmp_path."""
-    (tmp_path / "snippets").mkdir()
-    shutil.copy(DEPLOY / "nginx-balai-proxy.conf", tmp_path / "snippets" / "balai-proxy.conf")
-    site = (DEPLOY / "nginx-balai.conf").read_text()
-    site = (site.replace("/var/cache/nginx/balai", str(tmp_path / "cache"))
-            .replace("/var/log/nginx/", f"{tmp_path}/")
-            .replace("    listen 80;\n    listen [::]:80;", f"    {listen}")
-            .replace("server 127.0.0.1:8000;", f"server {upstream};"))
-    (tmp_path / "balai.conf").write_text(site)
-    temp = "".join(f"    {kind}_temp_path {tmp_path}/{kind};\n"
-                   for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    (tmp_path / "nginx.conf").write_text(
-        ("user root;\n" if os.geteuid() == 0 else "")
-        + f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
-        f"http {{\n{temp}    include {tmp_path}/balai.conf;\n}}\n")
-    return tmp_path / "nginx.conf"
 
 
 def test_the_nginx_site_passes_nginx_t(tmp_path):

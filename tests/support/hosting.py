@@ -3,6 +3,7 @@ processes of their own on a test's data folder, and a letter taken to its signed
 by the demo officials."""
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -19,6 +20,8 @@ from tests.support.notify import free_port, official, verified
 from tests.support.village import BUDI, csrf_token_from
 
 ROOT = Path(balai.__file__).resolve().parent.parent  # serve.py, worker.py, app.py
+DEPLOY = ROOT / "deploy"
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
 
 
 def wait_until(condition, seconds, pause=0.05):
@@ -138,3 +141,22 @@ def email_rows():
 
 def all_sent():
     return all(row.status == "sent" for row in email_rows())
+
+
+def nginx_folder(tmp_path, listen="listen 80;", upstream="127.0.0.1:8000"):
+    """The site and its snippet in a minimal nginx.conf of their own, every path in tmp_path."""
+    (tmp_path / "snippets").mkdir()
+    shutil.copy(DEPLOY / "nginx-balai-proxy.conf", tmp_path / "snippets" / "balai-proxy.conf")
+    site = (DEPLOY / "nginx-balai.conf").read_text()
+    site = (site.replace("/var/cache/nginx/balai", str(tmp_path / "cache"))
+            .replace("/var/log/nginx/", f"{tmp_path}/")
+            .replace("    listen 80;\n    listen [::]:80;", f"    {listen}")
+            .replace("server 127.0.0.1:8000;", f"server {upstream};"))
+    (tmp_path / "balai.conf").write_text(site)
+    temp = "".join(f"    {kind}_temp_path {tmp_path}/{kind};\n"
+                   for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (tmp_path / "nginx.conf").write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{\n{temp}    include {tmp_path}/balai.conf;\n}}\n")
+    return tmp_path / "nginx.conf"
