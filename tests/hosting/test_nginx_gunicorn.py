@@ -2,13 +2,11 @@
 balai-web.service starts it, both on loopback ports, on the demo village."""
 import http.client
 import re
-import sys
-from pathlib import Path
 
 import brotli
 import pytest
 
-from tests.support.hosting import NGINX, Process, balai_env, nginx_folder, wait_until
+from tests.support.hosting import NGINX, Process, balai_env, gunicorn, nginx_folder, wait_until
 from tests.support.notify import free_port
 
 
@@ -19,20 +17,18 @@ def site(app, tmp_path):
         pytest.skip("nginx is not installed (apt-get install nginx)")
     web_port, site_port = free_port(), free_port()
     env = balai_env(app.config["DATA_DIR"], BALAI_PROXY_COUNT="1")
-    gunicorn = Process("gunicorn", [str(Path(sys.executable).parent / "gunicorn"), "app:create_app()",
-                                    "--bind", f"127.0.0.1:{web_port}", "--workers", "2",
-                                    "--no-control-socket"], env)
+    web = gunicorn(env, web_port)
     folder = tmp_path / "nginx"
     folder.mkdir()
     conf = nginx_folder(folder, f"listen 127.0.0.1:{site_port};", f"127.0.0.1:{web_port}")
     nginx = Process("nginx", [NGINX, "-c", str(conf), "-g", "daemon off;"], env)
     try:
         assert wait_until(lambda: status(site_port, "/sehat") == 200, 60, pause=0.2), (
-            gunicorn.log() + nginx.log())
+            web.log() + nginx.log())
         yield site_port
     finally:
         nginx.stop()
-        gunicorn.stop()
+        web.stop()
 
 
 def status(port, path):

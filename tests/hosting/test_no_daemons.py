@@ -16,9 +16,12 @@ from tests.support.hosting import (
     email_rows,
     everyone_by_email,
     genuine,
+    gunicorn,
+    healthy,
+    threads_of_children,
     wait_until,
 )
-from tests.support.notify import SMTPSink
+from tests.support.notify import SMTPSink, free_port
 from tests.support.village import make_request
 
 
@@ -62,4 +65,29 @@ def test_a_cron_round_completes_what_the_web_server_left(app, submitted, tmp_pat
         finally:
             server.stop()
     assert all_sent() and len(email_rows()) == 5
+    assert sorted(smtp.message_ids()) == sorted(row.message_id for row in email_rows())
+
+
+def test_every_gunicorn_worker_runs_its_own_inline_worker_and_each_message_goes_once(
+        app, submitted, tmp_path, redis_url):
+    """Three web processes, each with its worker thread, all taking from one Redis queue (and
+    each sweeping the database when it starts): every notification arrives exactly once."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with SMTPSink() as smtp:
+        web = gunicorn(balai_env(tmp_path, smtp.port, BALAI_WORKER="inline", REDIS_URL=redis_url),
+                       port, workers=3)
+        try:
+            assert wait_until(lambda: healthy(url), 60, pause=0.2), web.log()
+            letter = approve_to_signed_pdf(url, submitted)
+            assert letter.status == "selesai"
+            assert wait_until(all_sent, 30), web.log()
+            # A worker thread and huey's scheduler beside the main thread, in two processes or
+            # more: whichever process serves a request has started its own.
+            assert wait_until(lambda: healthy(url) and sum(
+                n >= 3 for n in threads_of_children(web.process.pid)) >= 2, 30), (
+                threads_of_children(web.process.pid))
+        finally:
+            web.stop()
+    assert len(email_rows()) == 5
     assert sorted(smtp.message_ids()) == sorted(row.message_id for row in email_rows())

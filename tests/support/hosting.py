@@ -36,7 +36,8 @@ def wait_until(condition, seconds, pause=0.05):
 def balai_env(data_dir, smtp_port=None, **settings):
     """The environment of a Balai process on data_dir: a queue worked by some worker (not the
     tests' immediate mode), e-mail to the test's SMTP server, quick retries."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BALAI_")}
+    env = {k: v for k, v in os.environ.items()  # a queue of its own: no Redis of another test
+           if not k.startswith("BALAI_") and k != "REDIS_URL"}
     env.update(BALAI_DATA_DIR=str(data_dir), BALAI_SECRET_KEY="test", PYTHONPATH=str(ROOT),
                BALAI_NOTIFY_RETRY_SECONDS="0.5,0.5,0.5", **settings)
     if smtp_port:
@@ -77,15 +78,36 @@ class WebServer(Process):
         self.url = f"http://127.0.0.1:{self.port}"
         super().__init__("web", [sys.executable, "serve.py"],
                          dict(env, HOST="127.0.0.1", PORT=str(self.port)))
-        if not wait_until(self.healthy, 60, pause=0.2):
+        if not wait_until(lambda: healthy(self.url), 60, pause=0.2):
             self.stop()
             raise AssertionError(self.log())
 
-    def healthy(self):
+
+def healthy(url):
+    try:
+        return requests.get(f"{url}/sehat", timeout=5).status_code == 200
+    except requests.RequestException:  # not listening yet, or still loading the app
+        return False
+
+
+def gunicorn(env, port, workers=2):
+    """gunicorn's sync workers, as balai-web.service starts them."""
+    program = Path(sys.executable).parent / "gunicorn"
+    return Process("gunicorn", [str(program), "app:create_app()", "--bind", f"127.0.0.1:{port}",
+                                "--workers", str(workers), "--no-control-socket"], env)
+
+
+def threads_of_children(parent):
+    """How many threads each child process of parent (gunicorn's workers) runs."""
+    counts = []
+    for entry in (e for e in Path("/proc").iterdir() if e.name.isdigit()):
         try:
-            return requests.get(f"{self.url}/sehat", timeout=5).status_code == 200
-        except requests.ConnectionError:
-            return False
+            stat = (entry / "stat").read_text()
+            if int(stat[stat.rindex(")") + 2:].split()[1]) == parent:
+                counts.append(len(list((entry / "task").iterdir())))
+        except OSError:  # gone meanwhile
+            pass
+    return counts
 
 
 def consumer(env, workers=1):
