@@ -8,10 +8,11 @@ lost, and tasks are safe to run twice.
 
 Where the work runs (BALAI_WORKER): a consumer process of its own (`huey_consumer worker.huey`,
 the default), threads inside each web process (`inline`, for a host that runs no daemon), or
-one round a minute from cron (`flask --app app run-pending`). Each of them may run beside the
-others, and several web processes each run their own threads: a task runs at most as often as
-its message is taken off the queue, and a task run twice finds its work done (each one reads
-the database again: a delivered notification is marked sent, a deleted file is gone)."""
+one round a minute from cron (`flask --app app run-pending`). Any number of them may run at
+once (each web process runs its own threads): each message goes to one of them (taken off the
+SQLite table in an exclusive transaction, or popped from the Redis list), and the copies that
+every start-up sweep queues find their work done, as each task reads the database again (a
+notification is claimed and marked sent, a deleted file is gone)."""
 import atexit
 import logging
 import threading
