@@ -9,6 +9,7 @@ keeps connections alive, so a page's files come over the connection the page cam
 import importlib
 import logging
 import os
+import signal
 import sys
 from io import BytesIO
 
@@ -82,6 +83,9 @@ def main(factory="app:create_app"):
                            port=int(os.environ.get("PORT", "5000")),
                            threads=int(os.environ.get("THREADS", "8")), **settings(app))
     server.channel_class = Channel
+    # SIGTERM (systemd, run.sh) ends the loop like Ctrl-C: exit handlers run, so an inline
+    # worker (BALAI_WORKER=inline) finishes the task in hand.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server.print_listen("Serving on http://{}:{}")
     server.run()
 

@@ -33,7 +33,7 @@ from balai.privacy import views as privacy
 from balai.queue import Queue
 from balai.signing import views as signing
 from balai.signing.models import signs_as_kades
-from balai.web import errors, filters
+from balai.web import errors, filters, health
 from balai.web.access import INBOX_ROLES
 from balai.web.compiled_templates import compiled_templates
 from balai.web.htmx import is_htmx
@@ -102,6 +102,8 @@ def create_app(config=None):
         COMPRESS_MIN_SIZE=256,
         COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,  # cache_policy answers 304s first
         HUEY_IMMEDIATE=os.environ.get("BALAI_HUEY_IMMEDIATE") == "1",
+        REDIS_URL=os.environ.get("REDIS_URL", ""),  # the queue on Redis; empty: on SQLite
+        WORKER=os.environ.get("BALAI_WORKER", ""),  # "inline": the worker runs in the web process
         SWEEP_MINUTES=int(os.environ.get("BALAI_NOTIFY_SWEEP_MINUTES", "1")),
         SESSION_HOURS=float(os.environ.get("BALAI_SESSION_HOURS", "12")),
         OFFICIAL_IDLE_MINUTES=float(os.environ.get("BALAI_OFFICIAL_IDLE_MINUTES", "30")),
@@ -162,16 +164,20 @@ def init_login(app):
 
 
 def init_queue(app):
-    """The task queue and every area's tasks (the worker's entry, worker.py, runs this too)."""
+    """The task queue and every area's tasks (the worker's entry, worker.py, runs this too).
+    BALAI_WORKER=inline starts the worker in the first request a process serves: a web process
+    it is, then (not a command, nor gunicorn's master before it forks its workers)."""
     queue = app.extensions["queue"] = Queue(app)
     notify_tasks.register(queue)
     letter_tasks.register(queue)
+    if app.config["WORKER"] == "inline":
+        app.before_request(queue.start_inline)
 
 
 def register_blueprints(app):
     for module in (home, auth, letter_requests, syarat_uploads, inbox, documents, operator,
                    population, accounts, types, notifications, verify, articles, signing, pwa,
-                   catalogue, shop, second_factor, privacy):
+                   catalogue, shop, second_factor, privacy, health):
         app.register_blueprint(module.bp)
 
 

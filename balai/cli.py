@@ -60,6 +60,12 @@ def register(app):
                 raise click.ClickException(str(error))
         click.echo(f"Selesai dalam {time.monotonic() - started:.0f} detik.")
 
+    @app.cli.command("run-pending")
+    def run_pending():
+        """One round of background work, for a host without a worker (cron, every minute)."""
+        ran = app.extensions["queue"].run_pending()
+        click.echo(f"{ran} tugas dijalankan.")
+
     @app.cli.command("create-user")
     @click.option("--username", prompt="Nama pengguna")
     @click.option("--role", prompt="Peran", type=click.Choice(OFFICIAL_ROLES))
