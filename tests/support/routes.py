@@ -4,6 +4,7 @@ route walks (every page for every role) go through."""
 from balai.demo import seed
 from balai.letters import issuance
 from balai.letters.models import Attachment, LetterType
+from balai.letters.partial_uploads import PartialUpload
 from balai.letters.register import RegisterEntry
 from balai.letters.uploads import upload_path
 from balai.market.models import Product, ProductPhoto
@@ -45,6 +46,7 @@ def make_objects(app):
     news.image, news.image_key = picture.as_dict(), picture.key
     news.save()
     budi = User.by_login(BUDI)
+    upload = PartialUpload.begin(draft, "ktp", "route-walk-upload", "ktp.jpg", 1000)
     return {
         "letters": [(draft, attachments[0]), (issued, attachments[1])],
         "token": issued.verify_token,
@@ -63,6 +65,7 @@ def make_objects(app):
         "kind": "produk",
         "item_id": product.id,
         "cert_id": SignerCertificate.get().id,
+        "upload_id": upload.upload_id,
     }
 
 
