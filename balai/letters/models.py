@@ -37,6 +37,7 @@ from balai.letters.workflow import (
 )
 from balai.people.models import Person, User
 from balai.signing.models import SignerCertificate
+from balai.web.access import ROLES
 
 
 class LetterRequest(RequestAccess, BaseModel):
@@ -320,6 +321,15 @@ class LetterEvent(BaseModel):
     @property
     def action_label(self):
         return ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def actor_label(self):
+        """Who took the step, as the timeline names them: an official with the role they held
+        then ("Dedi Kurniawan (Kasi Pemerintahan)"), a resident by name alone."""
+        if not self.actor:
+            return "sistem"
+        name = self.actor.display_name
+        return name if self.role == "warga" else f"{name} ({ROLES.get(self.role, self.role)})"
 
 
 def new_verify_token():
