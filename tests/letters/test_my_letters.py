@@ -15,3 +15,9 @@ def test_each_request_shows_its_purpose_date_and_number(db, objects, budi):
     assert draft.reference in draft_row and "Nomor surat" not in draft_row
     assert f"Nomor surat: <strong>{issued.number}</strong>" in issued_row
     assert "Keperluan: Melamar pekerjaan" in issued_row and "diajukan " in issued_row
+
+
+def test_a_requests_page_names_its_reference_and_when_it_was_sent(db, objects, budi):
+    issued = LetterRequest.get_by_id(objects["letters"][1][0].id)
+    page = budi.get(f"/surat/{issued.id}").get_data(as_text=True)
+    assert f"{issued.reference}, diajukan " in page
