@@ -9,7 +9,14 @@ their step on that route (the Kasi from `diajukan` on, the Sekdes from `diverifi
 Kades from `diperiksa`), or when they filed it. The operator sees the register and the data
 they administer, not residents' requests and scans, unless they give a reason, which the
 resident reads in the access log. Every opening by an official is written to that log."""
-from balai.letters.workflow import OTHER_KASI, ROUTE, STEPS, VERIFIER_TITLES, official_roles
+from balai.letters.workflow import (
+    OPEN_BEFORE_APPROVING,
+    OTHER_KASI,
+    ROUTE,
+    STEPS,
+    VERIFIER_TITLES,
+    official_roles,
+)
 from balai.people.audit import AccessLogEntry
 from balai.people.models import User
 from balai.signing.models import kades_signers, signs_as_kades
@@ -114,6 +121,20 @@ class RequestAccess:
         """Write to the access log that an official opened this request, a file or its letter."""
         if user.is_official:
             AccessLogEntry.record(user, self.person_id, kind, object_id, self.access_reason(user))
+
+    def opened_since_sent(self, user):
+        """True when this official opened the request's page since it was last sent (the
+        access log's row of that opening): what approving at an OPEN_BEFORE_APPROVING step
+        needs."""
+        return AccessLogEntry.select().where(
+            (AccessLogEntry.viewer == user) & (AccessLogEntry.kind == "permohonan")
+            & (AccessLogEntry.object_id == self.id)
+            & (AccessLogEntry.at >= self.submitted_at)).exists()
+
+    @property
+    def approved_from_page_only(self):
+        """The step it waits at approves only from the request's page, never from the list."""
+        return STEPS[self.status].official in OPEN_BEFORE_APPROVING
 
     def open_anyway(self, user, reason):
         """The operator opens a request they have no step in, for the reason they typed."""

@@ -21,7 +21,13 @@ from balai.letters import text as letter_text
 from balai.letters.models import LetterEvent, LetterRequest, LetterType, new_verify_token
 from balai.letters.pdf import render_letter
 from balai.letters.register import RegisterEntry
-from balai.letters.workflow import OutOfTurn, WorkflowError
+from balai.letters.workflow import (
+    NOT_OPENED,
+    OPEN_BEFORE_APPROVING,
+    NotOpened,
+    OutOfTurn,
+    WorkflowError,
+)
 from balai.people.models import Village
 from balai.signing.keys import SigningError, sha256
 from balai.signing.models import SignerCertificate
@@ -94,8 +100,12 @@ def signer_of(user, passphrase, config):
 def approve(letter, user, note="", seen_version=None, passphrase=""):
     """An official approves the step the request waits at, checked once. At the issuing step
     the letter is issued, signed by the user's key that the passphrase opens before a number is
-    taken (a wrong passphrase takes none); any other step just moves on. Returns the request."""
+    taken (a wrong passphrase takes none); any other step just moves on. At an
+    OPEN_BEFORE_APPROVING step, only once the official opened it since it was sent (NotOpened).
+    Returns the request."""
     move = letter.check("setujui", user, note, seen_version)
+    if move.role in OPEN_BEFORE_APPROVING and not letter.opened_since_sent(user):
+        raise NotOpened(NOT_OPENED)
     if not move.issues:
         letter.take(move, user)
         return letter

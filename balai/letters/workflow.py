@@ -20,6 +20,11 @@ class OutOfTurn(WorkflowError):
     status = 403
 
 
+class NotOpened(WorkflowError):
+    """An approval by an official who has not opened the request since it was sent."""
+    status = 409
+
+
 class InvalidNote(WorkflowError):
     """A missing reason or a note over NOTE_MAX: the form must be fixed."""
     status = 422
@@ -107,6 +112,11 @@ ACTION_LABELS = {"ajukan": "Diajukan", "batalkan": "Dibatalkan", "setujui": "Dis
                  "terbit": "Surat terbit", "cabut": "Surat dicabut",
                  "hapus_syarat": "Berkas syarat dihapus setelah masa simpan"}
 NEEDS_REASON = {"kembalikan", "tolak"}
+# The steps whose official approves only after opening the request's page since it was last
+# sent (its data and uploads): the Kasi checks the syarat, so the inbox list offers no approval.
+OPEN_BEFORE_APPROVING = {"kasi"}
+NOT_OPENED = ("Buka dan periksa dulu permohonan ini beserta berkas syaratnya sebelum "
+              "menyetujui. Setelah diperiksa, tekan Setujui di halaman permohonan.")
 NOTE_MAX = 500
 
 # The applicant may change a request as long as they may still send it.

@@ -19,6 +19,7 @@ from balai.market.models import (
     format_rupiah,
     whatsapp_link,
 )
+from balai.notify.models import ContactPoint
 from balai.notify.outbox import send
 from balai.people.models import Person, User
 
@@ -253,6 +254,24 @@ class Order(BaseModel):
     def whatsapp_link(self):
         return whatsapp_link(self.shop.whatsapp,
                              f"Halo, saya menanyakan pesanan #{self.id} di lapak {self.shop.name}.")
+
+    @staticmethod
+    def with_buyer_whatsapp(orders):
+        """Give each order `buyer_whatsapp`, the WhatsApp number its buyer verified (None
+        without one), in one query: the seller of an order may chat with its buyer about it."""
+        orders = list(orders)
+        numbers = dict(ContactPoint.select(ContactPoint.user, ContactPoint.address).where(
+            ContactPoint.user.in_({order.buyer_id for order in orders})
+            & (ContactPoint.channel == "whatsapp") & ContactPoint.verified_at.is_null(False))
+            .tuples())
+        for order in orders:
+            order.buyer_whatsapp = numbers.get(order.buyer_id)
+        return orders
+
+    def buyer_chat_link(self):
+        """For the seller (after with_buyer_whatsapp): a chat with the buyer about this order."""
+        return self.buyer_whatsapp and whatsapp_link(
+            self.buyer_whatsapp, f"Halo, ini {self.shop.name} tentang pesanan #{self.id} Anda.")
 
 
 class OrderItem(BaseModel):

@@ -51,8 +51,8 @@ def expire_form_tokens(page):
 
 
 def test_an_expired_token_under_htmx_asks_to_reload_in_the_message_area(browser, live_server, db):
-    letter = waiting()
-    page = login_page(browser, live_server, "kasipem")
+    letter = waiting(status="diverifikasi")  # the Sekdes approves from the list
+    page = login_page(browser, live_server, "sekdes")
     page.goto(f"{live_server}/kotak-masuk")
     expire_form_tokens(page)
     page.evaluate("window.sameDocument = true")
@@ -62,11 +62,11 @@ def test_an_expired_token_under_htmx_asks_to_reload_in_the_message_area(browser,
     expect(page.locator("h1")).to_have_text("Kotak masuk")
     assert page.evaluate("window.sameDocument") is True
     assert "CSRF" not in page.content() and "Bad Request" not in page.content()
-    assert LetterRequest.get_by_id(letter.id).status == "diajukan"
+    assert LetterRequest.get_by_id(letter.id).status == "diverifikasi"
     page.reload()
     page.locator("form.row button[value=setujui]").click()
     expect(page.locator("form.row")).to_have_count(0)
-    assert LetterRequest.get_by_id(letter.id).status == "diverifikasi"
+    assert LetterRequest.get_by_id(letter.id).status == "diperiksa"
 
 
 def test_an_expired_token_on_an_htmx_removal_keeps_the_file(browser, live_server, db, tmp_path):

@@ -6,8 +6,8 @@ from tests.support.village import AHMAD, waiting
 
 
 def test_in_a_browser_rows_leave_and_the_count_follows(db, browser, live_server):
-    waiting(days=2), waiting(nik=AHMAD)
-    page = login_page(browser, live_server, "kasipem")
+    waiting(status="diverifikasi", days=2), waiting(status="diverifikasi", nik=AHMAD)
+    page = login_page(browser, live_server, "sekdes")  # the Kasi approves from the page alone
     page.goto(f"{live_server}/kotak-masuk")
     rows, count = page.locator("form.row"), page.locator("#inbox-count")
     expect(count).to_have_text("2")

@@ -41,6 +41,7 @@ def decided(budi, kasipem, db):
     budi.post(f"/surat/{req.id}/syarat", content_type="multipart/form-data", data={
         "syarat-ktp": upload(image_bytes(), "ktp.jpg"), "syarat-kk": upload(pdf_bytes(), "kk.pdf")})
     assert budi.post(f"/surat/{req.id}/ajukan", data={"version": 0}).status_code == 303
+    kasipem.get(f"/kotak-masuk/{req.id}")  # the Kasi approves what they opened
     assert kasipem.post(f"/kotak-masuk/{req.id}",
                         data={"action": "setujui", "version": 1}).status_code == 303
     return LetterRequest.get_by_id(req.id)

@@ -15,6 +15,7 @@ def page(response):
 
 
 def decide(client, letter_id, action, note=""):
+    client.get(f"/kotak-masuk/{letter_id}")  # an official decides on the page they opened
     version = LetterRequest.get_by_id(letter_id).version
     return client.post(f"/kotak-masuk/{letter_id}", data={
         "action": action, "note": note, "version": version,

@@ -161,7 +161,7 @@ def test_home_lists_news_and_more_loads_the_next_page_as_a_small_fragment(client
         make_news(f"Berita hari ke-{day}", body="Isi berita yang cukup panjang. " * 10, days=day + 1)
     home = client.get("/").get_data(as_text=True)
     assert "Berita hari ke-0" in home and "Berita hari ke-10" not in home
-    assert 'href="/?halaman=2"' in home and "Layanan surat" in home
+    assert 'href="/?halaman=2"' in home and "Ajukan surat" in home
     response = client.get("/?halaman=2", headers={"HX-Request": "true", "Accept-Encoding": "br"})
     assert "HX-Request" in response.headers["Vary"]
     assert on_wire(response) <= 2048

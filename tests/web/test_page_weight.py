@@ -119,6 +119,7 @@ def test_inbox_row_action_fits_in_two_kb(db, browser_context, live_server):
     letter = make_request(status="diajukan")
     page = browser_context.new_page()
     log_in(page, live_server, "kasipem")
+    page.goto(f"{live_server}/kotak-masuk/{letter.id}")  # the Kasi approves what they opened
     cdp = network_session(browser_context, page)
     html, size = htmx_cost(page, cdp, f"/kotak-masuk/{letter.id}", "POST",
                            {"action": "setujui", "version": str(letter.version)})

@@ -16,7 +16,7 @@ from balai.letters.issuance import BATCH_MAX, approve, issue_many, signer_of
 from balai.letters.models import LetterRequest, LetterType
 from balai.letters.register import RegisterEntry
 from balai.letters.views.requests import viewable_request
-from balai.letters.workflow import NOTE_MAX, WorkflowError
+from balai.letters.workflow import NOTE_MAX, NotOpened, WorkflowError
 from balai.people.models import Person
 from balai.signing.keys import SigningError
 from balai.signing.models import signs_as_kades
@@ -52,7 +52,8 @@ def index():
 def render_inbox(errors, picked=(), status=200):
     waiting = LetterRequest.inbox_for(current_user)
     held = list(RegisterEntry.held()) if signs_as_kades(current_user) else []
-    return render_template("inbox/index.html", requests=list(waiting.limit(SHOWN)),
+    requests = LetterRequest.tell_apart(list(waiting.limit(SHOWN)))
+    return render_template("inbox/index.html", requests=requests,
                            total=waiting.count(), errors=errors, picked=picked,
                            batch_max=BATCH_MAX, held=held), status
 
@@ -89,7 +90,11 @@ def act(request_id):
 
 def refused(letter, error, note):
     """A note or passphrase to fix re-shows the form (422; a signing service that is down,
-    503); out of turn (403) and stale (409) say why. The passphrase is never shown again."""
+    503); not opened yet sends the official to the request's page; out of turn (403) and stale
+    (409) say why. The passphrase is never shown again."""
+    if isinstance(error, NotOpened) and not is_htmx():  # its page is where to look first
+        flash(str(error), "error")
+        return redirect(url_for("inbox.detail", request_id=letter.id), 303)
     if is_htmx() or not (isinstance(error, SigningError) or error.status == 422):
         return error_page(str(error), error.status)
     field = "passphrase" if isinstance(error, SigningError) else f"note-{letter.id}"

@@ -203,7 +203,9 @@ def submit(request_id):
     req = request_for(request_id, LetterRequest.is_applicant)
     try:
         drafts.submit(req, current_user, request.form.get("version", type=int))
-        flash("Permohonan Anda sudah diajukan. Kami kabari lewat halaman ini.", "success")
+        flash(f"Permohonan atas nama {req.person.name} diajukan. Keadaannya tampil di halaman "
+              "ini dan di Loket." if req.filed_at_counter else
+              "Permohonan Anda sudah diajukan. Kami kabari lewat halaman ini.", "success")
     except NotReady as problem:
         flash(str(problem), "error")
         return back_to(f".{problem.page}", req)

@@ -120,7 +120,7 @@ def my_orders():
 @login_required
 def order(order_id):
     order = Order.visible_to(order_id, current_user) or abort(404)
-    return render_template("market/order.html", order=order)
+    return render_template("market/order.html", order=Order.with_buyer_whatsapp([order])[0])
 
 
 @bp.route("/pesanan/<int:order_id>/langkah", methods=["POST"])
@@ -139,7 +139,8 @@ def order_step(order_id):
         error = str(refused)
     if is_htmx():
         order = Order.visible_to(order_id, current_user)
-        row = render_template("market/_order_row.html", order=order, error=error)
+        row = render_template("market/_order_row.html", error=error,
+                              order=Order.with_buyer_whatsapp([order])[0])
         return row, 422 if error else 200
     flash(error or "Pesanan diperbarui.", "error" if error else "success")
     if request.form.get("from") == "dasbor":

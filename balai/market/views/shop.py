@@ -19,6 +19,7 @@ from balai.media import ImageError, delete_image, process_image
 from balai.web.access import operator_required
 
 bp = Blueprint("shop", __name__)
+bp.add_app_template_global(lambda user: Shop.of_user(user) is not None, "sells")  # the menu
 
 
 def resident_only():
@@ -40,7 +41,7 @@ def dashboard():
         return redirect(url_for("shop.edit_shop"))
     products = shop.products.order_by(Product.name)
     return render_template("market/dashboard.html", shop=shop, products=products,
-                           orders=Order.for_shop(shop))
+                           orders=Order.with_buyer_whatsapp(Order.for_shop(shop)))
 
 
 @bp.route("/lapak-saya/atur", methods=["GET", "POST"])

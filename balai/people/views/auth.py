@@ -27,6 +27,10 @@ LOCKED_ADDRESS = ("Terlalu banyak percobaan masuk yang salah dari jaringan ini. 
                   "perangkat yang biasa Anda pakai.")
 CODE_REFUSED = ("Kode salah atau sudah pernah dipakai. Ketik 6 angka yang tampil di aplikasi "
                 "autentikator sekarang, atau salah satu kode cadangan Anda.")
+# The private pages a visitor most often arrives from, and what the login page tells them.
+WHY_LOG_IN = (("/surat", "Masuk dulu untuk mengajukan surat."),
+              ("/lapak", "Masuk dulu untuk memesan atau membuka lapak."),
+              ("/pesanan", "Masuk dulu untuk melihat pesanan Anda."))
 PENDING = "pending_login"  # in the session between the password and the code
 PENDING_SECONDS = 600
 
@@ -34,7 +38,7 @@ PENDING_SECONDS = 600
 @bp.route("/masuk", methods=["GET", "POST"])
 def login():
     if request.method == "GET":
-        return render_template("auth/login.html", errors={}, form={})
+        return render_template("auth/login.html", errors={}, form={}, why=why_log_in())
     login_name = request.form.get("login", "").strip().lower()
     password = request.form.get("password", "")
     device = devices.device_for(login_name)
@@ -128,6 +132,12 @@ def finish_login(user, login_name, device, target):
     response = redirect(target, 303)
     devices.remember(response, login_name)
     return response
+
+
+def why_log_in():
+    """What the page a visitor was sent from needs them logged in for, or None."""
+    target = safe_next() or ""
+    return next((why for path, why in WHY_LOG_IN if target.startswith(path)), None)
 
 
 def safe_next():
