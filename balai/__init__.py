@@ -216,9 +216,12 @@ def cache_policy(response):
     family keeps no copy of it. Public pages are revalidated by ETag, so a repeat visit is a
     304. A view that chose its own caching keeps it: public files and photos, and the header's
     unread count (a bare number, `private, no-cache`, revalidated every minute)."""
-    if response.cache_control.public or response.cache_control.private:
+    control = response.cache_control
+    if control.public or control.private:
         return
-    if current_user.is_authenticated or session.modified or "csrf_token" in g:
+    # A login lives in the session: without one, no user is loaded (a kept public page's
+    # costliest step otherwise).
+    if session.modified or "csrf_token" in g or (session and current_user.is_authenticated):
         response.headers["Cache-Control"] = "private, no-store"
         return
     if response.mimetype != "text/html" or "Cache-Control" in response.headers:

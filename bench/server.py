@@ -1,5 +1,6 @@
 """Start Balai as run.sh does (serve.py) on 127.0.0.1 with a data dir of its own (for the benchmarks)."""
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -25,9 +26,9 @@ def flask(env, *args):
 
 
 @contextmanager
-def balai_server():
+def balai_server(worker=False):
     """Yield the base URL of the app served as run.sh serves it, with the demo village in a temp
-    dir."""
+    dir; with worker, run.sh's task worker (huey) runs beside it."""
     with tempfile.TemporaryDirectory(prefix="balai-bench-") as tmp:
         env = {**os.environ, "BALAI_DATA_DIR": tmp, "BALAI_SECRET_KEY": "bench"}
         flask(env, "init-db")
@@ -36,12 +37,19 @@ def balai_server():
         server = subprocess.Popen([str(BIN / "python"), "serve.py"], cwd=ROOT,
                                   env={**env, "HOST": "127.0.0.1", "PORT": str(port)})
         url = f"http://127.0.0.1:{port}"
+        consumer = worker and subprocess.Popen(
+            [str(BIN / "huey_consumer"), "worker.huey", "--worker-type", "process", "--workers", "2",
+             "--logfile", str(Path(tmp) / "worker.log")], cwd=ROOT, env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             wait_until_up(url)
             yield url
         finally:
             server.terminate()
             server.wait()
+            if consumer:  # its whole process group: the consumer's workers too
+                os.killpg(consumer.pid, signal.SIGTERM)
+                consumer.wait()
 
 
 def wait_until_up(url, seconds=20):

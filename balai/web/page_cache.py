@@ -15,7 +15,6 @@ from collections import namedtuple
 
 import brotli
 from flask import current_app, make_response, request, session
-from flask_login import current_user
 
 from balai.db import change_stamp
 from balai.web.htmx import is_htmx
@@ -23,13 +22,15 @@ from balai.web.htmx import is_htmx
 TTL = 60
 MAX_PAGES = 200
 _pages = {}
-Kept = namedtuple("Kept", "stamp expires bodies headers")
+Kept = namedtuple("Kept", "stamp expires answers")  # answers: encoding -> (body, headers)
 
 
 def public_page(view):
     @functools.wraps(view)
     def cached_view(*args, **kwargs):
-        if (request.method != "GET" or session or current_user.is_authenticated
+        # No session, no one logged in (flask-login keeps a login there): an anonymous
+        # visitor's page is served without loading the anonymous user.
+        if (request.method != "GET" or session
                 or not current_app.config.get("PUBLIC_PAGE_CACHE", True)):
             return view(*args, **kwargs)
         key, stamp = (request.full_path, is_htmx()), change_stamp()
@@ -46,20 +47,20 @@ def public_page(view):
 
 
 def keep(stamp, response):
-    """The page's bodies by encoding, and its headers with the ETag the app would give it."""
+    """The page's body in each encoding, with its headers ready (and the ETag the app would give
+    it), so that serving it again builds nothing."""
     response.add_etag(weak=True)
-    body = response.get_data()
-    bodies = {"br": brotli.compress(body, quality=5), "gzip": gzip.compress(body, 6, mtime=0),
-              None: body}
-    return Kept(stamp, time.monotonic() + TTL, bodies, list(response.headers))
+    response.vary.add("Accept-Encoding")
+    body, headers = response.get_data(), list(response.headers)
+    return Kept(stamp, time.monotonic() + TTL, {
+        "br": (brotli.compress(body, quality=5), headers + [("Content-Encoding", "br")]),
+        "gzip": (gzip.compress(body, 6, mtime=0), headers + [("Content-Encoding", "gzip")]),
+        None: (body, headers)})
 
 
 def replay(kept):
     """The kept page, compressed as the browser accepts (the compress extension leaves it be)."""
     accepted = request.headers.get("Accept-Encoding", "")
     encoding = next((name for name in ("br", "gzip") if name in accepted), None)
-    response = current_app.response_class(kept.bodies[encoding], headers=kept.headers)
-    if encoding:
-        response.headers["Content-Encoding"] = encoding
-    response.vary.add("Accept-Encoding")
-    return response
+    body, headers = kept.answers[encoding]
+    return current_app.response_class(body, headers=headers)
