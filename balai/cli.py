@@ -24,7 +24,7 @@ def register(app):
     def init_db():
         """Create the database tables (safe to run again)."""
         create_tables()
-        click.echo(f"Database siap: {app.config['DATABASE']}")
+        click.echo(f"Database siap: {db.describe()}")
 
     @app.cli.command("seed-demo")
     def seed_demo():

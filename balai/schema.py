@@ -20,5 +20,7 @@ MODELS = [Village, Person, User, LoginFailure, LoginSession, SecondFactor, Recov
 
 
 def create_tables():
+    """Every table, and what the engine adds to them (balai.dbms: PostgreSQL's change triggers)."""
     with db.connection_context():
         db.create_tables(MODELS)
+        db.after_create_tables(MODELS)
