@@ -1,5 +1,6 @@
 import os
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -8,6 +9,7 @@ os.environ.setdefault("BALAI_HUEY_IMMEDIATE", "1")
 from balai import create_app, schema  # noqa: E402
 from balai import db as database  # noqa: E402
 from balai.demo import seed  # noqa: E402
+from tests.support import postgres  # noqa: E402
 from tests.support.routes import make_objects  # noqa: E402
 from tests.support.village import BUDI, SITI, Login  # noqa: E402
 
@@ -24,23 +26,61 @@ def make_app(data_dir, settings):
                        "WTF_CSRF_ENABLED": False, **settings})
 
 
+@pytest.fixture(autouse=True)
+def own_database(request, monkeypatch):
+    """On PostgreSQL (DATABASE_URL postgresql://...), a database of this test's own, which every
+    app the test builds uses (and every server it starts): empty, or a copy of the demo village
+    for tests with `app` (see demo_data). On SQLite each data folder holds its own."""
+    if not postgres.ENABLED:
+        yield None
+        return
+    name = postgres.fresh_name()
+    monkeypatch.setenv("DATABASE_URL", postgres.url(name))
+    monkeypatch.setenv("BALAI_SECRET_KEY", os.environ.get("BALAI_SECRET_KEY") or postgres.SECRET_KEY)
+    if "demo_data" not in request.fixturenames:
+        postgres.create(name)
+    yield name
+    close_pool()
+    postgres.drop(name)
+
+
+def close_pool():
+    """Close this process's connections to the database the app used last."""
+    if database.db.obj is not None:
+        if not database.db.is_closed():
+            database.db.close()
+        if hasattr(database.db.obj, "close_all"):
+            database.db.close_all()
+
+
 @pytest.fixture(scope="session")
 def demo_data(tmp_path_factory):
     """Copies a data folder holding the demo village (database, signing keys) into a test's.
     Seeded once per session for each app_settings: every test still starts from a database of
-    its own, without building twenty tables and the village again."""
-    seeded = {}
+    its own, without building twenty tables and the village again (on PostgreSQL: a copy of a
+    template database seeded once)."""
+    seeded, templates = {}, {}
 
     def copy_to(data_dir, settings):
         key = tuple(sorted(settings.items()))
         if key not in seeded:
             seeded[key] = tmp_path_factory.mktemp("demo-data")
+            if postgres.ENABLED:
+                templates[key] = postgres.fresh_name("template")
+                postgres.create(templates[key])
+                settings = {**settings, "DATABASE_URL": postgres.url(templates[key])}
             app = make_app(seeded[key], settings)
             schema.create_tables()
             with database.db.connection_context():
                 seed.seed_demo(app.config["KEYS_DIR"], app.config["PASSWORD_HASH_METHOD"])
+            close_pool()
         shutil.copytree(seeded[key], data_dir, dirs_exist_ok=True, copy_function=shutil.copy)
-    return copy_to
+        if postgres.ENABLED:  # the test's own database, named by own_database
+            own = urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/")
+            postgres.create(own, template=templates[key])
+    yield copy_to
+    for name in templates.values():
+        postgres.drop(name)
 
 
 @pytest.fixture
