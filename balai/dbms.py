@@ -26,6 +26,8 @@ one engine understands; each engine's class below offers the same few methods.
 """
 import os
 import re
+import threading
+import weakref
 from urllib.parse import urlsplit
 
 from peewee import SQL, Expression, SqliteDatabase, fn
@@ -101,6 +103,16 @@ class PostgresVillageDatabase(PooledPostgresqlDatabase):
     def __init__(self, url, pool_size=10):
         super().__init__(url, max_connections=pool_size, stale_timeout=300, timeout=30,
                          prefer_psycopg3=True, options=f"-c lock_timeout={LOCK_WAIT_MS}")
+        _pools.add(self)
+
+    def forget_connections(self):
+        """In a forked child (the worker's processes): the pool's connections and locks are the
+        parent's. Dropped without closing, which would end the parent's sessions too."""
+        self._lock = threading.Lock()
+        self._pool_lock = threading.RLock()
+        self._pool_available = threading.Condition(self._pool_lock)
+        self._connections, self._in_use = [], {}
+        self._state.reset()
 
     def begin(self, isolation_level=None):
         """Every outermost transaction is a write transaction: it waits for the village's one
@@ -153,6 +165,10 @@ class PostgresVillageDatabase(PooledPostgresqlDatabase):
         by_label = [weight / max(weights) for weight in weights] + [0.0] * (4 - len(weights))
         rank = fn.ts_rank(SQL("'{%s}'" % ",".join(map(str, reversed(by_label)))), vector, query)
         return Expression(vector, "@@", query), rank.desc()
+
+
+_pools = weakref.WeakSet()
+os.register_at_fork(after_in_child=lambda: [pool.forget_connections() for pool in list(_pools)])
 
 
 def search_fields(index):

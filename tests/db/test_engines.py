@@ -1,5 +1,6 @@
 """What the app relies on from either database engine (balai.dbms), checked on the one the suite
 runs on: SQLite by default, PostgreSQL under `make test-postgres`. Every check runs on both."""
+import os
 import threading
 import time
 
@@ -11,6 +12,7 @@ from balai.db import change_stamp, now
 from balai.letters.register import RegisterEntry
 from balai.news.models import News, NewsIndex
 from balai.people.models import User
+from tests.support.postgres import needs_postgres
 from tests.support.village import make_request
 
 THREADS = 4
@@ -168,3 +170,18 @@ def test_an_unknown_database_url_is_refused():
 def test_a_postgresql_url_hides_its_password():
     database = dbms.open_database("postgresql://balai:rahasia@db.local:5432/desa")
     assert database.describe() == "postgresql://balai:***@db.local:5432/desa"
+
+
+@needs_postgres
+def test_a_forked_worker_process_opens_connections_of_its_own(db):
+    """The worker forks its processes: a child must not talk over the parent's sockets."""
+    assert User.select().count()  # the parent holds a connection now
+    child = os.fork()
+    if child == 0:
+        fresh = database.db.is_closed() and not database.db._connections
+        with database.db.connection_context():
+            works = User.select().count() > 0
+        os._exit(0 if fresh and works else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert User.select().count()  # and the parent's connection still works
