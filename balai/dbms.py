@@ -101,8 +101,11 @@ class PostgresVillageDatabase(PooledPostgresqlDatabase):
     shared = True  # every web node sees the same data
 
     def __init__(self, url, pool_size=10):
+        from psycopg.conninfo import conninfo_to_dict  # only here: SQLite needs no psycopg
+        given = conninfo_to_dict(url).get("options", "")  # the URL's own server options stay
         super().__init__(url, max_connections=pool_size, stale_timeout=300, timeout=30,
-                         prefer_psycopg3=True, options=f"-c lock_timeout={LOCK_WAIT_MS}")
+                         prefer_psycopg3=True,
+                         options=f"{given} -c lock_timeout={LOCK_WAIT_MS}".strip())
         _pools.add(self)
 
     def forget_connections(self):

@@ -1,6 +1,5 @@
 import os
 import shutil
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -28,20 +27,23 @@ def make_app(data_dir, settings):
 
 @pytest.fixture(autouse=True)
 def own_database(request, monkeypatch):
-    """On PostgreSQL (DATABASE_URL postgresql://...), a database of this test's own, which every
-    app the test builds uses (and every server it starts): empty, or a copy of the demo village
-    for tests with `app` (see demo_data). On SQLite each data folder holds its own."""
+    """On PostgreSQL (DATABASE_URL postgresql://...), data of this test's own, which every app
+    the test builds uses (and every server it starts): the demo village reset for tests with
+    `app` (see demo_data), else an empty schema. On SQLite each data folder holds its own."""
     if not postgres.ENABLED:
-        yield None
+        yield
         return
-    name = postgres.fresh_name()
-    monkeypatch.setenv("DATABASE_URL", postgres.url(name))
     monkeypatch.setenv("BALAI_SECRET_KEY", os.environ.get("BALAI_SECRET_KEY") or postgres.SECRET_KEY)
-    if "demo_data" not in request.fixturenames:
-        postgres.create(name)
-    yield name
+    if "demo_data" in request.fixturenames:
+        monkeypatch.setenv("DATABASE_URL", "")  # demo_data sets it; put back after the test
+        yield
+        close_pool()
+        return
+    schema_name, url = postgres.empty_schema()
+    monkeypatch.setenv("DATABASE_URL", url)
+    yield
     close_pool()
-    postgres.drop(name)
+    postgres.drop_schema(schema_name)
 
 
 def close_pool():
@@ -53,34 +55,39 @@ def close_pool():
             database.db.close_all()
 
 
+def seed_demo(data_dir, settings):
+    app = make_app(data_dir, settings)
+    schema.create_tables()
+    with database.db.connection_context():
+        seed.seed_demo(app.config["KEYS_DIR"], app.config["PASSWORD_HASH_METHOD"])
+    close_pool()
+
+
 @pytest.fixture(scope="session")
 def demo_data(tmp_path_factory):
     """Copies a data folder holding the demo village (database, signing keys) into a test's.
     Seeded once per session for each app_settings: every test still starts from a database of
-    its own, without building twenty tables and the village again (on PostgreSQL: a copy of a
-    template database seeded once)."""
-    seeded, templates = {}, {}
+    its own, without building twenty tables and the village again (on PostgreSQL: the demo
+    database, reset; tests/support/postgres.py)."""
+    seeded, databases = {}, {}
 
     def copy_to(data_dir, settings):
         key = tuple(sorted(settings.items()))
         if key not in seeded:
             seeded[key] = tmp_path_factory.mktemp("demo-data")
             if postgres.ENABLED:
-                templates[key] = postgres.fresh_name("template")
-                postgres.create(templates[key])
-                settings = {**settings, "DATABASE_URL": postgres.url(templates[key])}
-            app = make_app(seeded[key], settings)
-            schema.create_tables()
-            with database.db.connection_context():
-                seed.seed_demo(app.config["KEYS_DIR"], app.config["PASSWORD_HASH_METHOD"])
-            close_pool()
+                databases[key] = postgres.DemoDatabase(lambda url: seed_demo(
+                    seeded[key], {**settings, "DATABASE_URL": url}))
+            else:
+                seed_demo(seeded[key], settings)
+        elif postgres.ENABLED:
+            databases[key].reset()
         shutil.copytree(seeded[key], data_dir, dirs_exist_ok=True, copy_function=shutil.copy)
-        if postgres.ENABLED:  # the test's own database, named by own_database
-            own = urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/")
-            postgres.create(own, template=templates[key])
+        if postgres.ENABLED:
+            os.environ["DATABASE_URL"] = databases[key].url  # own_database puts it back
     yield copy_to
-    for name in templates.values():
-        postgres.drop(name)
+    for demo in databases.values():
+        demo.drop()
 
 
 @pytest.fixture
