@@ -185,3 +185,13 @@ def test_a_forked_worker_process_opens_connections_of_its_own(db):
     _, status = os.waitpid(child, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert User.select().count()  # and the parent's connection still works
+
+
+@needs_postgres
+def test_news_search_reads_the_gin_index(db):
+    matches, _ = db.text_search(NewsIndex, ["posyandu"], (3.0, 1.0))
+    sql, params = NewsIndex.select(NewsIndex.rowid).where(matches).sql()
+    with db.atomic():
+        db.execute_sql("SET LOCAL enable_seqscan = off")  # a tiny table would be read whole
+        plan = " ".join(row[0] for row in db.execute_sql("EXPLAIN " + sql, params))
+    assert "newsindex_search" in plan, plan
