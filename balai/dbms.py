@@ -138,7 +138,8 @@ class PostgresVillageDatabase(PooledPostgresqlDatabase):
                          "counter BIGINT NOT NULL DEFAULT 0)")
         self.execute_sql(f"INSERT INTO {CHANGES_TABLE} DEFAULT VALUES ON CONFLICT DO NOTHING")
         self.execute_sql(f"CREATE OR REPLACE FUNCTION {CHANGES_TABLE}_bump() RETURNS trigger "
-                         f"LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_advisory_xact_lock({WRITE_LOCK}); "
+                         "LANGUAGE plpgsql AS $$ BEGIN "
+                         f"PERFORM pg_advisory_xact_lock({WRITE_LOCK}); "
                          f"UPDATE {CHANGES_TABLE} SET counter = counter + 1; RETURN NULL; END $$")
         for model in models:
             self.execute_sql(f"CREATE OR REPLACE TRIGGER {CHANGES_TABLE} BEFORE INSERT OR UPDATE "

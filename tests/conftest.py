@@ -33,7 +33,8 @@ def own_database(request, monkeypatch):
     if not postgres.ENABLED:
         yield
         return
-    monkeypatch.setenv("BALAI_SECRET_KEY", os.environ.get("BALAI_SECRET_KEY") or postgres.SECRET_KEY)
+    monkeypatch.setenv("BALAI_SECRET_KEY",
+                       os.environ.get("BALAI_SECRET_KEY") or postgres.SECRET_KEY)
     if "demo_data" in request.fixturenames:
         monkeypatch.setenv("DATABASE_URL", "")  # demo_data sets it; put back after the test
         yield
