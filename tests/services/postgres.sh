@@ -36,6 +36,8 @@ stop_services() {
   rm -rf "$work"
 }
 trap stop_services EXIT
+trap 'exit 130' INT  # a signal too ends with stop_services (untrapped, bash would just die)
+trap 'exit 143' TERM
 
 # PostgreSQL: durability off (a test database is thrown away), enough connections for the
 # tests' pools and servers.
