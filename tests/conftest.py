@@ -31,6 +31,7 @@ def own_database(request, monkeypatch):
     the test builds uses (and every server it starts): the demo village reset for tests with
     `app` (see demo_data), else an empty schema. On SQLite each data folder holds its own."""
     if not postgres.ENABLED:
+        monkeypatch.delenv("DATABASE_URL", raising=False)  # a sqlite:/// one would be shared
         yield
         return
     monkeypatch.setenv("BALAI_SECRET_KEY",
