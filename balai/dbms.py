@@ -8,16 +8,15 @@ one engine understands; each engine's class below offers the same few methods.
   takes the one write lock at BEGIN. PostgreSQL's READ COMMITTED would let two such transactions
   read the same last number and both write; so every outermost transaction takes one
   transaction-level advisory lock right after BEGIN, released at COMMIT or ROLLBACK: one writer at
-  a time, exactly as on SQLite. A village writes a few rows a minute, so this costs nothing, and
-  it cannot deadlock (one lock, always taken first). Statements outside a transaction are atomic
-  on their own, as on SQLite. Waiting for the lock ends after LOCK_WAIT, as SQLite's busy_timeout.
+  a time, exactly as on SQLite. A village writes a few rows a minute, so this costs little. A
+  writing statement outside a transaction takes the same lock, from a BEFORE STATEMENT trigger on
+  every table (before it locks any row): whoever holds a row lock holds the write lock, so
+  writers cannot deadlock each other, as on SQLite. Waiting for it ends after LOCK_WAIT_MS (a
+  lock_timeout error), as SQLite's busy_timeout does.
 - Full-text news search: an FTS5 virtual table on SQLite; on PostgreSQL a plain table with a GIN
   index on the weighted tsvector of its columns ('simple' configuration: the text is Indonesian,
   no stemming). Both take the same words, each a prefix, all required; user input never reaches
   the query syntax.
-  A writing statement outside a transaction takes the same lock, from a BEFORE STATEMENT
-  trigger on every table (before it locks any row): so whoever holds a row lock holds the write
-  lock, and writers cannot deadlock each other, as on SQLite.
 - The change stamp (what the page cache and the village profile cache compare): SQLite's file
   size and mtime move whenever any process commits; on PostgreSQL, one row's counter, bumped by
   that same trigger inside the writing transaction, so every node sees the new stamp exactly when
