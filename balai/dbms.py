@@ -118,7 +118,9 @@ class PostgresVillageDatabase(PooledPostgresqlDatabase):
 
     def begin(self, isolation_level=None):
         """Every outermost transaction is a write transaction: it waits for the village's one
-        write lock (held until COMMIT or ROLLBACK), as SQLite's BEGIN IMMEDIATE does."""
+        write lock (held until COMMIT or ROLLBACK), as SQLite's BEGIN IMMEDIATE does. Under READ
+        COMMITTED (the default; not REPEATABLE READ, whose snapshot would predate the wait) each
+        later statement sees what the writers before it committed."""
         super().begin(isolation_level)
         self.cursor().execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 
