@@ -90,6 +90,8 @@ def demo_data(tmp_path_factory):
     yield copy_to
     for demo in databases.values():
         demo.drop()
+    if postgres.ENABLED:
+        postgres.drop(postgres.SCRATCH)
 
 
 @pytest.fixture

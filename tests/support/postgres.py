@@ -68,6 +68,16 @@ def empty_schema():
     return name, url(SCRATCH, name)
 
 
+def server_env(**settings):
+    """The environment of a Balai server that a test starts: none of the test run's BALAI_*
+    settings, and on PostgreSQL the shared key and an empty schema of the server's own (which
+    outlives the test that made it: a server may serve a whole module)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("BALAI_")}
+    if ENABLED:
+        env.update(BALAI_SECRET_KEY=SECRET_KEY, DATABASE_URL=empty_schema()[1])
+    return {**env, **settings}
+
+
 def drop_schema(name):
     run(f'DROP SCHEMA IF EXISTS "{name}" CASCADE', SCRATCH)
 
