@@ -1,4 +1,5 @@
-# Balai: `make run` starts the app with the demo village; `make test` runs every test.
+# Balai: `make run` starts the app with the demo village; `make test` runs every test
+# (`make test-postgres`: on PostgreSQL and Redis).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,13 +9,17 @@ HTMX_VERSION := 4.0.1
 HTMX_INTEGRITY := sha512-oF7JgXhDW9UXCy/k1ZYFUQgzu/rm19ORWPSPNL91vPluB2PB9+MV55tyQdH/w7o2EAbTYUG5SDW1R60mdkdqGg==
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install install-test vendor chromium clean
+.PHONY: run test test-postgres install install-test vendor chromium clean
 
 run: install vendor
 	@HOST=$(HOST) PORT=$(PORT) ./run.sh
 
 test: install-test vendor chromium
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# The same suite on the shared backends (PostgreSQL, Redis), started and stopped by the script.
+test-postgres: install-test vendor chromium
+	tests/services/postgres.sh $(BIN)/python -m pytest -q -p no:cacheprovider
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

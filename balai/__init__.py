@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, g, redirect, request, session, url_for
+from flask import Flask, abort, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_compress import Compress
 from flask_login import LoginManager, current_user
@@ -66,10 +66,17 @@ class SessionInterface(SecureCookieSessionInterface):
         return super().get_cookie_secure(app) or request.is_secure
 
 
-def secret_key(data_dir):
-    """The key from the environment, or one made once and kept in data/ across restarts."""
+def secret_key(data_dir, shared=False):
+    """The key from the environment, or one made once and kept in data/ across restarts.
+
+    With a shared database (several web nodes), each node would make a key of its own, and a
+    visitor's session and form tokens would hold on one node only: it must come from outside."""
     if os.environ.get("BALAI_SECRET_KEY"):
         return os.environ["BALAI_SECRET_KEY"]
+    if shared:
+        raise RuntimeError("BALAI_SECRET_KEY wajib diisi bila memakai basis data bersama "
+                           "(DATABASE_URL postgresql://...): setiap server web harus memakai kunci "
+                           "yang sama, atau warga keluar sendiri setiap kali pindah server.")
     path = Path(data_dir) / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_hex(32))
@@ -84,7 +91,8 @@ def create_app(config=None):
     data_dir.mkdir(parents=True, exist_ok=True)
     app.config.update(
         DATA_DIR=str(data_dir),
-        DATABASE=str(data_dir / "balai.db"),
+        DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'balai.db'}",
+        DATABASE_POOL_SIZE=int(os.environ.get("BALAI_DATABASE_POOL_SIZE", "10")),
         UPLOAD_DIR=str(data_dir / "uploads"),
         LETTER_DIR=str(data_dir / "letters"),
         KEYS_DIR=str(data_dir / "keys"),
@@ -115,8 +123,9 @@ def create_app(config=None):
     )
     if config:
         app.config.update(config)
+    database = db.init_db(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"])
     if not app.config.get("SECRET_KEY"):  # Flask's default is None, so setdefault would keep it
-        app.config["SECRET_KEY"] = secret_key(data_dir)
+        app.config["SECRET_KEY"] = secret_key(data_dir, shared=database.shared)
     for key in ("UPLOAD_DIR", "LETTER_DIR", "KEYS_DIR"):
         Path(app.config[key]).mkdir(parents=True, exist_ok=True)
 
@@ -125,7 +134,6 @@ def create_app(config=None):
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count,
                                 x_port=count)
-    db.init_db(app.config["DATABASE"])
     csrf.init_app(app)
     compress.init_app(app)
     channels.configure(app)
@@ -188,6 +196,14 @@ def register_hooks(app):
     def close_db(exc):
         if not db.db.is_closed():
             db.db.close()
+
+    @app.before_request
+    def refuse_nul_characters():
+        """No one types a NUL character, and PostgreSQL cannot store or even compare one: a
+        form or address holding one is refused (400) on either engine, before any query."""
+        for values in (request.args, request.form):
+            if any("\x00" in value for _, value in values.items(multi=True)):
+                abort(400)
 
     @app.context_processor
     def layout_context():

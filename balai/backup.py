@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 import click
 from peewee import SqliteDatabase
 
+from balai.db import db
 from balai.letters.models import Attachment, LetterRequest
 from balai.market.models import ProductPhoto
 from balai.media import IMAGE_FOLDER, ImageSet
@@ -53,6 +54,7 @@ def register(app):
     @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
     def backup_command(folder):
         """Back up the data dir into FOLDER (new or empty): databases, files and a manifest."""
+        refuse_other_engines()
         folders = [Path(app.config[key]).relative_to(app.config["DATA_DIR"])
                    for key in ("UPLOAD_DIR", "LETTER_DIR", "KEYS_DIR")]
         manifest = backup(app.config["DATA_DIR"], folder,
@@ -70,9 +72,18 @@ def register(app):
     @click.option("--force", is_flag=True, help="Timpa folder data yang sudah berisi data.")
     def restore_command(folder, force):
         """Restore a backup into the data dir, once every file of it checks out."""
+        refuse_other_engines()
         manifest = restore(folder, app.config["DATA_DIR"], force)
         click.echo(f"Data dipulihkan ke {app.config['DATA_DIR']} dari cadangan "
                    f"{manifest.get('created_at', '')} ({len(manifest['files'])} berkas).")
+
+
+def refuse_other_engines():
+    """These commands copy SQLite files; a database on a server is not in the data dir."""
+    if db.engine != "sqlite":
+        raise BackupError("Perintah ini baru mencadangkan dan memulihkan basis data SQLite. "
+                          f"Basis data {db.engine} ({db.describe()}) dicadangkan dengan alatnya "
+                          "sendiri (pg_dump dan pg_restore).")
 
 
 def backup(data_dir, target, files_named):

@@ -1,25 +1,16 @@
-"""The database: one SqliteDatabase, initialised by the app factory; the base of every model.
+"""The database every model uses: `db`, a proxy that the app factory points at the engine that
+DATABASE_URL names (balai.dbms: SQLite by default, or PostgreSQL); the base of every model.
 
-Every area's models build on BaseModel; `balai.schema` lists them all."""
+Every area's models build on BaseModel; `balai.schema` lists them all. Every transaction
+(`db.atomic()`) is a write transaction, serialised against every other writer on both engines."""
 import datetime
 import json
-import os
 
-from peewee import Model, SqliteDatabase, TextField
+from peewee import DatabaseProxy, Model, TextField
 
-# Every transaction (db.atomic(), nested ones are savepoints) begins IMMEDIATE: it takes the write
-# lock first, waiting up to busy_timeout for it. A deferred one that reads and then writes fails
-# at once under WAL ("database is locked") when another connection committed in between, and
-# busy_timeout does not help. Single statements outside a transaction are safe as they are.
-db = SqliteDatabase(None, lock_type="IMMEDIATE")
+from balai import dbms
 
-PRAGMAS = {
-    "journal_mode": "wal",
-    "foreign_keys": 1,
-    "synchronous": "normal",
-    "busy_timeout": 10000,
-    "cache_size": -8000,
-}
+db = DatabaseProxy()
 
 
 class BaseModel(Model):
@@ -37,23 +28,20 @@ class JSONField(TextField):
         return None if value is None else json.loads(value)
 
 
-def init_db(path):
-    db.init(path, pragmas=PRAGMAS, check_same_thread=False)
+def init_db(url, pool_size=10):
+    """Point `db` at the database the URL names (see dbms.open_database) and return it; the one
+    it pointed at before, if any, closes its connections first."""
+    if db.obj is not None and not db.obj.is_closed():
+        db.obj.close()
+    if isinstance(db.obj, dbms.PostgresVillageDatabase):
+        db.obj.close_all()
+    db.initialize(dbms.open_database(url, pool_size))
+    return db.obj
 
 
 def change_stamp():
-    """Moves whenever any process commits to the database (a file's size or mtime changes).
-
-    An empty write-ahead log counts as none: SQLite makes and deletes it as connections come
-    and go, without any change to the data."""
-    stamp = [db.database]
-    for suffix in ("", "-wal"):
-        try:
-            stat = os.stat(db.database + suffix)
-            stamp.append((stat.st_mtime_ns, stat.st_size) if stat.st_size else None)
-        except FileNotFoundError:
-            stamp.append(None)
-    return tuple(stamp)
+    """Moves whenever any process (on any node) commits to the database."""
+    return db.change_stamp()
 
 
 def now():

@@ -235,7 +235,7 @@ def register(app):
     def init_db(ctx):
         """Create the database's tables, or upgrade them: `migrate` with its defaults."""
         ctx.invoke(migrate_command)
-        click.echo(f"Database siap: {app.config['DATABASE']}")
+        click.echo(f"Database siap: {db.describe()}")
 
     @app.cli.command("schema-snapshot")
     def schema_snapshot():

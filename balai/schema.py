@@ -45,4 +45,5 @@ def create_new_schema(version=LATEST):
     with db.atomic():
         if not db.get_tables():
             db.create_tables(MODELS + [SchemaVersion])
+            db.after_create_tables(MODELS + [SchemaVersion])  # balai.dbms: PostgreSQL's triggers
             SchemaVersion.create(id=1, version=version)

@@ -8,6 +8,7 @@ os.environ.setdefault("BALAI_HUEY_IMMEDIATE", "1")
 from balai import create_app, schema  # noqa: E402
 from balai import db as database  # noqa: E402
 from balai.demo import seed  # noqa: E402
+from tests.support import postgres  # noqa: E402
 from tests.support.routes import make_objects  # noqa: E402
 from tests.support.village import BUDI, SITI, Login  # noqa: E402
 
@@ -24,23 +25,73 @@ def make_app(data_dir, settings):
                        "WTF_CSRF_ENABLED": False, **settings})
 
 
+@pytest.fixture(autouse=True)
+def own_database(request, monkeypatch):
+    """On PostgreSQL (DATABASE_URL postgresql://...), data of this test's own, which every app
+    the test builds uses (and every server it starts): the demo village reset for tests with
+    `app` (see demo_data), else an empty schema. On SQLite each data folder holds its own."""
+    if not postgres.ENABLED:
+        monkeypatch.delenv("DATABASE_URL", raising=False)  # a sqlite:/// one would be shared
+        yield
+        return
+    monkeypatch.setenv("BALAI_SECRET_KEY",
+                       os.environ.get("BALAI_SECRET_KEY") or postgres.SECRET_KEY)
+    if "demo_data" in request.fixturenames:
+        monkeypatch.setenv("DATABASE_URL", "")  # demo_data sets it; put back after the test
+        yield
+        close_pool()
+        return
+    schema_name, url = postgres.empty_schema()
+    monkeypatch.setenv("DATABASE_URL", url)
+    yield
+    close_pool()
+    postgres.drop_schema(schema_name)
+
+
+def close_pool():
+    """Close this process's connections to the database the app used last."""
+    if database.db.obj is not None:
+        if not database.db.is_closed():
+            database.db.close()
+        if hasattr(database.db.obj, "close_all"):
+            database.db.close_all()
+
+
+def seed_demo(data_dir, settings):
+    app = make_app(data_dir, settings)
+    schema.create_tables()
+    with database.db.connection_context():
+        seed.seed_demo(app.config["KEYS_DIR"], app.config["PASSWORD_HASH_METHOD"])
+    close_pool()
+
+
 @pytest.fixture(scope="session")
 def demo_data(tmp_path_factory):
     """Copies a data folder holding the demo village (database, signing keys) into a test's.
     Seeded once per session for each app_settings: every test still starts from a database of
-    its own, without building twenty tables and the village again."""
-    seeded = {}
+    its own, without building twenty tables and the village again (on PostgreSQL: the demo
+    database, reset; tests/support/postgres.py)."""
+    seeded, databases = {}, {}
 
     def copy_to(data_dir, settings):
         key = tuple(sorted(settings.items()))
         if key not in seeded:
             seeded[key] = tmp_path_factory.mktemp("demo-data")
-            app = make_app(seeded[key], settings)
-            schema.create_tables()
-            with database.db.connection_context():
-                seed.seed_demo(app.config["KEYS_DIR"], app.config["PASSWORD_HASH_METHOD"])
+            if postgres.ENABLED:
+                databases[key] = postgres.DemoDatabase(lambda url: seed_demo(
+                    seeded[key], {**settings, "DATABASE_URL": url}))
+            else:
+                seed_demo(seeded[key], settings)
+        elif postgres.ENABLED:
+            databases[key].reset()
         shutil.copytree(seeded[key], data_dir, dirs_exist_ok=True, copy_function=shutil.copy)
-    return copy_to
+        if postgres.ENABLED:
+            os.environ["DATABASE_URL"] = databases[key].url  # own_database puts it back
+    yield copy_to
+    for demo in databases.values():
+        demo.drop()
+    if postgres.ENABLED:
+        postgres.drop(postgres.SCRATCH)
 
 
 @pytest.fixture

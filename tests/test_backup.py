@@ -17,7 +17,10 @@ from balai.demo import seed
 from balai.letters.models import Attachment, LetterRequest
 from balai.letters.uploads import delete_upload, save_upload
 from tests.support.files import pdf_bytes
+from tests.support.postgres import sqlite_only
 from tests.support.village import Login, make_request
+
+pytestmark = sqlite_only("these backups copy its files (PostgreSQL's: tests/db)")
 
 CONFIG = {"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False}
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.notify import free_port
+from tests.support.postgres import server_env
 
 ROOT = Path(__file__).resolve().parent.parent
 CONSUMER_CHILDREN = 3  # run.sh's two worker processes and huey's scheduler
@@ -31,8 +32,7 @@ class Run:
     def __init__(self, data_dir):
         self.data_dir, self.port = data_dir, free_port()
         self.output = data_dir / "run-output.txt"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("BALAI_")}
-        env.update(PORT=str(self.port), HOST="127.0.0.1", BALAI_DATA_DIR=str(data_dir))
+        env = server_env(PORT=str(self.port), HOST="127.0.0.1", BALAI_DATA_DIR=str(data_dir))
         with open(self.output, "wb") as out:
             self.process = subprocess.Popen([str(ROOT / "run.sh")], cwd=ROOT, env=env, stdout=out,
                                             stderr=subprocess.STDOUT, start_new_session=True)

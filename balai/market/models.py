@@ -3,12 +3,12 @@ from urllib.parse import quote
 
 from peewee import (
     BooleanField,
+    Case,
     CharField,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
     TextField,
-    fn,
 )
 
 from balai.db import BaseModel, JSONField, db, now
@@ -194,7 +194,9 @@ class Product(Moderated):
         """The seller's new count, as a change from what their form showed: items ordered while
         the form was open stay taken."""
         change = typed - (self.stock if seen is None else seen)
-        Product.update(stock=fn.MAX(0, Product.stock + change)).where(Product.id == self.id).execute()
+        counted = Product.stock + change
+        (Product.update(stock=Case(None, [(counted < 0, 0)], counted))  # never below 0
+         .where(Product.id == self.id).execute())
 
     def shortage(self, left):
         """What a buyer who asks for more than the `left` in stock is told."""

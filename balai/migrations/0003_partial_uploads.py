@@ -24,3 +24,4 @@ def upgrade(migrator):
             database, table_name = migrator.database, "partialupload"
 
     PartialUpload.create_table(safe=False)
+    migrator.database.after_create_tables([PartialUpload])  # PostgreSQL: its change trigger

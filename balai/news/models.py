@@ -11,10 +11,10 @@ from peewee import (
     CharField,
     DateTimeField,
     ForeignKeyField,
+    IntegerField,
     IntegrityError,
     TextField,
 )
-from playhouse.sqlite_ext import FTS5Model, SearchField
 
 from balai.db import BaseModel, JSONField, db, now
 from balai.media import ImageSet, key_of
@@ -57,10 +57,10 @@ def slugify(title):
     return f"berita-{slug}" if slug in RESERVED_SLUGS else slug
 
 
-def search_terms(text):
-    """User input as an FTS5 query that cannot be a syntax error: each word quoted, as a prefix."""
-    words = re.findall(r"\w+", text or "")[:8]
-    return " ".join(f'"{word}"*' for word in words)
+def search_words(text):
+    """The words of user input, at most 8: the engine searches each as a prefix (balai.dbms), so
+    no input can be a syntax error."""
+    return re.findall(r"\w+", text or "")[:8]
 
 
 class News(BaseModel):
@@ -148,12 +148,12 @@ class News(BaseModel):
     @classmethod
     def search(cls, text, limit=20):
         """Public items matching the words in text, best match first."""
-        query = search_terms(text)
-        if not query:
+        words = search_words(text)
+        if not words:
             return []
+        matches, best_first = db.text_search(NewsIndex, words, (3.0, 1.0))  # title words weigh more
         return list(cls.public().join(NewsIndex, on=(NewsIndex.rowid == cls.id))
-                    .where(NewsIndex.match(query))
-                    .order_by(NewsIndex.bm25(3.0, 1.0)).limit(limit))  # title words weigh more
+                    .where(matches).order_by(best_first).limit(limit))
 
     def older(self):
         return (News.public().where(News.publish_at < self.publish_at)
@@ -194,14 +194,16 @@ class News(BaseModel):
             return super().delete_instance(*args, **kwargs)
 
 
-class NewsIndex(FTS5Model):
-    """The full-text index of news titles and bodies; rowid is the News id."""
-    title = SearchField()
-    body = SearchField()
+class NewsIndex(BaseModel):
+    """The full-text index of news titles and bodies; rowid is the News id. Its table is the
+    engine's own kind (balai.dbms: FTS5 on SQLite, a GIN-indexed table on PostgreSQL)."""
+    rowid = IntegerField(primary_key=True)
+    title = TextField()
+    body = TextField()
 
-    class Meta:
-        database = db
-        options = {"tokenize": "unicode61 remove_diacritics 2"}
+    @classmethod
+    def create_table(cls, safe=True, **options):
+        db.create_search_table(cls)
 
 
 def local_to_utc(value, timezone):

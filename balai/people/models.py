@@ -44,11 +44,12 @@ class Village(BaseModel):
     def current(cls):
         """The profile, read again only after the database has changed (a copy: safe to edit)."""
         stamp, data = cls._cached
-        if db.in_transaction() or stamp != change_stamp():
+        fresh = change_stamp()  # read before the row: a commit in between is read again next time
+        if db.in_transaction() or stamp != fresh:
             village = cls.select().order_by(cls.id).first() or cls.create()
             data = dict(village.__data__)
             if not db.in_transaction():
-                cls._cached = (change_stamp(), data)
+                cls._cached = (fresh, data)
         village = cls(**data)
         village._dirty.clear()
         return village

@@ -2,8 +2,8 @@
 
 A page an anonymous visitor sees is the same for every anonymous visitor, so `@public_page`
 keeps its HTML in the worker's memory, keyed by URL and by whether htmx asked for a fragment.
-It is rendered again as soon as any process writes to the database (models.change_stamp) or
-after TTL seconds (for what changes with the clock alone, like news published later). Logged-in
+It is rendered again as soon as any process, on any web node, writes to the database
+(balai.db.change_stamp: one cheap read per request, see balai.dbms) or after TTL seconds (for what changes with the clock alone, like news published later). Logged-in
 visitors, pending flash messages and anything but a 200 always go to the view. The page is kept
 brotli- and gzip-compressed too, with its ETag, so serving it again costs almost nothing.
 Set PUBLIC_PAGE_CACHE = False in the app config to render every time (bench/bulk.py does).

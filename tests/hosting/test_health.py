@@ -23,7 +23,7 @@ def test_a_node_whose_database_and_queue_answer_is_ok(node_health):
 
 
 def test_a_node_without_its_database_is_unfit(node_health, tmp_path):
-    response = node_health(DATABASE=str(tmp_path / "no-such-folder" / "balai.db"))
+    response = node_health(DATABASE_URL=f"sqlite:///{tmp_path / 'no-such-folder' / 'balai.db'}")
     assert response.status_code == 503 and response.get_data(as_text=True) == "gagal: database"
     assert response.headers["Cache-Control"] == "no-store"
 

@@ -39,7 +39,7 @@ def make_objects(app):
         attachments = [with_attachment(draft), with_attachment(issued)]
         picture = process_image(image_bytes(size=(400, 300)))
         product_picture = process_image(image_bytes(size=(400, 300)))
-    product = Product.public().first()
+    product = Product.public().order_by(Product.id).first()
     ProductPhoto.create(product=product, key=product_picture.key, image=product_picture.as_dict())
     order = place(product)  # Budi buys from a demo lapak
     news = News.select().first()

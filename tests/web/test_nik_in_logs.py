@@ -1,7 +1,6 @@
 """No NIK in a URL, so none in any log: a journey against gunicorn with its access log on (the
 request lines any server or proxy in front of Balai writes down; `make run` serves with waitress,
 which keeps none) and the task worker beside it, then every log is searched for 16 digits."""
-import os
 import re
 import signal
 import socket
@@ -15,6 +14,7 @@ import requests
 
 from balai.demo import seed
 from tests.support.files import image_bytes, pdf_bytes
+from tests.support.postgres import server_env
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
@@ -33,8 +33,7 @@ def free_port():
 @pytest.fixture
 def server(tmp_path):
     """(base URL, log files): gunicorn and the huey worker on a fresh demo village."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("BALAI_")}
-    env.update(BALAI_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
+    env = server_env(BALAI_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
     for command in ("init-db", "seed-demo"):
         subprocess.run([BIN / "flask", "--app", "app", command], cwd=ROOT, env=env, check=True,
                        capture_output=True)

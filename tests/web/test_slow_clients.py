@@ -2,7 +2,6 @@
 hold no app thread, a page and its files share one connection, a body declared too big is
 refused at once with the app's own page, and an error page that fails is still Indonesian."""
 import http.client
-import os
 import re
 import socket
 import statistics
@@ -15,6 +14,7 @@ import pytest
 
 import serve
 from tests.support.notify import free_port
+from tests.support.postgres import server_env
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
@@ -26,8 +26,7 @@ TRICKLE_SECONDS = 12
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("served")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BALAI_")}
-    env.update(BALAI_DATA_DIR=str(data_dir), HOST="127.0.0.1", PORT=str(free_port()))
+    env = server_env(BALAI_DATA_DIR=str(data_dir), HOST="127.0.0.1", PORT=str(free_port()))
     for command in ("init-db", "seed-demo"):
         subprocess.run([str(BIN / "flask"), "--app", "app", command], cwd=ROOT, env=env,
                        check=True, stdout=subprocess.DEVNULL)

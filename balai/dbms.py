@@ -1,0 +1,192 @@
+"""Everything that differs between the database engines: SQLite (one machine, the default) and
+PostgreSQL (a database server shared by several web nodes). No other module writes SQL that only
+one engine understands; each engine's class below offers the same few methods.
+
+- A write transaction is serialised against every other writer. Code everywhere reads, decides
+  and writes in one `db.atomic()` (the next letter number, a login limit, a stock count) and
+  relies on no other writer slipping in between. SQLite begins every transaction IMMEDIATE: it
+  takes the one write lock at BEGIN. PostgreSQL's READ COMMITTED would let two such transactions
+  read the same last number and both write; so every outermost transaction takes one
+  transaction-level advisory lock right after BEGIN, released at COMMIT or ROLLBACK: one writer at
+  a time, exactly as on SQLite. A village writes a few rows a minute, so this costs little. A
+  writing statement outside a transaction takes the same lock, from a BEFORE STATEMENT trigger on
+  every table (before it locks any row): whoever holds a row lock holds the write lock, so
+  writers cannot deadlock each other, as on SQLite. Waiting for it ends after LOCK_WAIT_MS (a
+  lock_timeout error), as SQLite's busy_timeout does.
+- Full-text news search: an FTS5 virtual table on SQLite; on PostgreSQL a plain table with a GIN
+  index on the weighted tsvector of its columns ('simple' configuration: the text is Indonesian,
+  no stemming). Both take the same words, each a prefix, all required; user input never reaches
+  the query syntax.
+- The change stamp (what the page cache and the village profile cache compare): SQLite's file
+  size and mtime move whenever any process commits; on PostgreSQL, one row's counter, bumped by
+  that same trigger inside the writing transaction, so every node sees the new stamp exactly when
+  it sees the new data (a sequence would move before the commit, and a page rendered from the
+  old data would be kept under the new stamp).
+"""
+import os
+import re
+import threading
+import weakref
+from urllib.parse import urlsplit
+
+from peewee import SQL, Expression, SqliteDatabase, fn
+from playhouse.pool import PooledPostgresqlDatabase
+
+LOCK_WAIT_MS = 10_000
+WRITE_LOCK = 0x42616C6169  # the advisory lock's key ("Balai"); advisory locks are per database
+CHANGES_TABLE = "balai_change"
+SEARCH_CONFIG = "simple"
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": "normal",
+    "busy_timeout": LOCK_WAIT_MS,
+    "cache_size": -8000,
+}
+
+
+class SqliteVillageDatabase(SqliteDatabase):
+    """SQLite, every transaction (db.atomic(); nested ones are savepoints) begun IMMEDIATE.
+
+    It takes the write lock first, waiting up to busy_timeout for it. A deferred one that reads
+    and then writes fails at once under WAL ("database is locked") when another connection
+    committed in between, and busy_timeout does not help."""
+    engine = "sqlite"
+    shared = False  # one machine: its files are the database
+
+    def __init__(self, path):
+        super().__init__(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False,
+                         lock_type="IMMEDIATE")
+
+    def describe(self):
+        return self.database
+
+    def change_stamp(self):
+        """Moves whenever any process commits (a file's size or mtime changes).
+
+        An empty write-ahead log counts as none: SQLite makes and deletes it as connections come
+        and go, without any change to the data."""
+        stamp = [self.database]
+        for suffix in ("", "-wal"):
+            try:
+                stat = os.stat(self.database + suffix)
+                stamp.append((stat.st_mtime_ns, stat.st_size) if stat.st_size else None)
+            except FileNotFoundError:
+                stamp.append(None)
+        return tuple(stamp)
+
+    def after_create_tables(self, models):
+        """Nothing: the file itself is the change stamp."""
+
+    def create_search_table(self, index):
+        """The FTS5 table (rowid: the row it indexes) over the index model's text columns."""
+        columns = ", ".join(f'"{field.column_name}"' for field in search_fields(index))
+        self.execute_sql(f'CREATE VIRTUAL TABLE IF NOT EXISTS "{index._meta.table_name}" '
+                         f'USING fts5 ({columns}, tokenize="unicode61 remove_diacritics 2")')
+
+    def text_search(self, index, words, weights):
+        """(condition, ordering) for rows of `index` that have every word, each as a prefix;
+        a column's matches count `weights[i]` times."""
+        table = SQL(f'"{index._meta.table_name}"')
+        query = " ".join(f'"{word}"*' for word in words)
+        return Expression(table, "MATCH", query), fn.bm25(table, *weights)
+
+
+class PostgresVillageDatabase(PooledPostgresqlDatabase):
+    """PostgreSQL through a pool of psycopg 3 connections; see the module's doc for the write
+    lock, the search index and the change stamp."""
+    engine = "postgresql"
+    shared = True  # every web node sees the same data
+
+    def __init__(self, url, pool_size=10):
+        from psycopg.conninfo import conninfo_to_dict  # only here: SQLite needs no psycopg
+        given = conninfo_to_dict(url).get("options", "")  # the URL's own server options stay
+        super().__init__(url, max_connections=pool_size, stale_timeout=300, timeout=30,
+                         prefer_psycopg3=True,
+                         options=f"{given} -c lock_timeout={LOCK_WAIT_MS}".strip())
+        _pools.add(self)
+
+    def forget_connections(self):
+        """In a forked child (the worker's processes): the pool's connections and locks are the
+        parent's. Dropped without closing, which would end the parent's sessions too."""
+        self._lock = threading.Lock()
+        self._pool_lock = threading.RLock()
+        self._pool_available = threading.Condition(self._pool_lock)
+        self._connections, self._in_use = [], {}
+        self._state.reset()
+
+    def begin(self, isolation_level=None):
+        """Every outermost transaction is a write transaction: it waits for the village's one
+        write lock (held until COMMIT or ROLLBACK), as SQLite's BEGIN IMMEDIATE does. Under READ
+        COMMITTED (the default; not REPEATABLE READ, whose snapshot would predate the wait) each
+        later statement sees what the writers before it committed."""
+        super().begin(isolation_level)
+        self.cursor().execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+    def describe(self):
+        """The URL without its password (for messages and logs)."""
+        return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", self.database)
+
+    def change_stamp(self):
+        return (self.database, self.execute_sql(f"SELECT counter FROM {CHANGES_TABLE}").fetchone())
+
+    def after_create_tables(self, models):
+        """The change counter, and on every table a trigger that takes the write lock and bumps
+        the counter before each writing statement (see the module's doc)."""
+        self.execute_sql(f"CREATE TABLE IF NOT EXISTS {CHANGES_TABLE} "
+                         "(only_row BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (only_row), "
+                         "counter BIGINT NOT NULL DEFAULT 0)")
+        self.execute_sql(f"INSERT INTO {CHANGES_TABLE} DEFAULT VALUES ON CONFLICT DO NOTHING")
+        self.execute_sql(f"CREATE OR REPLACE FUNCTION {CHANGES_TABLE}_bump() RETURNS trigger "
+                         "LANGUAGE plpgsql AS $$ BEGIN "
+                         f"PERFORM pg_advisory_xact_lock({WRITE_LOCK}); "
+                         f"UPDATE {CHANGES_TABLE} SET counter = counter + 1; RETURN NULL; END $$")
+        for model in models:
+            self.execute_sql(f"CREATE OR REPLACE TRIGGER {CHANGES_TABLE} BEFORE INSERT OR UPDATE "
+                             f'OR DELETE OR TRUNCATE ON "{model._meta.table_name}" '
+                             f"FOR EACH STATEMENT EXECUTE FUNCTION {CHANGES_TABLE}_bump()")
+
+    def create_search_table(self, index):
+        """A plain table, and a GIN index on the same weighted vector that text_search reads."""
+        table = index._meta.table_name
+        columns = ", ".join(f'"{field.column_name}" TEXT NOT NULL' for field in
+                            search_fields(index))
+        self.execute_sql(f'CREATE TABLE IF NOT EXISTS "{table}" '
+                         f'("rowid" INTEGER PRIMARY KEY, {columns})')
+        vector = " || ".join(
+            f"setweight(to_tsvector('{SEARCH_CONFIG}', \"{field.column_name}\"), '{label}')"
+            for field, label in zip(search_fields(index), "ABCD"))
+        self.execute_sql(f'CREATE INDEX IF NOT EXISTS "{table}_search" ON "{table}" '
+                         f"USING GIN (({vector}))")
+
+    def text_search(self, index, words, weights):
+        vector = None
+        for field, label in zip(search_fields(index), "ABCD"):
+            part = fn.setweight(fn.to_tsvector(SQL(f"'{SEARCH_CONFIG}'"), field), SQL(f"'{label}'"))
+            vector = part if vector is None else vector.concat(part)
+        query = fn.to_tsquery(SQL(f"'{SEARCH_CONFIG}'"), " & ".join(f"'{w}':*" for w in words))
+        # ts_rank's weights are listed D, C, B, A; the heaviest column weighs 1.
+        by_label = [weight / max(weights) for weight in weights] + [0.0] * (4 - len(weights))
+        rank = fn.ts_rank(SQL("'{%s}'" % ",".join(map(str, reversed(by_label)))), vector, query)
+        return Expression(vector, "@@", query), rank.desc()
+
+
+_pools = weakref.WeakSet()
+os.register_at_fork(after_in_child=lambda: [pool.forget_connections() for pool in list(_pools)])
+
+
+def search_fields(index):
+    return [field for field in index._meta.sorted_fields if not field.primary_key]
+
+
+def open_database(url, pool_size=10):
+    """The database a DATABASE_URL names: sqlite:///relative/path, sqlite:////absolute/path,
+    or postgresql://user:password@host:port/name (any libpq parameters in its query)."""
+    scheme = urlsplit(url).scheme
+    if scheme == "sqlite":
+        return SqliteVillageDatabase(re.sub(r"^sqlite:///", "", url))
+    if scheme in ("postgresql", "postgres"):
+        return PostgresVillageDatabase(re.sub(r"^postgres://", "postgresql://", url), pool_size)
+    raise ValueError(f"DATABASE_URL tidak dikenal: {scheme or url!r} "
+                     "(pakai sqlite:///... atau postgresql://...)")
