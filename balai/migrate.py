@@ -25,10 +25,11 @@ import time
 from pathlib import Path
 
 import click
-from peewee import PostgresqlDatabase, Proxy, SqliteDatabase
+from peewee import PostgresqlDatabase, Proxy
 from playhouse.migrate import SchemaMigrator
 
 from balai.db import db
+from balai.dbms import SqliteVillageDatabase
 from balai.migrations import STEPS
 from balai.schema import MODELS, SchemaVersion, create_new_schema
 
@@ -206,7 +207,7 @@ def schema_sql(database):
 
 def models_schema_sql():
     """The schema today's models make in a new SQLite database."""
-    fresh = SqliteDatabase(":memory:")
+    fresh = SqliteVillageDatabase(":memory:")
     with fresh.bind_ctx(MODELS + [SchemaVersion]), fresh.connection_context():
         fresh.create_tables(MODELS + [SchemaVersion])
         return schema_sql(fresh)

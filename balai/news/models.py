@@ -203,7 +203,7 @@ class NewsIndex(BaseModel):
 
     @classmethod
     def create_table(cls, safe=True, **options):
-        db.create_search_table(cls)
+        cls._meta.database.create_search_table(cls)
 
 
 def local_to_utc(value, timezone):
