@@ -1,15 +1,37 @@
+import hashlib
 import os
 import shutil
+import uuid
 
 import pytest
 
 os.environ.setdefault("BALAI_HUEY_IMMEDIATE", "1")
 
-from balai import create_app, schema  # noqa: E402
+from balai import create_app, schema, storage  # noqa: E402
 from balai import db as database  # noqa: E402
 from balai.demo import seed  # noqa: E402
 from tests.support.routes import make_objects  # noqa: E402
 from tests.support.village import BUDI, SITI, Login  # noqa: E402
+
+# With BALAI_STORAGE_URL=s3://bucket/prefix set when pytest starts (tests/services/s3.sh), every
+# village a test makes keeps its documents under a prefix of its own in that bucket.
+S3_URL = os.environ.get("BALAI_STORAGE_URL", "").removesuffix("/")
+RUN = uuid.uuid4().hex[:12]
+
+
+@pytest.fixture(autouse=True)
+def store_of_each_village(monkeypatch):
+    """On S3, the store of an app is s3://bucket/prefix/test-<run>-<its data dir's digest>: a
+    fresh one per test, the same for two apps of one data dir (a restart)."""
+    if not S3_URL.startswith("s3://"):
+        return
+    init_app = storage.init_app
+
+    def per_village(app):
+        digest = hashlib.sha256(app.config["DATA_DIR"].encode()).hexdigest()[:16]
+        app.config["STORAGE_URL"] = f"{S3_URL}/test-{RUN}-{digest}"
+        init_app(app)
+    monkeypatch.setattr(storage, "init_app", per_village)
 
 
 @pytest.fixture
@@ -38,15 +60,25 @@ def demo_data(tmp_path_factory):
             app = make_app(seeded[key], settings)
             schema.create_tables()
             with database.db.connection_context():
-                seed.seed_demo(app.config["KEYS_DIR"], app.config["PASSWORD_HASH_METHOD"])
+                seed.seed_demo(storage.Folder(seeded[key]), app.config["PASSWORD_HASH_METHOD"])
         shutil.copytree(seeded[key], data_dir, dirs_exist_ok=True, copy_function=shutil.copy)
     return copy_to
+
+
+def move_keys_to_store(app):
+    """The demo signing keys, seeded into the data dir's folder, into an S3 app's store."""
+    folder = storage.Folder(app.config["DATA_DIR"])
+    for key, _ in folder.listing("keys/"):
+        storage.documents(app).put(key, folder.get(key))
+    shutil.rmtree(folder.path("keys"))
 
 
 @pytest.fixture
 def app(tmp_path, app_settings, demo_data):
     demo_data(tmp_path, app_settings)
     app = make_app(tmp_path, app_settings)
+    if S3_URL.startswith("s3://"):
+        move_keys_to_store(app)
     yield app
     if not database.db.is_closed():
         database.db.close()
