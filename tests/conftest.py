@@ -13,23 +13,22 @@ from balai.demo import seed  # noqa: E402
 from tests.support.routes import make_objects  # noqa: E402
 from tests.support.village import BUDI, SITI, Login  # noqa: E402
 
-# With BALAI_STORAGE_URL=s3://bucket/prefix set when pytest starts (tests/services/s3.sh), every
-# village a test makes keeps its documents under a prefix of its own in that bucket.
-S3_URL = os.environ.get("BALAI_STORAGE_URL", "").removesuffix("/")
 RUN = uuid.uuid4().hex[:12]
 
 
 @pytest.fixture(autouse=True)
 def store_of_each_village(monkeypatch):
-    """On S3, the store of an app is s3://bucket/prefix/test-<run>-<its data dir's digest>: a
-    fresh one per test, the same for two apps of one data dir (a restart)."""
-    if not S3_URL.startswith("s3://"):
-        return
+    """An app whose documents go to S3 (BALAI_STORAGE_URL=s3://bucket/prefix set when pytest
+    starts, see tests/services/s3.sh, or a test's STORAGE_URL setting) keeps them under
+    prefix/test-<run>-<its data dir's digest>: fresh for each test, the same for two apps of one
+    data dir (a restart)."""
     init_app = storage.init_app
 
     def per_village(app):
-        digest = hashlib.sha256(app.config["DATA_DIR"].encode()).hexdigest()[:16]
-        app.config["STORAGE_URL"] = f"{S3_URL}/test-{RUN}-{digest}"
+        url = app.config["STORAGE_URL"]
+        if url.startswith("s3://"):
+            digest = hashlib.sha256(app.config["DATA_DIR"].encode()).hexdigest()[:16]
+            app.config["STORAGE_URL"] = f"{url.rstrip('/')}/test-{RUN}-{digest}"
         init_app(app)
     monkeypatch.setattr(storage, "init_app", per_village)
 
@@ -77,7 +76,7 @@ def move_keys_to_store(app):
 def app(tmp_path, app_settings, demo_data):
     demo_data(tmp_path, app_settings)
     app = make_app(tmp_path, app_settings)
-    if S3_URL.startswith("s3://"):
+    if isinstance(storage.documents(app), storage.Bucket):
         move_keys_to_store(app)
     yield app
     if not database.db.is_closed():
