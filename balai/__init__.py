@@ -13,7 +13,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from balai import cli, db
+from balai import cli, db, storage, sweep
 from balai.letters import tasks as letter_tasks
 from balai.letters.models import LetterRequest
 from balai.letters.views import documents, inbox, types, verify
@@ -93,9 +93,9 @@ def create_app(config=None):
         DATA_DIR=str(data_dir),
         DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'balai.db'}",
         DATABASE_POOL_SIZE=int(os.environ.get("BALAI_DATABASE_POOL_SIZE", "10")),
-        UPLOAD_DIR=str(data_dir / "uploads"),
-        LETTER_DIR=str(data_dir / "letters"),
-        KEYS_DIR=str(data_dir / "keys"),
+        # Documents (syarat, letters, photos, logo, signing keys): a folder or s3://bucket/prefix;
+        # empty: the data dir itself (see balai/storage.py).
+        STORAGE_URL=os.environ.get("BALAI_STORAGE_URL", ""),
         MAX_CONTENT_LENGTH=26 * 1024 * 1024,
         UPLOAD_MAX_BYTES=5 * 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=8 * 3600,
@@ -126,8 +126,7 @@ def create_app(config=None):
     database = db.init_db(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"])
     if not app.config.get("SECRET_KEY"):  # Flask's default is None, so setdefault would keep it
         app.config["SECRET_KEY"] = secret_key(data_dir, shared=database.shared)
-    for key in ("UPLOAD_DIR", "LETTER_DIR", "KEYS_DIR"):
-        Path(app.config[key]).mkdir(parents=True, exist_ok=True)
+    storage.init_app(app)
 
     app.session_interface = SessionInterface()
     if app.config["PROXY_COUNT"]:  # trust that many proxies' X-Forwarded-For/-Proto/-Host/-Port
@@ -180,6 +179,7 @@ def init_queue(app):
     letter_tasks.register(queue)
     if app.config["WORKER"] == "inline":
         app.before_request(queue.start_inline)
+    sweep.register(queue)
 
 
 def register_blueprints(app):

@@ -1,18 +1,20 @@
-"""Backing up the data dir and restoring it: `flask --app app backup DIR`, `restore DIR`.
+"""Backing up a village and restoring it: `flask --app app backup DIR`, `restore DIR`.
 
-A backup copies the files of the data dir, every database in it (`*.db`) with SQLite's online
-backup, which is consistent while the app writes, then the files that rows of that copy name
-which are new or changed since, and writes `manifest.json` with each file's size and SHA-256.
-The folder and everything in it is readable by its owner only: it holds scans of residents'
-papers and the signing keys.
+A backup copies the files of the data dir and the documents of the document store (balai.storage:
+the data dir itself, or a bucket) into one folder, the documents under the same keys (uploads/,
+letters/, keys/), every database in the data dir (`*.db`) with SQLite's online backup, which is
+consistent while the app writes, then the documents that rows of that copy name which are new or
+changed since, and writes `manifest.json` with each file's size and SHA-256. The folder and
+everything in it is readable by its owner only: it holds scans of residents' papers and the
+signing keys. A restore puts the files back into the data dir and the documents into the store.
 
-The app writes a file before the row that names it commits, and deletes it only after that row
-is gone. So the backup first copies the files while the app goes on, then holds deletions (the
-app's waits, see balai.web.stored), copies the databases, and copies the files that rows of the
-copy name which are new or changed since: while deletions wait, none of those can go. What is
-guaranteed: no row in a finished backup names a file the backup lacks, unless that file was
-already missing from the data dir (the command then says so). Files written during the backup
-may be in it without a row; they are harmless."""
+The app writes a document before the row that names it commits, and deletes it only after that
+row is gone. So the backup first copies the documents while the app goes on, then holds
+deletions (the app's waits, see balai.storage), copies the databases, and copies the documents
+that rows of the copy name which are new or changed since: while deletions wait, none of those
+can go. What is guaranteed: no row in a finished backup names a document the backup lacks,
+unless it was already missing from the store (the command then says so). Documents written
+during the backup may be in it without a row; they are harmless."""
 import datetime
 import hashlib
 import json
@@ -27,13 +29,8 @@ import click
 from peewee import SqliteDatabase
 
 from balai.db import db
-from balai.letters.models import Attachment, LetterRequest
-from balai.market.models import ProductPhoto
-from balai.media import IMAGE_FOLDER, ImageSet
-from balai.news.models import News
-from balai.people.models import Village
-from balai.signing.models import SignerCertificate
-from balai.web.stored import deletions_lock
+from balai.storage import deletions_lock, documents
+from balai.sweep import SWEPT, named_keys
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -53,12 +50,9 @@ def register(app):
     @app.cli.command("backup")
     @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
     def backup_command(folder):
-        """Back up the data dir into FOLDER (new or empty): databases, files and a manifest."""
+        """Back up the village into FOLDER (new or empty): databases, files and a manifest."""
         refuse_other_engines()
-        folders = [Path(app.config[key]).relative_to(app.config["DATA_DIR"])
-                   for key in ("UPLOAD_DIR", "LETTER_DIR", "KEYS_DIR")]
-        manifest = backup(app.config["DATA_DIR"], folder,
-                          lambda database: files_named_in(database, *folders))
+        manifest = backup(app.config["DATA_DIR"], folder, documents(app), files_named_in)
         size = sum(entry["size"] for entry in manifest["files"]) / 1024 / 1024
         click.echo(f"Cadangan selesai di {folder}: {len(manifest['files'])} berkas, "
                    f"{size:.1f} MB.")
@@ -71,9 +65,10 @@ def register(app):
     @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
     @click.option("--force", is_flag=True, help="Timpa folder data yang sudah berisi data.")
     def restore_command(folder, force):
-        """Restore a backup into the data dir, once every file of it checks out."""
+        """Restore a backup into the data dir and the document store, once every file of it
+        checks out."""
         refuse_other_engines()
-        manifest = restore(folder, app.config["DATA_DIR"], force)
+        manifest = restore(folder, app.config["DATA_DIR"], documents(app), force)
         click.echo(f"Data dipulihkan ke {app.config['DATA_DIR']} dari cadangan "
                    f"{manifest.get('created_at', '')} ({len(manifest['files'])} berkas).")
 
@@ -86,9 +81,9 @@ def refuse_other_engines():
                           "sendiri (pg_dump dan pg_restore).")
 
 
-def backup(data_dir, target, files_named):
-    """Back up data_dir into target; files_named(database path) lists the files (relative to
-    the data dir) that the rows of a copy of balai.db name. Returns the manifest."""
+def backup(data_dir, target, store, files_named):
+    """Back up data_dir and the documents of store into target; files_named(database path)
+    lists the document keys that the rows of a copy of balai.db name. Returns the manifest."""
     data_dir, target = Path(data_dir).resolve(), Path(target).absolute()
     if target.resolve().is_relative_to(data_dir):
         raise BackupError("Folder cadangan tidak boleh berada di dalam folder data.")
@@ -98,14 +93,17 @@ def backup(data_dir, target, files_named):
     target.chmod(0o700)
     databases = [name for name in sorted(os.listdir(data_dir)) if name.endswith(".db")]
     copied = {}
-    sync_files(data_dir, target, copied, stored_files(data_dir, skip=databases))
+    for name in local_files(data_dir, skip=databases):
+        if (entry := copy_file(data_dir / name, target / name)) is not None:
+            copied[name] = entry
+    sync_documents(store, target, copied)
     main = target / "balai.db"
     with deletions_lock(data_dir, held=True):
         for name in databases:
             with closing(sqlite3.connect(data_dir / name, timeout=30)) as live:
                 copy_database(live, target / name)
         named = files_named(main) if main.exists() else set()
-        sync_files(data_dir, target, copied, sorted(named))
+        sync_documents(store, target, copied, named)
     files = [{"path": name, **digest(target / name)} for name in databases]
     files += [{"path": name, "size": entry["size"], "sha256": entry["sha256"]}
               for name, entry in sorted(copied.items())]
@@ -127,18 +125,23 @@ def copy_database(live, target):
         copy.execute("PRAGMA journal_mode=DELETE")  # the app turns WAL on again when it opens it
 
 
-def sync_files(data_dir, target, copied, names):
-    """Copy each named file that is not yet in the copy or changed since: a file copied while
-    it was being written is copied again once its writer has finished."""
-    for name in names:
-        try:
-            stat = os.stat(data_dir / name)
-        except FileNotFoundError:
-            continue
-        seen = (stat.st_size, stat.st_mtime_ns)
-        if copied.get(name, {}).get("seen") != seen:
-            if (entry := copy_file(data_dir / name, target / name)) is not None:
-                copied[name] = {**entry, "seen": seen}
+def sync_documents(store, target, copied, wanted=None):
+    """Copy each document (of `wanted` keys, else all) that is not yet in the copy or changed
+    since: one copied while it was being replaced is copied again once it is whole."""
+    for folder in SWEPT:
+        for key, modified in store.listing(f"{folder}/"):
+            if (wanted is None or key in wanted) and copied.get(key, {}).get("seen") != modified:
+                try:
+                    data = store.get(key)
+                except FileNotFoundError:  # deleted meanwhile
+                    continue
+                copied[key] = {**write_file(target / key, data), "seen": modified}
+
+
+def local_files(data_dir, skip=()):
+    """The data dir's own files (not the documents' folders), as relative POSIX paths."""
+    return [name for name in stored_files(data_dir, skip)
+            if PurePosixPath(name).parts[0] not in SWEPT]
 
 
 def stored_files(folder, skip=()):
@@ -151,33 +154,22 @@ def stored_files(folder, skip=()):
                 yield path
 
 
-def files_named_in(database, uploads, letters, keys):
-    """Every file a row of this copy of balai.db names, as a POSIX path relative to the data
-    dir (the folders given relative to it too). A column that comes to name a stored file
-    belongs in this list."""
-    columns = [(uploads, Attachment.stored_name), (uploads, Village.logo),
-               (letters, LetterRequest.pdf_file), (keys, SignerCertificate.key_file)]
-    named = set()
+def files_named_in(database):
+    """The key of every document a row of this copy of balai.db names."""
     copy = SqliteDatabase(str(database))
     with copy.connection_context():
-        for folder, column in columns:
-            rows = column.model.select(column).where(column.is_null(False)).tuples().bind(copy)
-            named |= {(folder / name).as_posix() for (name,) in rows if name}
-        for column in (News.image, ProductPhoto.image):
-            rows = column.model.select(column).where(column.is_null(False)).tuples().bind(copy)
-            named |= {(uploads / IMAGE_FOLDER / name).as_posix()
-                      for (image,) in rows for name in ImageSet.from_dict(image).names()}
-    return named
+        return named_keys(copy)
 
 
-def restore(source, data_dir, force=False):
-    """Restore a backup into data_dir once all of it checks out; a data dir that holds data is
-    replaced only with force. Returns the backup's manifest."""
+def restore(source, data_dir, store, force=False):
+    """Restore a backup into data_dir and store once all of it checks out; a village that holds
+    data is replaced only with force (documents the backup lacks are deleted). Returns the
+    backup's manifest."""
     source, data_dir = Path(source).resolve(), Path(data_dir)
     if source.is_relative_to(data_dir.resolve()):
         raise BackupError("Cadangan yang dipulihkan tidak boleh berada di dalam folder data.")
     manifest = checked_manifest(source)
-    if holds_data(data_dir) and not force:
+    if (holds_data(data_dir) or any(store_keys(store))) and not force:
         raise BackupError(f"Folder data {data_dir} sudah berisi data. Pulihkan ke folder kosong, "
                           "atau tambahkan --force untuk menimpanya (data yang ada hilang).")
     private_dir(data_dir)
@@ -196,7 +188,13 @@ def restore(source, data_dir, force=False):
             else:
                 old.unlink()
         for new in staging.iterdir():
-            new.rename(data_dir / new.name)
+            if new.name not in SWEPT:
+                new.rename(data_dir / new.name)
+        restored = set(stored_files(staging))
+        for key in restored:
+            store.put(key, (staging / key).read_bytes())
+        for key in set(store_keys(store)) - restored:
+            store.delete(key)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     data_dir.chmod(0o700)
@@ -240,6 +238,11 @@ def is_plain_relative(name):
             and all(part not in ("", ".", "..") for part in path.parts))
 
 
+def store_keys(store):
+    """The key of every document in the store."""
+    return (key for folder in SWEPT for key, _ in store.listing(f"{folder}/"))
+
+
 def holds_data(data_dir):
     """True when the data dir has anything that starting the app in an empty one would not."""
     return data_dir.exists() and any(name not in FRESH for name in stored_files(data_dir))
@@ -255,6 +258,14 @@ def digest(path, copy_to=None):
             if out:
                 out.write(block)
     return {"size": size, "sha256": sha256.hexdigest()}
+
+
+def write_file(target, data):
+    """Write bytes to a file readable by its owner only: their size and SHA-256."""
+    private_dir(target.parent)
+    with private_file(target) as out:
+        out.write(data)
+    return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
 def copy_file(source, target):

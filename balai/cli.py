@@ -17,6 +17,7 @@ from balai.people.passwords import password_error
 from balai.people.second_factor import SecondFactor
 from balai.schema import create_tables
 from balai.signing import cli as signing_cli
+from balai.storage import documents
 from balai.web.access import OFFICIAL_ROLES
 
 
@@ -26,7 +27,7 @@ def register(app):
         """Load the demo village "Desa Sukamaju" if the database has no accounts yet."""
         create_tables()
         with db.connection_context():
-            accounts = seed.seed_demo(app.config["KEYS_DIR"], app.config["PASSWORD_HASH_METHOD"])
+            accounts = seed.seed_demo(documents(app), app.config["PASSWORD_HASH_METHOD"])
         click.echo("Desa demo dimuat." if accounts else "Data sudah ada; demo tidak dimuat ulang.")
 
     @app.cli.command("demo-accounts")
@@ -34,7 +35,7 @@ def register(app):
         """Print the demo accounts that exist in this database, with their password."""
         with db.connection_context():
             accounts = seed.demo_accounts()
-            passphrase = accounts and seed.demo_signing_passphrase(app.config["KEYS_DIR"])
+            passphrase = accounts and seed.demo_signing_passphrase(documents(app))
         if accounts:
             click.echo("Akun demo:")
         for login, role, password in accounts:

@@ -9,12 +9,10 @@ import math
 import re
 import secrets
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
-from flask import current_app, send_from_directory
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from balai.web.stored import delete_stored
+from balai.storage import UPLOADS, delete_documents, document_key, documents
 
 MAX_BYTES = 5 * 1024 * 1024
 # Decoding costs memory by pixels, not by file size: a 200 KB PNG can declare 49 megapixels. So
@@ -40,7 +38,7 @@ NOT_A_PHOTO = "Berkas ini bukan foto atau rusak. Kirim foto JPG, PNG, atau WebP.
 TOO_MANY_PIXELS = ("Foto terlalu besar resolusinya. Perkecil fotonya (ubah ukurannya di galeri "
                    "HP, atau kirim tangkapan layar foto itu), lalu coba lagi.")
 NAME_PATTERN = re.compile(r"^([A-Za-z0-9_-]{16})-(thumb|article)\.(webp|jpg)$")
-IMAGE_FOLDER = "images"  # under app.config["UPLOAD_DIR"]
+IMAGES = f"{UPLOADS}/images"  # the photos' folder in the document store
 
 
 class ImageError(ValueError):
@@ -78,10 +76,9 @@ class ImageSet:
         return [self.thumb.webp, self.thumb.jpeg, self.article.webp, self.article.jpeg]
 
 
-def image_dir():
-    path = Path(current_app.config["UPLOAD_DIR"]) / IMAGE_FOLDER
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def image_key(name):
+    """The document key of one stored photo file."""
+    return document_key(IMAGES, name)
 
 
 def read_upload(source):
@@ -198,6 +195,11 @@ def logo_png(data, max_pixels):
     return out.getvalue()
 
 
+def logo_key(name):
+    """The document key of the village logo that Village.logo names."""
+    return document_key(UPLOADS, name)
+
+
 def encode(image, fmt, budget):
     """The image encoded at the highest quality step that fits the budget, or None."""
     for quality in QUALITIES:
@@ -228,20 +230,18 @@ def process_image(source):
     widest = max(width for width, _ in SIZES.values())  # any height: fit() scales by width
     image = flatten(open_untrusted(read_upload(source), PHOTO_FORMATS, box=(widest, math.inf)))
     key = secrets.token_urlsafe(12)
-    folder = image_dir()
     variants = {}
     for size, (width, budget) in SIZES.items():
         webp, jpeg, (w, h) = fit(image, width, budget)
         names = (f"{key}-{size}.webp", f"{key}-{size}.jpg")
-        (folder / names[0]).write_bytes(webp)
-        (folder / names[1]).write_bytes(jpeg)
+        documents().put(image_key(names[0]), webp)
+        documents().put(image_key(names[1]), jpeg)
         variants[size] = Variant(webp=names[0], jpeg=names[1], width=w, height=h)
     return ImageSet(key=key, **variants)
 
 
 def delete_image(image_set):
-    folder = image_dir()
-    delete_stored(*(folder / name for name in image_set.names()))
+    delete_documents(*map(image_key, image_set.names()))
 
 
 def key_of(name):
@@ -252,7 +252,8 @@ def key_of(name):
 
 def send_image(name):
     """Serve a stored file; its name never changes, so browsers may keep it for a year."""
-    response = send_from_directory(image_dir(), name, max_age=31536000)
+    mimetype = "image/webp" if name.endswith(".webp") else "image/jpeg"
+    response = documents().response(image_key(name), mimetype, max_age=31536000)
     response.cache_control.public = True
     response.cache_control.immutable = True
     return response

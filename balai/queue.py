@@ -52,6 +52,11 @@ class InlineConsumer(Consumer):
         pass
 
 
+def once_if(found):
+    """A sweep's unfinished work for the queue: one run, now, when there is something to do."""
+    return [((), None)] if found else []
+
+
 class Queue:
     """The app's huey and its named tasks, each with the query that finds its unfinished work."""
 

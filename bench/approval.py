@@ -23,6 +23,7 @@ from balai.demo import seed  # noqa: E402
 from balai.letters.issuance import issue_letter, issue_many, signer_of  # noqa: E402
 from balai.letters.models import LetterRequest, LetterType
 from balai.people.models import Person, User  # noqa: E402
+from balai.storage import documents  # noqa: E402
 
 LETTERS = 50
 
@@ -65,7 +66,7 @@ def main():
     app = create_app({"TESTING": True, "DATA_DIR": tempfile.mkdtemp(), "SECRET_KEY": "bench"})
     schema.create_tables()
     with app.app_context(), database.db.connection_context():
-        seed.seed_demo(app.config["KEYS_DIR"])
+        seed.seed_demo(documents(app))
         kades = User.by_login("kades")
         one_by_one(app, kades)  # warm-up: fonts, templates, first files
         timings = one_by_one(app, kades)

@@ -21,6 +21,7 @@ from balai.people.models import User  # noqa: E402
 from balai.signing import keys as signing  # noqa: E402
 from balai.signing import pdf_check  # noqa: E402
 from balai.signing.models import SignerCertificate  # noqa: E402
+from balai.storage import documents  # noqa: E402
 
 LETTERS = 50
 LETTER_HTML = """<html><body><h2>PEMERINTAH DESA SUKAMAJU</h2><hr>
@@ -76,12 +77,12 @@ def main():
     app = create_app({"TESTING": True, "DATA_DIR": tempfile.mkdtemp(), "SECRET_KEY": "bench"})
     schema.create_tables()
     with database.db.connection_context():
-        seed.seed_demo(app.config["KEYS_DIR"])
+        seed.seed_demo(documents(app))
         kades = User.by_login("kades")
         row = SignerCertificate.current_for(kades)
         bench(app, row, seed.DEMO_SIGNING_PASSPHRASE, "P-256")
-        ca = signing.village_ca(app.config["KEYS_DIR"], seed.DEMO_SIGNING_PASSPHRASE, "Desa")
-        row = signing.enroll(app.config["KEYS_DIR"], ca, kades, "Kepala Desa", "sandi-rsa-3072",
+        ca = signing.village_ca(documents(app), seed.DEMO_SIGNING_PASSPHRASE, "Desa")
+        row = signing.enroll(documents(app), ca, kades, "Kepala Desa", "sandi-rsa-3072",
                              key_type="rsa3072")
         bench(app, row, "sandi-rsa-3072", "RSA 3072")
     print(f"{datetime.datetime.now():%Y-%m-%d %H:%M}, Python {sys.version.split()[0]}")

@@ -1,16 +1,37 @@
+import hashlib
 import os
 import shutil
+import uuid
 
 import pytest
 
 os.environ.setdefault("BALAI_HUEY_IMMEDIATE", "1")
 
-from balai import create_app, schema  # noqa: E402
+from balai import create_app, schema, storage  # noqa: E402
 from balai import db as database  # noqa: E402
 from balai.demo import seed  # noqa: E402
 from tests.support import postgres  # noqa: E402
 from tests.support.routes import make_objects  # noqa: E402
 from tests.support.village import BUDI, SITI, Login  # noqa: E402
+
+RUN = uuid.uuid4().hex[:12]
+
+
+@pytest.fixture(autouse=True)
+def store_of_each_village(monkeypatch):
+    """An app whose documents go to S3 (BALAI_STORAGE_URL=s3://bucket/prefix set when pytest
+    starts, see tests/services/s3.sh, or a test's STORAGE_URL setting) keeps them under
+    prefix/test-<run>-<its data dir's digest>: fresh for each test, the same for two apps of one
+    data dir (a restart)."""
+    init_app = storage.init_app
+
+    def per_village(app):
+        url = app.config["STORAGE_URL"]
+        if url.startswith("s3://"):
+            digest = hashlib.sha256(app.config["DATA_DIR"].encode()).hexdigest()[:16]
+            app.config["STORAGE_URL"] = f"{url.rstrip('/')}/test-{RUN}-{digest}"
+        init_app(app)
+    monkeypatch.setattr(storage, "init_app", per_village)
 
 
 @pytest.fixture
@@ -61,7 +82,7 @@ def seed_demo(data_dir, settings):
     app = make_app(data_dir, settings)
     schema.create_tables()
     with database.db.connection_context():
-        seed.seed_demo(app.config["KEYS_DIR"], app.config["PASSWORD_HASH_METHOD"])
+        seed.seed_demo(storage.Folder(data_dir), app.config["PASSWORD_HASH_METHOD"])
     close_pool()
 
 
@@ -94,10 +115,20 @@ def demo_data(tmp_path_factory):
         postgres.drop(postgres.SCRATCH)
 
 
+def move_keys_to_store(app):
+    """The demo signing keys, seeded into the data dir's folder, into an S3 app's store."""
+    folder = storage.Folder(app.config["DATA_DIR"])
+    for key, _ in folder.listing("keys/"):
+        storage.documents(app).put(key, folder.get(key))
+    shutil.rmtree(folder.path("keys"))
+
+
 @pytest.fixture
 def app(tmp_path, app_settings, demo_data):
     demo_data(tmp_path, app_settings)
     app = make_app(tmp_path, app_settings)
+    if isinstance(storage.documents(app), storage.Bucket):
+        move_keys_to_store(app)
     yield app
     if not database.db.is_closed():
         database.db.close()

@@ -14,10 +14,13 @@ from werkzeug.datastructures import FileStorage
 from balai import backup, create_app
 from balai.db import db
 from balai.demo import seed
+from balai.letters.issuance import letter_key
 from balai.letters.models import Attachment, LetterRequest
-from balai.letters.uploads import delete_upload, save_upload
+from balai.letters.uploads import delete_upload, save_upload, upload_key
+from balai.storage import documents
 from tests.support.files import pdf_bytes
 from tests.support.postgres import sqlite_only
+from tests.support.stored import letter_bytes
 from tests.support.village import Login, make_request
 
 pytestmark = sqlite_only("these backups copy its files (PostgreSQL's: tests/db)")
@@ -38,7 +41,7 @@ def issue_letter(app):
 
 
 def checks_as_asli(app, letter):
-    pdf = (Path(app.config["LETTER_DIR"]) / letter.pdf_file).read_bytes()
+    pdf = letter_bytes(app, letter.pdf_file)
     page = app.test_client().post("/verifikasi", data={"berkas": (io.BytesIO(pdf), "surat.pdf")},
                                   content_type="multipart/form-data").get_data(as_text=True)
     return "ASLI" in page and letter.number in page
@@ -124,13 +127,11 @@ def test_a_backup_taken_while_residents_upload_restores_a_village_that_still_sig
     assert private(fresh)
 
     village = create_app({**CONFIG, "DATA_DIR": str(fresh)})
-    uploads = Path(village.config["UPLOAD_DIR"])
     assert Attachment.select().count() >= 1
-    assert all((uploads / a.stored_name).is_file() for a in Attachment.select())
+    assert all(documents(village).exists(upload_key(a.stored_name)) for a in Attachment.select())
     issued = LetterRequest.select().where(LetterRequest.pdf_file.is_null(False))
     assert issued.count() >= 2
-    assert all((Path(village.config["LETTER_DIR"]) / letter.pdf_file).is_file()
-               for letter in issued)
+    assert all(documents(village).exists(letter_key(letter.pdf_file)) for letter in issued)
     assert checks_as_asli(village, LetterRequest.get_by_id(old.id))
     new = issue_letter(village)
     assert new.pdf_file and new.number != old.number and checks_as_asli(village, new)
@@ -169,10 +170,9 @@ def test_a_scan_replaced_once_the_database_is_copied_is_deleted_only_after_the_b
         assert resident.error is None and resident.done == 1
     assert result.exit_code == 0, result.output
     assert (target / "uploads" / named[0]).is_file()
-    assert not (Path(app.config["UPLOAD_DIR"]) / named[0]).exists()
+    assert not documents(app).exists(upload_key(named[0]))
     listed = {entry["path"] for entry in json.loads((target / "manifest.json").read_text())["files"]}
-    assert backup.files_named_in(target / "balai.db", *map(Path, ("uploads", "letters", "keys"))
-                                 ) <= listed
+    assert backup.files_named_in(target / "balai.db") <= listed
 
 
 @pytest.fixture

@@ -14,10 +14,12 @@ from balai.media import (
     ImageError,
     TooManyPixels,
     document_image,
+    image_key,
     logo_png,
     open_untrusted,
     process_image,
 )
+from balai.storage import documents
 
 
 def noisy_photo(width=3200, height=2400, exif=None):
@@ -38,7 +40,7 @@ def tiff_bytes():
 
 
 def stored(app, name):
-    return app.config["UPLOAD_DIR"] + "/images/" + name
+    return documents(app).get(image_key(name))
 
 
 def test_large_noisy_photo_fits_both_budgets(app):
@@ -48,7 +50,7 @@ def test_large_noisy_photo_fits_both_budgets(app):
         variant = getattr(image_set, size)
         assert variant.width <= width
         for name, fmt in ((variant.webp, "WEBP"), (variant.jpeg, "JPEG")):
-            data = open(stored(app, name), "rb").read()
+            data = stored(app, name)
             assert len(data) <= budget, (name, len(data))
             with Image.open(io.BytesIO(data)) as picture:
                 assert picture.format == fmt
@@ -69,7 +71,7 @@ def test_exif_orientation_applied_and_metadata_removed(app):
         image_set = process_image(source.getvalue())
     assert image_set.article.height > image_set.article.width  # upright now
     for name in image_set.names():
-        data = open(stored(app, name), "rb").read()
+        data = stored(app, name)
         with Image.open(io.BytesIO(data)) as picture:
             assert not picture.getexif()
             assert "exif" not in picture.info and "icc_profile" not in picture.info

@@ -117,17 +117,18 @@ def demo_signing_material():
             signing.p12_bytes("H. Ujang Suryana", key, cert, [ca[1]], passphrase), cert)
 
 
-def seed_demo_signer(keys_dir, kades):
-    """The demo village CA and the demo Kades's certificate, in keys_dir and the register."""
+def seed_demo_signer(store, kades):
+    """The demo village CA and the demo Kades's certificate, in the store and the register."""
     ca_p12, ca_cert, signer_p12, cert = demo_signing_material()
-    signing.install_ca(keys_dir, ca_p12, ca_cert)
-    signing.add_to_register(keys_dir, signer_p12, cert, [ca_cert], kades, "Kepala Desa", "dibuat")
+    signing.install_ca(store, ca_p12, ca_cert)
+    signing.add_to_register(store, signer_p12, cert, [ca_cert], kades, "Kepala Desa", "dibuat")
 
 
-def seed_demo(keys_dir=None, password_method=PASSWORD_HASH_METHOD):
+def seed_demo(store=None, password_method=PASSWORD_HASH_METHOD):
     """Create the demo village; do nothing if it is there already. Returns the accounts made.
 
-    With keys_dir, the demo Kades also gets a signing certificate (DEMO_SIGNING_PASSPHRASE).
+    With a document store (balai.storage), the demo Kades also gets a signing certificate
+    (DEMO_SIGNING_PASSPHRASE) in it.
     password_method is the app's PASSWORD_HASH_METHOD (seeding needs no app context)."""
     if User.select().exists():
         return []
@@ -144,8 +145,8 @@ def seed_demo(keys_dir=None, password_method=PASSWORD_HASH_METHOD):
             User.create(username=username, role=role, full_name=full_name, active=True,
                         password_hash=password_hash)
             accounts.append((username, role, DEMO_PASSWORD))
-        if keys_dir:
-            seed_demo_signer(keys_dir, User.get(User.username == "kades"))
+        if store:
+            seed_demo_signer(store, User.get(User.username == "kades"))
         for data in RESIDENTS:
             person = Person.create(**data)
             User.create(person=person, role="warga", active=True, password_hash=password_hash)
@@ -260,7 +261,7 @@ def demo_picture(colours, size=(1200, 800)):
 
 
 def seed_news():
-    """Demo news items; pictures only inside the app (the CLI), where the upload folder is known."""
+    """Demo news items; pictures only inside the app (the CLI), where the document store is known."""
     author = User.get_or_none(User.username == "operator")
     for title, category, days, pinned, colours, body in NEWS:
         item = News(title=title, category=category, pinned=pinned, status="terbit", author=author,
@@ -279,14 +280,14 @@ def demo_accounts():
     return [a for a in accounts if User.by_login(a[0]) is not None]
 
 
-def demo_signing_passphrase(keys_dir):
+def demo_signing_passphrase(store):
     """The demo Kades's signing passphrase, if it opens the Kades's current key."""
     kades = User.by_login("kades")
     row = kades and SignerCertificate.current_for(kades)
     if not row:
         return None
     try:
-        signing.check_passphrase(row, DEMO_SIGNING_PASSPHRASE, keys_dir)
+        signing.check_passphrase(row, DEMO_SIGNING_PASSPHRASE, store)
     except signing.SigningError:
         return None
     return DEMO_SIGNING_PASSPHRASE

@@ -11,7 +11,6 @@ register settles it later: the register never silently skips a number."""
 import dataclasses
 import logging
 import secrets
-from pathlib import Path
 from time import monotonic
 
 from flask import current_app
@@ -32,6 +31,7 @@ from balai.people.models import Village
 from balai.signing.keys import SigningError, sha256
 from balai.signing.models import SignerCertificate
 from balai.signing.remote import NOT_SIGNED, OutcomeUnknown, ServiceDown, signer_for
+from balai.storage import LETTERS, delete_documents, document_key, documents
 
 log = logging.getLogger(__name__)
 
@@ -74,15 +74,16 @@ def take_number(letter, village, local_now):
     return RegisterEntry.take_number(local_now.year, make_number, letter)
 
 
+def letter_key(pdf_file):
+    """The document key of an issued letter's PDF, by the name its row holds."""
+    return document_key(LETTERS, pdf_file)
+
+
 def store_pdf(pdf):
-    """Write the letter under a new name; a write cut short leaves no file behind."""
-    path = Path(current_app.config["LETTER_DIR"]) / f"{secrets.token_hex(16)}.pdf"
-    try:
-        path.write_bytes(pdf)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return path
+    """Write the letter under a new name (whole or not at all); returns the name."""
+    name = f"{secrets.token_hex(16)}.pdf"
+    documents().put(letter_key(name), pdf)
+    return name
 
 
 def signer_of(user, passphrase, config):
@@ -138,17 +139,17 @@ def issue(letter, move, user, signer):
         raise TemplateBroken(f"Surat belum dapat diterbitkan: format nomor surat di profil desa "
                              f"tidak dapat dipakai. {error} Minta operator memperbaikinya di "
                              "Profil desa, lalu setujui lagi. Belum ada nomor yang terpakai.")
-    path = None
+    pdf_file = None
     try:
         token = new_verify_token()
         url = verify_url(village, token)
         pdf = render_letter(letter, village, entry.number, local_now.date(), url, signer.row)
         pdf = signer.sign(pdf, signing_time=issued_at, verify_url=url)
-        path = store_pdf(pdf)
+        pdf_file = store_pdf(pdf)
         with db.atomic():
             letter.take(move, user, changes={
                 LetterRequest.number: entry.number, LetterRequest.issued_at: issued_at,
-                LetterRequest.pdf_file: path.name, LetterRequest.verify_token: token,
+                LetterRequest.pdf_file: pdf_file, LetterRequest.verify_token: token,
                 LetterRequest.sha256: sha256(pdf), LetterRequest.signer: signer.row,
                 LetterRequest.signed_at: issued_at})
             LetterEvent.create(request=letter, actor=user, role=user.role, action="terbit",
@@ -157,7 +158,7 @@ def issue(letter, move, user, signer):
                                     f"{signer.row.holder_name} ({signer.row.position})")
             entry.mark_issued()
     except BaseException as error:  # SystemExit too: the web server's timeout kills with it
-        release(entry, error, path)
+        release(entry, error, pdf_file)
         shown = shown_instead(entry, error)
         if shown is None:
             raise
@@ -165,7 +166,7 @@ def issue(letter, move, user, signer):
     return LetterRequest.get_by_id(letter.id)
 
 
-def release(entry, error, path):
+def release(entry, error, pdf_file):
     """Settle the number and the file of a letter whose commit did not happen.
 
     The number is held when a remote signer may have signed it, given back when signing
@@ -181,8 +182,8 @@ def release(entry, error, path):
         else:
             entry.void(f"Surat tidak jadi terbit: {error}" if isinstance(error, Exception)
                        else KILLED)
-        if path is not None:
-            path.unlink(missing_ok=True)
+        if pdf_file is not None:
+            delete_documents(letter_key(pdf_file))
     except Exception:
         log.exception("Could not release number %s", entry.number)
 

@@ -313,7 +313,8 @@ class LetterRequest(RequestAccess, BaseModel):
 
 
 class Attachment(BaseModel):
-    """An uploaded requirement (syarat); the file lives under data/uploads with a random name."""
+    """An uploaded requirement (syarat); the file lives under uploads/ in the document store
+    (balai.storage) with a random name."""
     request = ForeignKeyField(LetterRequest, backref="attachments", on_delete="CASCADE")
     requirement_key = CharField()
     original_name = CharField()

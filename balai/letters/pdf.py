@@ -11,6 +11,8 @@ from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from balai.letters import text as letter_text
+from balai.media import logo_key
+from balai.storage import documents
 from balai.web.filters import indonesian_date
 
 PAPER_SIZES = {"A4": "210mm 297mm", "F4": "215mm 330mm"}
@@ -23,32 +25,40 @@ class RenderError(Exception):
     """xhtml2pdf could not make the letter."""
 
 
-def allowed_dirs():
-    """The only folders a letter may load files from: our static files and the uploads."""
-    return [Path(current_app.static_folder).resolve(),
-            Path(current_app.config["UPLOAD_DIR"]).resolve()]
-
-
 def link_callback(uri, rel):
-    """The local path for an image in the letter; anything outside allowed_dirs() is refused."""
+    """The local path for an image in the letter: data URIs (the QR code, the logo) and our
+    static files only."""
     if uri.startswith("data:"):
         return uri
+    static = Path(current_app.static_folder).resolve()
     path = Path(uri).resolve()
-    if path.is_file() and any(path.is_relative_to(folder) for folder in allowed_dirs()):
-        return str(path)
-    return ""
+    return str(path) if path.is_file() and path.is_relative_to(static) else ""
 
 
 def resource_policy():
-    """xhtml2pdf's own gate, opened to the same folders; no network at all."""
-    static, uploads = allowed_dirs()
-    return ResourceAccessPolicy.server(base_dir=static, extra_roots=(uploads,), allow_remote=False)
+    """xhtml2pdf's own gate, opened to our static files only; no network at all."""
+    return ResourceAccessPolicy.server(base_dir=Path(current_app.static_folder).resolve(),
+                                       allow_remote=False)
+
+
+def data_uri(mimetype, data):
+    return f"data:{mimetype};base64," + base64.b64encode(data).decode()
+
+
+def logo_data_uri(village):
+    """The village logo (a PNG in the document store) for the kop surat, or None."""
+    if not village.logo:
+        return None
+    try:
+        return data_uri("image/png", documents().get(logo_key(village.logo)))
+    except (FileNotFoundError, ValueError):  # lost, or a name we never made: no logo
+        return None
 
 
 def qr_data_uri(url):
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="png", scale=4, border=2)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return data_uri("image/png", buffer.getvalue())
 
 
 def body_values(letter, village, valid_until):
@@ -81,7 +91,6 @@ def render_letter(letter, village, number, issued_on, verify_url, signer):
     valid_until = issued_on + datetime.timedelta(days=letter.letter_type.validity_days)
     body = letter_text.render_body(letter.letter_type.body_template,
                                    body_values(letter, village, valid_until))
-    logo = Path(current_app.config["UPLOAD_DIR"]) / village.logo if village.logo else None
     html = render_template(
         "pdf/letter.html", letter=letter, village=village, number=number,
         paragraphs=[p for p in body.split("\n\n") if p.strip()],
@@ -90,7 +99,7 @@ def render_letter(letter, village, number, issued_on, verify_url, signer):
         birth_date=indonesian_date(letter.person.birth_date),
         extra_fields=[(f["label"], (letter.fields or {}).get(f["key"], ""))
                       for f in letter.letter_type.extra_fields],
-        logo=logo, qr=qr_data_uri(verify_url), signer_name=signer.holder_name,
+        logo=logo_data_uri(village), qr=qr_data_uri(verify_url), signer_name=signer.holder_name,
         signer_title=signer_title(signer.position, village))
     output = io.BytesIO()
     with _render_lock:

@@ -1,18 +1,17 @@
 """Uploaded requirement files: type decided by content, images re-encoded, random names.
 
-Files live under app.config["UPLOAD_DIR"] (data/uploads), never under static/, and are served
-only through a view that checks who asks."""
+Files live in the document store under uploads/ (see balai.storage), never under static/, and
+are served only through a view that checks who asks."""
 import io
-import os
 import secrets
-from pathlib import Path
+from pathlib import PurePosixPath
 
 from flask import current_app
 from pypdf import PdfReader
 
 from balai.media import ImageError, TooManyPixels, document_image, document_thumbnail
+from balai.storage import UPLOADS, delete_documents, document_key, documents
 from balai.web import untrusted_pdf
-from balai.web.stored import delete_stored
 
 STORED_AS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
 # What a file claims to be picks its parser, and which message a refusal gets
@@ -42,9 +41,9 @@ def save_upload(file_storage):
         raise UploadError(f"Berkas {name} bukan foto JPEG/PNG atau PDF. "
                           "Unggah foto (JPG atau PNG) atau hasil pindaian PDF.")
     stored_name = secrets.token_urlsafe(24) + suffix
-    upload_path(stored_name).write_bytes(content)
+    documents().put(upload_key(stored_name), content)
     if content_type.startswith("image/"):
-        thumbnail_path(stored_name)
+        thumbnail_key(stored_name)
     return {"stored_name": stored_name, "content_type": content_type, "size": len(content),
             "original_name": name[:200]}
 
@@ -89,27 +88,24 @@ def reencoded_image(data, name):
     return (content, *STORED_AS[fmt])
 
 
-def upload_path(stored_name):
-    """Where a stored upload lives; only plain names we made are accepted."""
-    if Path(stored_name).name != stored_name or stored_name.startswith("."):
-        raise ValueError("not a stored upload name")
-    return Path(current_app.config["UPLOAD_DIR"]) / stored_name
+def upload_key(stored_name):
+    """The document key of a stored upload; only plain names we made are accepted."""
+    return document_key(UPLOADS, stored_name)
 
 
-def thumbnail_path(stored_name):
+def thumbnail_key(stored_name):
     """The small JPEG beside a stored picture; made from the picture if missing (an upload from
-    before thumbnails, or a restored backup, which copies only the files rows name)."""
-    path = upload_path(small_name(stored_name))
-    if not path.exists():
-        partial = path.with_name(f".{secrets.token_hex(8)}-{path.name}")  # two may make it at once
-        partial.write_bytes(document_thumbnail(upload_path(stored_name).read_bytes()))
-        os.replace(partial, path)
-    return path
+    before thumbnails, or a restored backup, which copies only the files rows name). Two
+    requests may make it at once: each write is whole."""
+    key = upload_key(small_name(stored_name))
+    if not documents().exists(key):
+        documents().put(key, document_thumbnail(documents().get(upload_key(stored_name))))
+    return key
 
 
 def small_name(stored_name):
-    return Path(stored_name).stem + "-small.jpg"
+    return PurePosixPath(stored_name).stem + "-small.jpg"
 
 
 def delete_upload(stored_name):
-    delete_stored(upload_path(stored_name), upload_path(small_name(stored_name)))
+    delete_documents(upload_key(stored_name), upload_key(small_name(stored_name)))

@@ -1,13 +1,13 @@
 """The village profile form: names, paper, time zone, public address, number format, logo."""
 import secrets
-from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from balai.letters.text import number_format_error
-from balai.media import ImageError, TooManyPixels, logo_png
+from balai.media import ImageError, TooManyPixels, logo_key, logo_png
 from balai.people.contact import is_email
 from balai.people.models import Village
+from balai.storage import documents
 from balai.web.forms import required
 
 LOGO_MAX_BYTES = 1024 * 1024
@@ -20,7 +20,7 @@ VILLAGE_TEXT = ("name", "kecamatan", "kabupaten", "provinsi", "kode_desa", "addr
                 "phone", "email", "paper", "timezone", "public_url", "number_format")
 
 
-def village_form(form, logo, upload_dir):
+def village_form(form, logo):
     """The profile's values; a new logo is stored only when everything else is right."""
     errors = {}
     values = required(form, VILLAGE_TEXT, errors, VILLAGE_LABELS)
@@ -38,7 +38,7 @@ def village_form(form, logo, upload_dir):
     if message := number_format_error(values["number_format"]):
         errors["number_format"] = message
     if logo and logo.filename and not errors:
-        logo_error, name = save_logo(logo, upload_dir)
+        logo_error, name = save_logo(logo)
         if logo_error:
             errors["logo"] = logo_error
         values["logo"] = name
@@ -53,7 +53,7 @@ def valid_timezone(name):
     return bool(name)
 
 
-def save_logo(upload, upload_dir):
+def save_logo(upload):
     """(error, file name): a PNG or JPEG by its content, re-encoded, under a random name."""
     data = upload.read(LOGO_MAX_BYTES + 1)
     if len(data) > LOGO_MAX_BYTES:
@@ -65,5 +65,5 @@ def save_logo(upload, upload_dir):
     except ImageError:
         return "Logo harus gambar PNG atau JPEG.", None
     name = f"logo-{secrets.token_hex(16)}.png"
-    (Path(upload_dir) / name).write_bytes(png)
+    documents().put(logo_key(name), png)
     return None, name

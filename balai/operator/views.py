@@ -7,12 +7,10 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_login import current_user
@@ -22,12 +20,14 @@ from playhouse.shortcuts import model_to_dict
 from balai.db import db, now
 from balai.letters.models import LetterType
 from balai.letters.register import RegisterEntry
+from balai.media import logo_key
 from balai.notify.models import Notification
 from balai.notify.outbox import send
 from balai.operator.forms import village_form
 from balai.people.audit import AccessLogEntry
 from balai.people.models import Person, User, Village
 from balai.people.second_factor import SecondFactor
+from balai.storage import documents
 from balai.web.access import OFFICIAL_ROLES, operator_only
 from balai.web.filters import indonesian_date
 from balai.web.paging import page_of
@@ -55,8 +55,7 @@ def village():
     current = Village.current()
     if request.method == "GET":
         return render_template("operator/village.html", errors={}, form=model_to_dict(current))
-    errors, values = village_form(request.form, request.files.get("logo"),
-                                  current_app.config["UPLOAD_DIR"])
+    errors, values = village_form(request.form, request.files.get("logo"))
     if errors:
         return render_template("operator/village.html", errors=errors, form=request.form), 422
     with db.atomic():
@@ -70,7 +69,7 @@ def logo():
     name = Village.current().logo
     if not name:
         abort(404)
-    return send_from_directory(current_app.config["UPLOAD_DIR"], name, mimetype="image/png")
+    return documents().response(logo_key(name), "image/png")
 
 
 SECOND_FACTOR_RESET = ("Operator desa mengatur ulang verifikasi dua langkah akun Anda. Anda dapat "

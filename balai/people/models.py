@@ -31,7 +31,7 @@ class Village(BaseModel):
     phone = CharField(default="")
     email = CharField(default="")
     kades_name = CharField(default="")
-    logo = CharField(null=True)  # file name under data/uploads
+    logo = CharField(null=True)  # file name under uploads/ in the document store
     paper = CharField(default="A4")  # "A4" or "F4"
     timezone = CharField(default="Asia/Jakarta")
     public_url = CharField(default="http://127.0.0.1:5000")

@@ -8,18 +8,20 @@ lapak's name is given), a buyer behind an order to their lapak, a buyer's note."
 import json
 import tempfile
 import zipfile
-from pathlib import Path
+from pathlib import PurePosixPath
 
 from flask import current_app
 from playhouse.shortcuts import model_to_dict
 
+from balai.letters.issuance import letter_key
 from balai.letters.models import LetterEvent, LetterRequest
-from balai.letters.uploads import upload_path
+from balai.letters.uploads import upload_key
 from balai.market.models import Product, Shop
 from balai.market.orders import Order, OrderItem
-from balai.media import image_dir
+from balai.media import image_key
 from balai.notify.models import ContactPoint, Notification
 from balai.people.models import Person, Village
+from balai.storage import documents
 
 README = """Data pribadi Anda yang disimpan Balai, {village}.
 
@@ -39,13 +41,13 @@ class Export:
     """data.json's sections and the files that go beside it, gathered for one account."""
 
     def __init__(self, user):
-        self.user, self.files = user, []  # files: (name in the ZIP, path on disk)
+        self.user, self.files = user, []  # files: (name in the ZIP, document key)
 
-    def add_file(self, name, path):
-        """The name in the ZIP, or None when the file is gone."""
-        if not path.exists():
+    def add_file(self, name, key):
+        """The name in the ZIP, or None when the document is gone."""
+        if not documents().exists(key):
             return None
-        self.files.append((name, path))
+        self.files.append((name, key))
         return name
 
     def data(self):
@@ -80,14 +82,14 @@ class Export:
         for att in req.attachments:
             upload = fields(att, "requirement_key", "original_name", "content_type", "size",
                             "uploaded_at")
-            path = upload_path(att.stored_name)
-            upload["berkas"] = self.add_file(f"syarat/{req.id}-{att.requirement_key}{path.suffix}",
-                                             path)
+            key = upload_key(att.stored_name)
+            upload["berkas"] = self.add_file(
+                f"syarat/{req.id}-{att.requirement_key}{PurePosixPath(key).suffix}", key)
             row["syarat"].append(upload)
         if req.pdf_file:
             row["berkas_surat"] = self.add_file(
                 f"surat/{req.letter_type.slug}-{req.id}.pdf",
-                Path(current_app.config["LETTER_DIR"]) / req.pdf_file)
+                letter_key(req.pdf_file))
         return row
 
     def shop(self):
@@ -101,7 +103,7 @@ class Export:
             item = fields(product, "id", "name", "category", "price", "unit", "stock",
                           "description", "active", "status", "status_reason", "created_at")
             item["foto"] = [self.add_file(f"lapak/produk-{product.id}-{n}.jpg",
-                                          image_dir() / photo.image_set.article.jpeg)
+                                          image_key(photo.image_set.article.jpeg))
                             for n, photo in enumerate(product.photo_list(), 1)]
             row["produk"].append(item)
         return row
@@ -126,7 +128,7 @@ def archive(user):
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zip_file:
         zip_file.writestr("BACA-SAYA.txt", readme)
         zip_file.writestr("data.json", data)
-        for name, path in export.files:  # photos and PDFs are compressed already
-            zip_file.write(path, name, compress_type=zipfile.ZIP_STORED)
+        for name, key in export.files:  # photos and PDFs are compressed already
+            zip_file.writestr(name, documents().get(key), compress_type=zipfile.ZIP_STORED)
     out.seek(0)
     return out

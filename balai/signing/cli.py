@@ -8,6 +8,7 @@ from balai.db import db
 from balai.people.models import User, Village
 from balai.people.passwords import PASSWORD_MIN
 from balai.signing import keys as signing
+from balai.storage import documents
 
 
 def signer_options(command):
@@ -63,17 +64,17 @@ def register(app):
                   show_default=True)
     def signing_setup(username, position, period_from, period_to, key_type):
         """Make the village CA (once) and a signing certificate for an official."""
-        keys_dir = app.config["KEYS_DIR"]
+        store = documents(app)
         with db.connection_context():
             user = signer_user(username)
-            first = not (Path(keys_dir) / signing.CA_FILE).exists()
+            first = not signing.has_village_ca(store)
             ca_passphrase = (prompt_passphrase("Kata sandi baru untuk CA desa") if first else
                              click.prompt("Kata sandi CA desa", hide_input=True))
             try:
-                ca = signing.village_ca(keys_dir, ca_passphrase, Village.current().name,
+                ca = signing.village_ca(store, ca_passphrase, Village.current().name,
                                         key_type)
                 passphrase = prompt_passphrase(f"Kata sandi tanda tangan {user.full_name}")
-                row = signing.enroll(keys_dir, ca, user, position, passphrase, key_type,
+                row = signing.enroll(store, ca, user, position, passphrase, key_type,
                                      period(period_from, period_to))
             except signing.SigningError as error:
                 raise click.ClickException(str(error))
@@ -94,7 +95,7 @@ def register(app):
                                                      period(period_from, period_to))
                 else:
                     passphrase = click.prompt("Kata sandi berkas PKCS#12", hide_input=True)
-                    row = signing.import_p12(app.config["KEYS_DIR"], file.read_bytes(), user,
+                    row = signing.import_p12(documents(app), file.read_bytes(), user,
                                              position, passphrase, period(period_from, period_to),
                                              nik)
             except signing.SigningError as error:

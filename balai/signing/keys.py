@@ -1,13 +1,13 @@
 """Signing letters with the village officials' own keys: PAdES signatures made by pyHanko.
 
-Keys live as encrypted PKCS#12 files under app.config["KEYS_DIR"]. The passphrase that opens
+Keys live as encrypted PKCS#12 files under keys/ in the document store (balai.storage), which
+functions here take as `store`. The passphrase that opens
 them is typed by the signer for each approval; it is passed down as an argument and never stored,
 logged, or handed to the task queue.
 """
 import datetime
 import hashlib
 import io
-from pathlib import Path
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import pem as asn1_pem
@@ -17,7 +17,6 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
-from flask import current_app
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -26,6 +25,7 @@ from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 from balai.db import db, utc_naive
 from balai.people.models import Village
 from balai.signing.models import SignerCertificate
+from balai.storage import KEYS, document_key, documents
 
 KEY_TYPES = ("p256", "rsa3072")
 CA_FILE = "village-ca.p12"
@@ -123,33 +123,34 @@ def open_p12(data, passphrase):
 
 # The register -------------------------------------------------------------------------------
 
-def village_ca(keys_dir, passphrase, village_name, key_type="p256"):
+def key_file_key(name):
+    """The document key of a file under keys/ (a signer's PKCS#12 file, the village CA)."""
+    return document_key(KEYS, name)
+
+
+def has_village_ca(store):
+    return store.exists(key_file_key(CA_FILE))
+
+
+def village_ca(store, passphrase, village_name, key_type="p256"):
     """The village CA (key, cert): made on first use, afterwards opened with its passphrase."""
-    path = Path(keys_dir) / CA_FILE
-    if path.exists():
+    if has_village_ca(store):
         try:
-            key, cert, _ = open_p12(path.read_bytes(), passphrase)
+            key, cert, _ = open_p12(store.get(key_file_key(CA_FILE)), passphrase)
         except SigningError:
             raise SigningError("Kata sandi CA desa salah.") from None
         return key, cert
     key, cert = make_ca(village_name, key_type)
-    install_ca(keys_dir, p12_bytes(f"CA {village_name}", key, cert, None, passphrase), cert)
+    install_ca(store, p12_bytes(f"CA {village_name}", key, cert, None, passphrase), cert)
     return key, cert
 
 
-def install_ca(keys_dir, p12_data, cert):
-    keys = Path(keys_dir)
-    keys.mkdir(parents=True, exist_ok=True)
-    _write_private(keys / CA_FILE, p12_data)
-    (keys / CA_PEM_FILE).write_text(pem(cert))
+def install_ca(store, p12_data, cert):
+    store.put(key_file_key(CA_FILE), p12_data)
+    store.put(key_file_key(CA_PEM_FILE), pem(cert).encode())
 
 
-def _write_private(path, data):
-    path.write_bytes(data)
-    path.chmod(0o600)
-
-
-def add_to_register(keys_dir, p12_data, cert, chain, user, position, source,
+def add_to_register(store, p12_data, cert, chain, user, position, source,
                     period=(None, None), nik=None):
     """Store the PKCS#12 file (None: the key is held by a remote service) and add the
     certificate to the register; returns the row."""
@@ -164,7 +165,7 @@ def add_to_register(keys_dir, p12_data, cert, chain, user, position, source,
             period_from=period[0], period_to=period[1], source=source, key_file=key_file,
             cert_pem=pem(cert), chain_pem="".join(pem(c) for c in chain))
         if p12_data:
-            _write_private(Path(keys_dir) / key_file, p12_data)
+            store.put(key_file_key(key_file), p12_data)
     return row
 
 
@@ -173,20 +174,20 @@ def _common_name(cert):
     return names[0].value if names else ""
 
 
-def enroll(keys_dir, ca, user, position, passphrase, key_type="p256", period=(None, None)):
+def enroll(store, ca, user, position, passphrase, key_type="p256", period=(None, None)):
     """Make a key and certificate for `user`, signed by the village CA, and register it."""
     village_name = Village.current().name
     key, cert = make_signer(ca, user.full_name, village_name, key_type)
     data = p12_bytes(user.full_name, key, cert, [ca[1]], passphrase)
-    return add_to_register(keys_dir, data, cert, [ca[1]], user, position, "dibuat", period)
+    return add_to_register(store, data, cert, [ca[1]], user, position, "dibuat", period)
 
 
-def import_p12(keys_dir, p12_data, user, position, passphrase, period=(None, None), nik=None):
+def import_p12(store, p12_data, user, position, passphrase, period=(None, None), nik=None):
     """Register a PKCS#12 issued elsewhere, kept as given, once the passphrase opens it."""
     _, cert, chain = open_p12(p12_data, passphrase)
     if cert is None:
         raise SigningError("Berkas PKCS#12 ini tidak berisi sertifikat penanda tangan.")
-    return add_to_register(keys_dir, p12_data, cert, chain, user, position, "impor", period, nik)
+    return add_to_register(store, p12_data, cert, chain, user, position, "impor", period, nik)
 
 
 def import_certificate(cert_data, user, position, nik, period=(None, None)):
@@ -271,17 +272,19 @@ class UnlockedSigner:
         return out.getvalue()
 
 
-def unlock(row, passphrase, keys_dir=None):
-    """Open the row's key with the passphrase, or raise SigningError saying how to fix it."""
+def unlock(row, passphrase, store=None):
+    """Open the row's key with the passphrase, or raise SigningError saying how to fix it; the
+    key file is read from `store`, by default the app's document store."""
     if not row.key_file:
         raise SigningError(f"Kunci {row.holder_name} dipegang layanan tanda tangan elektronik, "
                            "bukan server desa; aktifkan layanan TTE (BALAI_TTE_URL).")
-    path = Path(keys_dir or current_app.config["KEYS_DIR"]) / row.key_file
-    if not path.is_file():
+    try:
+        p12_data = (store or documents()).get(key_file_key(row.key_file))
+    except FileNotFoundError:
         raise SigningError(f"Berkas kunci tanda tangan {row.holder_name} tidak ditemukan di "
                            "folder kunci server. Minta pengelola server memulihkan cadangan "
-                           "data/keys atau membuat sertifikat baru (signing-setup).")
-    key, cert, _ = open_p12(path.read_bytes(), passphrase)
+                           "data/keys atau membuat sertifikat baru (signing-setup).") from None
+    key, cert, _ = open_p12(p12_data, passphrase)
     if cert is None or fingerprint(cert) != row.fingerprint:
         raise SigningError("Berkas kunci tanda tangan tidak cocok dengan sertifikat yang "
                            "terdaftar. Minta pengelola server memeriksa folder data/keys.")
@@ -289,11 +292,11 @@ def unlock(row, passphrase, keys_dir=None):
     return UnlockedSigner(row, signer, Village.current().name)
 
 
-def check_passphrase(row, passphrase, keys_dir=None):
+def check_passphrase(row, passphrase, store=None):
     """Raise SigningError unless the row may sign now and the passphrase opens its key; call it
     before a number is taken, so a refusal consumes no number."""
     ensure_usable(row)
-    unlock(row, passphrase, keys_dir)
+    unlock(row, passphrase, store)
 
 
 def sign_pdf(pdf_bytes, signer_row, passphrase, signing_time=None, verify_url=None):

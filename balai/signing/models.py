@@ -28,7 +28,7 @@ class SignerCertificate(BaseModel):
     period_from = DateField(null=True)  # designated by the operator (acting officials)
     period_to = DateField(null=True)
     source = CharField(default="dibuat")  # key of SOURCES
-    key_file = CharField(null=True)  # PKCS#12 file name under app.config["KEYS_DIR"]
+    key_file = CharField(null=True)  # PKCS#12 file name under keys/ in the document store
     cert_pem = TextField()  # the signer's certificate, readable without the passphrase
     chain_pem = TextField(default="")  # the village CA (self-made) or the issuer's chain
     active = BooleanField(default=True)

@@ -91,4 +91,4 @@ def signer_for(row, passphrase, config):
         return RemoteSigner(row, tte["BALAI_TTE_URL"], passphrase, tte["BALAI_TTE_TOKEN"],
                             tte["BALAI_TTE_USER"], tte["BALAI_TTE_PASSWORD"],
                             tte["BALAI_TTE_TIMEOUT"])
-    return signing.unlock(row, passphrase, config["KEYS_DIR"])
+    return signing.unlock(row, passphrase)

@@ -1,16 +1,15 @@
 """Syarat uploads on a weak signal, in Chromium with its network emulation: a connection that
 drops mid-way is retried and resumed, the file ends stored once; a double tap stores one file."""
 import time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from balai.letters.models import Attachment
 from balai.letters.partial_uploads import PartialUpload
-from balai.letters.uploads import upload_path
 from tests.support.browser import LiveServer, log_in, phone_context
 from tests.support.files import photo_bytes, scan_pdf_bytes
+from tests.support.stored import stored_names, upload_bytes
 from tests.support.village import BUDI, make_request
 
 FAST_PHONE_LINE = {"offline": False, "latency": 100, "downloadThroughput": 2_000_000 / 8,
@@ -92,7 +91,7 @@ def test_a_dropped_connection_resumes_and_stores_the_scan_once(app, syarat_page,
     attachments = list(Attachment.select().where(Attachment.request == req))
     assert [a.requirement_key for a in attachments] == ["kk"]
     with app.app_context():
-        assert upload_path(attachments[0].stored_name).read_bytes() == scan
+        assert upload_bytes(app, attachments[0].stored_name) == scan
     _, counted = served
     assert len(scan) <= counted.piece_bytes < 2 * len(scan)  # resumed, not sent again
 
@@ -109,5 +108,4 @@ def test_a_double_tap_stores_one_file(app, syarat_page, served, tmp_path):
     _, counted = served
     assert counted.begun == 1 and PartialUpload.select().count() == 1
     assert Attachment.select().where(Attachment.request == req).count() == 1
-    stored = [path for path in Path(app.config["UPLOAD_DIR"]).iterdir() if path.is_file()]
-    assert len(stored) == 2  # the picture and its small copy
+    assert len(stored_names(app, "uploads")) == 2  # the picture and its small copy

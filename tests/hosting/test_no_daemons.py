@@ -22,6 +22,7 @@ from tests.support.hosting import (
     wait_until,
 )
 from tests.support.notify import SMTPSink, free_port
+from tests.support.stored import letter_bytes
 from tests.support.village import make_request
 
 
@@ -33,7 +34,7 @@ def submitted(app, db):
 
 
 def letter_file(app, letter):
-    return (Path(app.config["LETTER_DIR"]) / letter.pdf_file).read_bytes()
+    return letter_bytes(app, letter.pdf_file)
 
 
 def test_the_inline_worker_delivers_without_a_consumer(app, submitted, tmp_path):

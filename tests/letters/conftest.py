@@ -5,6 +5,7 @@ from balai.demo import seed
 from balai.people.models import User
 from balai.signing import keys as signing
 from balai.signing.models import SignerCertificate
+from balai.storage import documents
 
 
 @pytest.fixture
@@ -15,4 +16,4 @@ def kades_user(db):
 @pytest.fixture
 def signer(app, kades_user):
     row = SignerCertificate.current_for(kades_user)
-    return signing.unlock(row, seed.DEMO_SIGNING_PASSPHRASE, app.config["KEYS_DIR"])
+    return signing.unlock(row, seed.DEMO_SIGNING_PASSPHRASE, documents(app))

@@ -1,17 +1,17 @@
 """Bad input on the letter journey: a clear message in Bahasa Indonesia, nothing half-written."""
-from pathlib import Path
 
 import pytest
 
 from balai.letters.models import Attachment, LetterEvent, LetterRequest
 from tests.support.files import EXE, FAKE_PNG, image_bytes, pdf_bytes, upload
+from tests.support.stored import stored_keys
 from tests.support.village import csrf_token_from, make_request
 
 THIRTY_MB = 30 * 1024 * 1024
 
 
 def stored_files(app):
-    return [p for p in Path(app.config["UPLOAD_DIR"]).rglob("*") if p.is_file()]
+    return sorted(stored_keys(app, "uploads/"))
 
 
 @pytest.mark.parametrize("data, name, status, message", [

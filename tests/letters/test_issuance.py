@@ -1,5 +1,6 @@
 """Issuing a letter: number, PDF (text, logo, QR, paper), storage, and voiding on failure."""
 import datetime
+import io
 import time
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from balai.letters.register import RegisterEntry
 from balai.people.models import User, Village
 from balai.signing import keys as signing
 from balai.signing import pdf_check
+from tests.support.stored import letter_bytes, put_upload, stored_keys, stored_names
 from tests.support.village import make_request
 
 PUBLIC_URL = "https://sukamaju.desa.id"
@@ -40,11 +42,12 @@ def issue(kades, signer):
 
 
 def pdf_path(app, letter):
-    return Path(app.config["LETTER_DIR"]) / letter.pdf_file
+    """The stored letter, as a file object."""
+    return io.BytesIO(letter_bytes(app, letter.pdf_file))
 
 
 def qr_text(path):
-    page = pypdfium2.PdfDocument(str(path))[0]
+    page = pypdfium2.PdfDocument(path)[0]
     image = page.render(scale=3).to_pil()
     return [code.text for code in zxingcpp.read_barcodes(image)]
 
@@ -62,7 +65,7 @@ def test_issuing_numbers_renders_and_stores_the_letter(ctx, kades, signer):
     assert (entry.status, entry.number, entry.seq, entry.year) == ("terbit", letter.number, 1, year)
     assert [e.action for e in letter.timeline()][-2:] == ["setujui", "terbit"]
     path = pdf_path(ctx, letter)
-    assert path.parent == Path(ctx.config["LETTER_DIR"]) and len(path.stem) == 32
+    assert stored_names(ctx, "letters") == {letter.pdf_file} and len(letter.pdf_file) == 36
     text = pypdf.PdfReader(path).pages[0].extract_text()
     for expected in ("Budi Santoso", "3213051508900001", letter.number, "SURAT KETERANGAN DOMISILI",
                      "H. Ujang Suryana", "Melamar pekerjaan", "KECAMATAN SUKAMAJU"):
@@ -95,7 +98,9 @@ def logo_sizes(path):
 
 
 def test_the_logo_from_the_uploads_is_in_the_letter(ctx, kades, signer):
-    Image.new("RGB", (37, 41), "green").save(Path(ctx.config["UPLOAD_DIR"]) / "logo.png")
+    logo = io.BytesIO()
+    Image.new("RGB", (37, 41), "green").save(logo, "PNG")
+    put_upload(ctx, "logo.png", logo.getvalue())
     Village.update(logo="logo.png").execute()
     assert (37, 41) in logo_sizes(pdf_path(ctx, issue(kades, signer)))
 
@@ -110,7 +115,7 @@ def test_a_logo_outside_the_allowed_folders_is_not_loaded(ctx, kades, signer, tm
 
 def test_the_stored_letter_is_signed_and_recorded(ctx, kades, signer):
     letter = issue(kades, signer)
-    stored = pdf_path(ctx, letter).read_bytes()
+    stored = letter_bytes(ctx, letter.pdf_file)
     assert letter.sha256 == signing.sha256(stored)
     assert letter.signer_id == signer.row.id and letter.signed_at == letter.issued_at
     verdict = pdf_check.check_pdf(stored, LetterRequest.issued_lookup)
@@ -153,7 +158,7 @@ def test_a_render_failure_voids_the_number_and_changes_nothing(ctx, kades, signe
     after = LetterRequest.get_by_id(letter.id)
     assert (after.status, after.number, after.pdf_file) == ("diperiksa", None, None)
     assert after.version == 0
-    assert not list(Path(ctx.config["LETTER_DIR"]).iterdir())
+    assert not stored_keys(ctx, "letters/")
 
 
 def test_a_request_changed_meanwhile_voids_the_number(ctx, kades, signer):
@@ -167,7 +172,7 @@ def test_a_request_changed_meanwhile_voids_the_number(ctx, kades, signer):
     assert RegisterEntry.get().status == "batal"
     after = LetterRequest.get_by_id(letter.id)
     assert (after.status, after.number, after.pdf_file) == ("dikembalikan", None, None)
-    assert not list(Path(ctx.config["LETTER_DIR"]).iterdir())
+    assert not stored_keys(ctx, "letters/")
     # The next letter takes the next number: the voided one stays in the register.
     assert issue(kades, signer).number.split("/")[1] == "002"
 

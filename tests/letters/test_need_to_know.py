@@ -13,10 +13,11 @@ from balai.db import now
 from balai.demo import seed
 from balai.letters import issuance
 from balai.letters.models import Attachment, LetterRequest
-from balai.letters.uploads import upload_path
+from balai.letters.uploads import upload_key
 from balai.notify.models import Notification
 from balai.people.audit import AccessLogEntry
 from balai.people.models import User
+from balai.storage import documents
 from tests.support.files import image_bytes
 from tests.support.village import BUDI, SITI, make_request
 
@@ -100,7 +101,7 @@ def with_scan(req):
     """The request's KTP, uploaded (the KK, also required, is left out)."""
     att = Attachment.create(request=req, requirement_key="ktp", original_name="ktp.jpg",
                             stored_name=f"ntk-{req.id}.jpg", content_type="image/jpeg", size=100)
-    upload_path(att.stored_name).write_bytes(image_bytes())
+    documents().put(upload_key(att.stored_name), image_bytes())
     return att
 
 

@@ -20,6 +20,7 @@ from balai.letters.register import PROVISIONAL_FOR, RegisterEntry
 from balai.people.models import Village
 from balai.signing.models import SignerCertificate
 from tests.support.signing import NIK, running_tte
+from tests.support.stored import stored_keys
 from tests.support.village import AHMAD, BUDI, SITI, make_request
 
 PASSPHRASE = seed.DEMO_SIGNING_PASSPHRASE
@@ -43,7 +44,7 @@ def register_is_whole():
 
 
 def letter_files(app):
-    return list(Path(app.config["LETTER_DIR"]).iterdir())
+    return sorted(stored_keys(app, "letters/"))
 
 
 def unchanged(letter):
@@ -145,7 +146,7 @@ from balai.people.models import User
 from balai.signing import keys
 from balai.signing.models import SignerCertificate
 
-app = create_app({"DATA_DIR": sys.argv[1], "SECRET_KEY": "test"})
+app = create_app({"DATA_DIR": sys.argv[1], "STORAGE_URL": sys.argv[2], "SECRET_KEY": "test"})
 
 def stuck(*args):
     print("rendering", flush=True)
@@ -154,8 +155,8 @@ def stuck(*args):
 issuance.render_letter = stuck
 with app.app_context(), db.connection_context():
     kades = User.by_login("kades")
-    signer = keys.unlock(SignerCertificate.current_for(kades), sys.argv[2])
-    issuance.issue_many([(int(arg), 0) for arg in sys.argv[3:]], kades, signer)
+    signer = keys.unlock(SignerCertificate.current_for(kades), sys.argv[3])
+    issuance.issue_many([(int(arg), 0) for arg in sys.argv[4:]], kades, signer)
 """
 
 
@@ -163,7 +164,8 @@ def test_killing_the_server_mid_batch_leaves_no_number_terbit(ctx, kades_user, s
     """Before: the killed batch's number said "terbit" though no letter carried it."""
     letters = [make_request(status="diperiksa", nik=nik) for nik in (BUDI, SITI)]
     child = subprocess.Popen(
-        [sys.executable, "-c", KILLED_BATCH, ctx.config["DATA_DIR"], PASSPHRASE,
+        [sys.executable, "-c", KILLED_BATCH, ctx.config["DATA_DIR"], ctx.config["STORAGE_URL"],
+         PASSPHRASE,
          *(str(letter.id) for letter in letters)],
         cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=subprocess.PIPE)
     assert child.stdout.readline().strip() == b"rendering"

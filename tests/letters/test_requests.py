@@ -199,19 +199,17 @@ def test_oversized_file_gets_a_message_and_huge_body_a_413_page(app, budi, db):
 
 
 def test_replacing_and_removing_an_upload_deletes_the_old_file(app, budi, ready):
-    from balai.letters.uploads import upload_path
-    old = ready.attachment_for("ktp")
-    with app.app_context():
-        old_path = upload_path(old.stored_name)
-    assert old_path.exists()
+    from balai.letters.uploads import upload_key
+    from balai.storage import documents
+    old = upload_key(ready.attachment_for("ktp").stored_name)
+    assert documents(app).exists(old)
     budi.post(f"/surat/{ready.id}/syarat", content_type="multipart/form-data",
               data={"syarat-ktp": upload(image_bytes("PNG"), "ktp-baru.png")})
     new = ready.attachment_for("ktp")
-    assert new.original_name == "ktp-baru.png" and not old_path.exists()
+    assert new.original_name == "ktp-baru.png" and not documents(app).exists(old)
     removed = budi.post(f"/surat/{ready.id}/syarat/ktp/hapus")
     assert removed.status_code == 303 and ready.attachment_for("ktp") is None
-    with app.app_context():
-        assert not upload_path(new.stored_name).exists()
+    assert not documents(app).exists(upload_key(new.stored_name))
 
 
 def test_double_ajukan_is_one_transition(budi, ready):
@@ -353,9 +351,9 @@ def test_stale_cancel_form_gets_a_clear_message(budi, ready):
 
 
 def test_upload_raced_from_two_tabs_leaves_no_stray_file(app, budi, db, monkeypatch):
-    from pathlib import Path
-
     from peewee import IntegrityError
+
+    from tests.support.stored import stored_keys
     req = make_request()
 
     def collide(self, key, saved):
@@ -364,7 +362,7 @@ def test_upload_raced_from_two_tabs_leaves_no_stray_file(app, budi, db, monkeypa
     response = budi.post(f"/surat/{req.id}/syarat", content_type="multipart/form-data",
                          data={"syarat-ktp": upload(image_bytes(), "ktp.jpg")})
     assert response.status_code == 422 and "dari halaman lain" in page(response)
-    assert list(Path(app.config["UPLOAD_DIR"]).iterdir()) == []
+    assert stored_keys(app, "uploads/") == set()
 
 
 def test_ajukan_with_empty_details_goes_back_to_the_form(budi, db):

@@ -3,15 +3,15 @@ kept only at that offset, the last one stores the file through the normal upload
 upload asked again never stores a second file."""
 import datetime
 import secrets
-from pathlib import Path
 
 import pytest
 
 from balai.db import now
 from balai.letters.models import Attachment
 from balai.letters.partial_uploads import PartialUpload, append_bytes, bytes_path
-from balai.letters.uploads import small_name, upload_path
+from balai.letters.uploads import small_name
 from tests.support.files import EXE, photo_bytes, scan_pdf_bytes
+from tests.support.stored import stored_names, upload_bytes
 from tests.support.village import SITI, csrf_token_from, make_request
 
 OCTETS = "application/offset+octet-stream"
@@ -33,7 +33,7 @@ def held(client, location):
 
 
 def uploaded_files(app):
-    return sorted(p.name for p in Path(app.config["UPLOAD_DIR"]).iterdir() if p.is_file())
+    return sorted(stored_names(app, "uploads"))
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_a_photo_sent_in_pieces_is_stored_once_with_its_thumbnail(app, budi, req
     att = req.attachment_for("ktp")
     assert att.content_type == "image/jpeg"
     with app.app_context():
-        assert upload_path(small_name(att.stored_name)).exists()
+        assert small_name(att.stored_name) in stored_names(app, "uploads")
         assert not bytes_path(PartialUpload.get().upload_id).exists()  # pieces go once stored
 
 
@@ -83,7 +83,7 @@ def test_a_piece_cut_by_a_dropped_connection_resumes_from_what_the_server_holds(
     assert offset == 400_000
     assert send(budi, location, offset, scan[offset:]).status_code == 200
     with app.app_context():
-        assert upload_path(req.attachment_for("kk").stored_name).read_bytes() == scan
+        assert upload_bytes(app, req.attachment_for("kk").stored_name) == scan
 
 
 def location_id(response):

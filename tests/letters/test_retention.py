@@ -5,7 +5,8 @@ import datetime
 from balai.db import now
 from balai.letters.models import Attachment, LetterEvent, LetterRequest
 from balai.letters.register import RegisterEntry
-from balai.letters.uploads import upload_path
+from balai.letters.uploads import upload_key
+from balai.storage import documents
 from tests.support.routes import with_attachment
 from tests.support.village import make_request
 
@@ -39,9 +40,9 @@ def test_the_sweep_deletes_old_scans_of_finished_requests_only(app, objects, bud
     sweep(app)
     with app.app_context():
         for gone in (issued_scan, refused):
-            assert not upload_path(gone.stored_name).exists()
+            assert not documents().exists(upload_key(gone.stored_name))
         for kept in (recent, draft):
-            assert upload_path(kept.stored_name).exists()
+            assert documents().exists(upload_key(kept.stored_name))
     assert not scans_of(issued) and not scans_of(refused.request)
     assert scans_of(recent.request) and scans_of(draft.request)
     assert budi.get(f"/surat/{issued.id}/unduh").status_code == 200  # the letter stays

@@ -8,8 +8,8 @@ from pypdf.actions import JavaScript
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from balai.letters.models import LetterRequest
-from balai.letters.uploads import upload_path
 from tests.support.files import upload
+from tests.support.stored import upload_bytes
 from tests.support.village import make_request
 
 SECRET = b"<script>alert(document.cookie)</script>"
@@ -42,8 +42,7 @@ def test_a_syarat_pdf_is_served_only_as_a_download(app, budi, kasipem, db):
     assert response.status_code == 303
     letter = LetterRequest.get_by_id(letter.id)
     scan, photo = letter.attachment_for("kk"), letter.attachment_for("ktp")
-    with app.app_context():
-        stored_pdf, stored_photo = (upload_path(a.stored_name).read_bytes() for a in (scan, photo))
+    stored_pdf, stored_photo = (upload_bytes(app, a.stored_name) for a in (scan, photo))
     assert b"/OpenAction" in stored_pdf  # kept as sent...
     letter.apply("ajukan", letter.created_by)  # at the Kasi's step: theirs to open
     for client in (budi, kasipem):

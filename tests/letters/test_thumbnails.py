@@ -8,7 +8,8 @@ import pytest
 from PIL import Image
 
 from balai.letters.models import Attachment
-from balai.letters.uploads import small_name, upload_path
+from balai.letters.uploads import small_name, upload_key
+from balai.storage import documents
 from tests.support.files import upload
 from tests.support.village import make_request
 
@@ -63,19 +64,17 @@ def test_the_small_copy_is_a_small_jpeg_and_the_whole_picture_opens_on_tap(budi,
 
 def test_an_older_upload_gets_its_small_copy_when_first_shown(app, budi, with_two_photos):
     att = Attachment.get(Attachment.request == with_two_photos.id)
-    with app.app_context():
-        small = upload_path(small_name(att.stored_name))
-    small.unlink()
+    small = upload_key(small_name(att.stored_name))
+    documents(app).delete(small)
     response = budi.get(f"/surat/{with_two_photos.id}/lampiran/{att.id}?ukuran=kecil")
     assert response.status_code == 200 and len(response.data) <= 15 * 1024
-    assert small.read_bytes() == response.data
+    assert documents(app).get(small) == response.data
 
 
 def test_removing_a_picture_removes_its_small_copy(app, budi, with_two_photos):
     att = Attachment.get(Attachment.request == with_two_photos.id)
-    with app.app_context():
-        small, whole = upload_path(small_name(att.stored_name)), upload_path(att.stored_name)
-    assert small.exists()
+    small, whole = upload_key(small_name(att.stored_name)), upload_key(att.stored_name)
+    assert documents(app).exists(small)
     removed = budi.post(f"/surat/{with_two_photos.id}/syarat/{att.requirement_key}/hapus")
     assert removed.status_code == 303
-    assert not small.exists() and not whole.exists()
+    assert not documents(app).exists(small) and not documents(app).exists(whole)

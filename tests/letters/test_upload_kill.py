@@ -17,6 +17,7 @@ from pathlib import Path
 from balai.letters.models import Attachment
 from tests.support.files import scan_pdf_bytes
 from tests.support.notify import free_port
+from tests.support.stored import upload_bytes
 from tests.support.village import BUDI, csrf_token_from, make_request
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,4 +125,4 @@ def test_kill_9_at_any_moment_loses_nothing_and_doubles_nothing(app, db, tmp_pat
         server.kill()
     attachments = list(Attachment.select().where(Attachment.request == req))
     assert [a.requirement_key for a in attachments] == ["kk"]
-    assert (Path(app.config["UPLOAD_DIR"]) / attachments[0].stored_name).read_bytes() == scan
+    assert upload_bytes(app, attachments[0].stored_name) == scan

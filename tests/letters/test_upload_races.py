@@ -6,13 +6,16 @@ import random
 import secrets
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
 from balai.letters.models import Attachment, LetterRequest
+from balai.media import process_image
+from balai.news.models import News
 from balai.people.models import Village
+from balai.storage import documents
 from tests.support.files import image_bytes, upload
+from tests.support.stored import folder_only, put_upload, stored_keys, stored_names
 from tests.support.village import BUDI, make_request
 
 ROUNDS = 40
@@ -49,7 +52,7 @@ def ready_draft(app):
     req = make_request()
     for key in ("ktp", "kk"):
         name = secrets.token_urlsafe(24) + ".png"
-        (Path(app.config["UPLOAD_DIR"]) / name).write_bytes(image_bytes("PNG"))
+        put_upload(app, name, image_bytes("PNG"))
         Attachment.create(request=req, requirement_key=key, original_name=f"{key}.png",
                           stored_name=name, content_type="image/png", size=1)
     return req
@@ -103,8 +106,7 @@ def test_uploading_while_sending_never_changes_a_sent_request(app, db, tabs, slo
             a.uploaded_at > after.submitted_at for a in after.attachments)
     assert changed == 0, f"{changed} of {ROUNDS // 2} sent requests had a syarat changed after"
     names = {a.stored_name for a in Attachment.select()}
-    files = {p.name for p in Path(app.config["UPLOAD_DIR"]).iterdir() if p.is_file()}
-    assert files == names  # a refused upload left no file behind
+    assert stored_names(app, "uploads") == names  # a refused upload left no file behind
 
 
 @pytest.mark.parametrize("failure", [SystemExit(1), RuntimeError("disk full")])
@@ -119,35 +121,43 @@ def test_an_upload_whose_row_does_not_commit_leaves_no_file(app, db, budi, monke
     with pytest.raises(type(failure)):
         budi.post(f"/surat/{req.id}/syarat", content_type="multipart/form-data",
                   data={"syarat-ktp": upload(image_bytes("PNG"), "ktp.png")})
-    assert [p for p in Path(app.config["UPLOAD_DIR"]).iterdir() if p.is_file()] == []
+    assert stored_names(app, "uploads") == set()
     assert not Attachment.select().exists()
 
 
-def written(path, hours_ago, data=b"x"):
-    """A file last written hours_ago."""
+def written(app, key, hours_ago, data=b"x"):
+    """A document in the app's folder, last written hours_ago."""
+    path = documents(app).path(key)
     if not path.exists():
-        path.write_bytes(data)
+        documents(app).put(key, data)
     then = time.time() - hours_ago * 3600
     os.utime(path, (then, then))
-    return path
+    return key
 
 
+@folder_only
 def test_the_sweep_removes_old_files_that_no_row_names(app, db, budi):
-    """Before: no sweep was registered; stray identity documents stayed for ever."""
-    uploads, letters = Path(app.config["UPLOAD_DIR"]), Path(app.config["LETTER_DIR"])
+    """Before: no sweep was registered; stray identity documents stayed for ever. Then: the
+    photos' folder and the keys were left out."""
     req = ready_draft(app)
-    kept = [written(uploads / a.stored_name, 3) for a in req.attachments]
-    logo = written(uploads / "logo-lama.png", 3)
-    Village.update(logo=logo.name).execute()
-    letter = written(letters / "abc.pdf", 3)
+    kept = [written(app, f"uploads/{a.stored_name}", 3) for a in req.attachments]
+    logo = written(app, "uploads/logo-lama.png", 3)
+    Village.update(logo="logo-lama.png").execute()
+    letter = written(app, "letters/abc.pdf", 3)
     issued = make_request(status="selesai")
-    LetterRequest.update(pdf_file=letter.name).where(LetterRequest.id == issued.id).execute()
-    strays = [written(uploads / "ktp-tanpa-baris.jpg", 2), written(letters / "tanpa-baris.pdf", 2)]
-    fresh = written(uploads / "baru-diunggah.jpg", 0)  # its row may be committing right now
-    (uploads / "images").mkdir(exist_ok=True)
-    photo = written(uploads / "images" / "abcdefghijklmnop-thumb.webp", 3)  # the news's
+    LetterRequest.update(pdf_file="abc.pdf").where(LetterRequest.id == issued.id).execute()
+    news = News.select().where(News.image.is_null(False)).first() or News.select().first()
+    with app.app_context():
+        photo = process_image(image_bytes(size=(400, 300)))
+    News.update(image=photo.as_dict(), image_key=photo.key).where(News.id == news.id).execute()
+    photos = [written(app, f"uploads/images/{name}", 3) for name in photo.names()]
+    keys = [written(app, key, 3) for key in stored_keys(app, "keys/")]  # the CA and the Kades's
+    strays = [written(app, "uploads/ktp-tanpa-baris.jpg", 2),
+              written(app, "letters/tanpa-baris.pdf", 2),
+              written(app, "uploads/images/abcdefghijklmnop-thumb.webp", 2),
+              written(app, "keys/signer-tanpa-baris.p12", 2)]
+    fresh = written(app, "uploads/baru-diunggah.jpg", 0)  # its row may be committing right now
     queue = app.extensions["queue"]
     queue.recover()
-    assert [path for path in strays if path.exists()] == []
-    assert all(path.exists() for path in [*kept, logo, letter, fresh])
-    assert photo.exists()
+    assert [key for key in strays if documents(app).exists(key)] == []
+    assert all(documents(app).exists(key) for key in [*kept, logo, letter, *photos, *keys, fresh])

@@ -5,8 +5,10 @@ import pytest
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 
-from balai.letters.uploads import UploadError, delete_upload, save_upload, upload_path
+from balai.letters.uploads import UploadError, delete_upload, save_upload, upload_key
+from balai.storage import documents
 from tests.support.files import EXE, FAKE_PNG, image_bytes, pdf_bytes
+from tests.support.stored import stored_keys, upload_bytes
 
 
 @pytest.fixture
@@ -27,10 +29,10 @@ def save(data, name):
 ])
 def test_real_files_are_stored_under_the_upload_dir_with_random_names(ctx, data, name, content_type):
     saved = save(data, name)
-    path = upload_path(saved["stored_name"])
     assert saved["content_type"] == content_type and saved["original_name"] == name
-    assert path.exists() and path.stat().st_size == saved["size"] > 0
-    assert path.parent == Path(ctx.config["UPLOAD_DIR"]) and "static" not in path.parts
+    assert len(upload_bytes(ctx, saved["stored_name"])) == saved["size"] > 0
+    assert upload_key(saved["stored_name"]) == f"uploads/{saved['stored_name']}"
+    assert not (Path(ctx.static_folder) / saved["stored_name"]).exists()
     again = save(data, name)
     assert again["stored_name"] != saved["stored_name"] and len(saved["stored_name"]) >= 32
 
@@ -45,13 +47,13 @@ def test_real_files_are_stored_under_the_upload_dir_with_random_names(ctx, data,
 def test_bad_files_are_refused_with_a_clear_message(ctx, data, name, message):
     with pytest.raises(UploadError, match=message):
         save(data, name)
-    assert list(Path(ctx.config["UPLOAD_DIR"]).iterdir()) == []
+    assert stored_keys(ctx, "uploads/") == set()
 
 
 def test_images_are_turned_upright_stripped_of_exif_and_downscaled(ctx):
     # 3000x1000 with orientation 6 (rotate 90°): upright it is 1000x3000.
     saved = save(image_bytes("JPEG", size=(3000, 1000), exif_orientation=6), "foto.jpg")
-    with Image.open(upload_path(saved["stored_name"])) as image:
+    with Image.open(io.BytesIO(upload_bytes(ctx, saved["stored_name"]))) as image:
         assert image.size == (533, 1600)
         assert not image.getexif()
         assert "exif" not in image.info
@@ -59,7 +61,7 @@ def test_images_are_turned_upright_stripped_of_exif_and_downscaled(ctx):
 
 def test_png_exif_is_dropped_too(ctx):
     saved = save(image_bytes("PNG", size=(2000, 100), exif_orientation=1), "foto.png")
-    with Image.open(upload_path(saved["stored_name"])) as image:
+    with Image.open(io.BytesIO(upload_bytes(ctx, saved["stored_name"]))) as image:
         assert image.size == (1600, 80) and not image.getexif()
 
 
@@ -71,11 +73,11 @@ def test_decompression_bomb_is_refused(ctx):
         save(out.getvalue(), "bom.png")
 
 
-def test_upload_path_accepts_only_plain_names_and_delete_removes(ctx):
-    for bad in ("../secret_key", "a/b.jpg", ".hidden"):
+def test_upload_key_accepts_only_plain_names_and_delete_removes(ctx):
+    for bad in ("../secret_key", "a/b.jpg", ".hidden", ""):
         with pytest.raises(ValueError):
-            upload_path(bad)
+            upload_key(bad)
     saved = save(pdf_bytes(), "a.pdf")
     delete_upload(saved["stored_name"])
-    assert not upload_path(saved["stored_name"]).exists()
+    assert not documents().exists(upload_key(saved["stored_name"]))
     delete_upload(saved["stored_name"])  # twice is fine

@@ -3,14 +3,16 @@ import gzip
 import io
 import logging
 import re
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from balai.market.models import Product, ProductPhoto, Shop
 from balai.market.orders import Order
+from balai.media import image_key
+from balai.storage import documents
 from tests.support.market import make_product, make_shop, place, stock_of, user
+from tests.support.stored import stored_keys
 from tests.support.village import AHMAD, BUDI, SITI, csrf_token_from
 
 HTMX = {"HX-Request": "true"}
@@ -151,9 +153,8 @@ def test_seller_adds_a_product_with_a_photo(siti, client, app):
     product = Product.get(Product.name == "Kopi robusta")
     assert (product.price, product.stock, product.status) == (35000, 12, "menunggu")
     photo = ProductPhoto.get(ProductPhoto.product == product).image_set
-    folder = Path(app.config["UPLOAD_DIR"]) / "images"
-    assert (folder / photo.thumb.webp).stat().st_size <= 12 * 1024
-    assert (folder / photo.article.jpeg).stat().st_size <= 60 * 1024
+    assert len(documents(app).get(image_key(photo.thumb.webp))) <= 12 * 1024
+    assert len(documents(app).get(image_key(photo.article.jpeg))) <= 60 * 1024
     served = siti.get(f"/lapak/foto/{photo.thumb.webp}")
     assert served.status_code == 200 and "immutable" in served.headers["Cache-Control"]
     assert client.get(f"/lapak/foto/{photo.thumb.webp}").status_code == 404  # not approved yet
@@ -175,8 +176,7 @@ def test_product_form_refuses_bad_input_and_writes_nothing(siti, app, changes, m
                          content_type="multipart/form-data")
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert Product.select().count() == before and ProductPhoto.select().count() == 0
-    folder = Path(app.config["UPLOAD_DIR"]) / "images"
-    assert not folder.exists() or not any(folder.iterdir())
+    assert stored_keys(app, "uploads/images/") == set()
 
 
 def test_at_most_three_photos(siti):
@@ -411,5 +411,6 @@ def test_removing_a_photo_deletes_its_files(siti, app):
                          data=product_form(remove_photo=str(first.id)))
     assert response.status_code == 303
     assert [p.key for p in product.photo_list()] == [second.key]
-    folder = Path(app.config["UPLOAD_DIR"]) / "images"
-    assert not any(folder.glob(f"{first.key}-*")) and any(folder.glob(f"{second.key}-*"))
+    photos = stored_keys(app, "uploads/images/")
+    assert not any(key.startswith(f"uploads/images/{first.key}-") for key in photos)
+    assert any(key.startswith(f"uploads/images/{second.key}-") for key in photos)

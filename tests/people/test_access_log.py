@@ -7,11 +7,11 @@ import pytest
 
 from balai.db import now
 from balai.letters.models import Attachment
-from balai.letters.uploads import upload_path
 from balai.people.audit import AccessLogEntry
 from balai.people.models import Person, User, Village
 from balai.web.filters import indonesian_date
 from tests.support.files import image_bytes
+from tests.support.stored import put_upload
 from tests.support.village import BUDI, make_request
 
 KASI_DUTY = "Memeriksa permohonan sebagai Kasi Pemerintahan"
@@ -33,8 +33,7 @@ def waiting(app, db):
     req = make_request(status="diajukan")
     scan = Attachment.create(request=req, requirement_key="ktp", original_name="ktp.jpg",
                              stored_name=f"log-{req.id}.jpg", content_type="image/jpeg", size=9)
-    with app.app_context():
-        upload_path(scan.stored_name).write_bytes(image_bytes())
+    put_upload(app, scan.stored_name, image_bytes())
     return req, scan
 
 

@@ -8,13 +8,13 @@ import zipfile
 import pytest
 
 from balai.db import now
-from balai.letters.uploads import upload_path
 from balai.market.models import Product, ProductPhoto, Shop
 from balai.market.orders import Order
 from balai.media import process_image
 from balai.notify.models import ContactPoint
 from balai.people.models import Person, User
 from tests.support.files import image_bytes
+from tests.support.stored import upload_bytes
 from tests.support.village import AHMAD, BUDI, SITI
 
 
@@ -47,11 +47,10 @@ def test_the_copy_holds_everything_about_the_resident(app, budi, objects):  # no
     assert letter["number"] == issued.number and letter["jenis_surat"] == issued.letter_type.name
     assert "terbit" in [event["action"] for event in letter["riwayat"]]
     assert archive.read(letter["berkas_surat"]).startswith(b"%PDF")
-    with app.app_context():
-        for req, scan in objects["letters"]:
-            [upload] = requests[req.id]["syarat"]
-            assert upload["original_name"] == "ktp.jpg"
-            assert archive.read(upload["berkas"]) == upload_path(scan.stored_name).read_bytes()
+    for req, scan in objects["letters"]:
+        [upload] = requests[req.id]["syarat"]
+        assert upload["original_name"] == "ktp.jpg"
+        assert archive.read(upload["berkas"]) == upload_bytes(app, scan.stored_name)
     assert data["notifikasi"] and all(n["address"] in ("", "budi@contoh.id")
                                       for n in data["notifikasi"])
     assert data["kontak"] == [{"channel": "email", "address": "budi@contoh.id",

@@ -7,7 +7,9 @@ from balai.people.models import User
 from balai.signing import keys as signing
 from balai.signing import pdf_check
 from balai.signing.models import SignerCertificate
+from balai.storage import documents
 from tests.support.signing import letter_pdf, other_village
+from tests.support.stored import stored_keys
 
 DEMO = seed.DEMO_SIGNING_PASSPHRASE
 
@@ -18,8 +20,8 @@ def cli(app, db):
     return lambda args, text="": runner.invoke(args=args, input=text)
 
 
-def keys(app):
-    return Path(app.config["KEYS_DIR"])
+def key_file(app, name):
+    return documents(app).get(signing.key_file_key(name))
 
 
 def test_setup_for_an_acting_official(app, cli):
@@ -35,15 +37,16 @@ def test_setup_for_an_acting_official(app, cli):
         assert pdf_check.check_pdf(signed).status == pdf_check.ASLI
     for path in Path(app.config["DATA_DIR"]).rglob("*"):
         assert not path.is_file() or b"sandi-plt-2026" not in path.read_bytes()
+    assert all(b"sandi-plt-2026" not in documents(app).get(key) for key in stored_keys(app, ""))
 
 
 def test_setup_makes_the_village_ca_once_with_rsa(app, cli):
     for name in (signing.CA_FILE, signing.CA_PEM_FILE):
-        (keys(app) / name).unlink()
+        documents(app).delete(signing.key_file_key(name))
     result = cli(["signing-setup", "--key-type", "rsa3072"],
                  "sandi-ca-baru\nsandi-ca-baru\nsandi-kades-baru\nsandi-kades-baru\n")
     assert result.exit_code == 0, result.output
-    ca_key, ca_cert, _ = signing.open_p12((keys(app) / signing.CA_FILE).read_bytes(), "sandi-ca-baru")
+    ca_key, ca_cert, _ = signing.open_p12(key_file(app, signing.CA_FILE), "sandi-ca-baru")
     assert "Desa Sukamaju" in ca_cert.subject.rfc4514_string()
     row = SignerCertificate.current_for(User.by_login("kades"))
     assert row.chain_pem == signing.pem(ca_cert)
@@ -53,10 +56,10 @@ def test_setup_makes_the_village_ca_once_with_rsa(app, cli):
 
 
 def test_setup_with_the_wrong_ca_passphrase_changes_nothing(app, cli):
-    files = sorted(keys(app).iterdir())
+    files = {key: documents(app).get(key) for key in stored_keys(app, "keys/")}
     result = cli(["signing-setup"], "bukan-sandi-ca\nsandi-kades-1\nsandi-kades-1\n")
     assert result.exit_code != 0 and "Kata sandi CA desa salah" in result.output
-    assert SignerCertificate.select().count() == 1 and sorted(keys(app).iterdir()) == files
+    assert SignerCertificate.select().count() == 1 and {key: documents(app).get(key) for key in stored_keys(app, "keys/")} == files
 
 
 def test_setup_refuses_a_short_passphrase(app, cli):
@@ -75,7 +78,7 @@ def test_import_a_p12_issued_elsewhere(app, cli, tmp_path):
     result = cli(["signing-import", str(path), "--username", "kades"], "sandi-impor-1\n")
     assert result.exit_code == 0, result.output
     row = SignerCertificate.get(SignerCertificate.fingerprint == signing.fingerprint(cert))
-    assert row.source == "impor" and (keys(app) / row.key_file).read_bytes() == path.read_bytes()
+    assert row.source == "impor" and key_file(app, row.key_file) == path.read_bytes()
     again = cli(["signing-import", str(path), "--username", "kades"], "sandi-impor-1\n")
     assert "sudah ada" in again.output
 

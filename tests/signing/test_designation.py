@@ -1,6 +1,5 @@
 """The operator designates a signer certificate's title and period, and deactivates old keys."""
 import datetime
-from pathlib import Path
 
 import pytest
 
@@ -9,7 +8,9 @@ from balai.letters.models import LetterRequest
 from balai.people.models import User
 from balai.signing import keys as signing
 from balai.signing.models import SignerCertificate, kades_signers, signs_as_kades
+from balai.storage import documents
 from tests.support.signing import approve, check_upload, reloaded
+from tests.support.stored import letter_bytes
 from tests.support.village import make_request
 
 TODAY = datetime.date.today()
@@ -21,7 +22,7 @@ def sekdes_cert(app, db):
     """A certificate for the sekdes whose designated period ended yesterday."""
     ca_key, ca_cert, _ = signing.open_p12(seed.demo_signing_material()[0],
                                           seed.DEMO_SIGNING_PASSPHRASE)
-    signing.enroll(app.config["KEYS_DIR"], (ca_key, ca_cert), User.by_login("sekdes"),
+    signing.enroll(documents(app), (ca_key, ca_cert), User.by_login("sekdes"),
                    "Plt. Kepala Desa", "sandi-plt-123", period=(TODAY - 30 * DAY, TODAY - DAY))
     return SignerCertificate.get(SignerCertificate.user == User.by_login("sekdes"))
 
@@ -112,7 +113,7 @@ def test_a_deactivated_certificate_cannot_sign_but_its_letters_stay_asli(
     waiting = make_request(status="diperiksa")
     assert approve(kades, waiting).status_code != 303
     assert reloaded(waiting).status == "diperiksa" and reloaded(waiting).number is None
-    pdf = (Path(app.config["LETTER_DIR"]) / issued.pdf_file).read_bytes()
+    pdf = letter_bytes(app, issued.pdf_file)
     page = check_upload(client, pdf).get_data(as_text=True)
     assert "ASLI" in page and issued.number in page
     assert LetterRequest.get_by_id(issued.id).status == "selesai"

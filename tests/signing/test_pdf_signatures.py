@@ -1,6 +1,5 @@
 import datetime
 import io
-from pathlib import Path
 
 import pytest
 from pyhanko.pdf_utils import generic
@@ -13,6 +12,7 @@ from balai.people.models import User
 from balai.signing import keys as signing
 from balai.signing import pdf_check
 from balai.signing.models import SignerCertificate
+from balai.storage import Folder, documents
 from tests.support.signing import (
     LETTER_TEXT,
     former_kades_key,
@@ -50,8 +50,8 @@ def official(username, role="sekdes", name="Drs. Karta Wijaya"):
 def test_demo_kades_has_a_current_certificate(kades_cert, ctx):
     assert kades_cert.position == "Kepala Desa"
     assert kades_cert.holder_name == "H. Ujang Suryana"
-    assert (Path(ctx.config["KEYS_DIR"]) / kades_cert.key_file).is_file()
-    assert seed.demo_signing_passphrase(ctx.config["KEYS_DIR"]) == PASSPHRASE
+    assert documents(ctx).exists(signing.key_file_key(kades_cert.key_file))
+    assert seed.demo_signing_passphrase(documents(ctx)) == PASSPHRASE
 
 
 def test_signed_letter_is_asli_and_names_the_letter(signed, kades_cert):
@@ -125,8 +125,9 @@ def test_letter_signed_by_another_village_is_bukan(ctx, tmp_path):
     ca, (key, cert) = other_village()
     outsider = official("lain", role="kades", name="Kepala Desa Lain")
     data = signing.p12_bytes("lain", key, cert, [ca[1]], "sandi-lain-123")
-    row = signing.import_p12(tmp_path, data, outsider, "Kepala Desa", "sandi-lain-123")
-    signed = signing.unlock(row, "sandi-lain-123", tmp_path).sign(letter_pdf())
+    elsewhere = Folder(tmp_path / "desa-lain")
+    row = signing.import_p12(elsewhere, data, outsider, "Kepala Desa", "sandi-lain-123")
+    signed = signing.unlock(row, "sandi-lain-123", elsewhere).sign(letter_pdf())
     row.delete_instance()  # the other village's register, not ours
     verdict = pdf_check.check_pdf(signed)
     assert verdict.status == pdf_check.BUKAN
@@ -139,15 +140,15 @@ def test_unsigned_pdf_is_bukan(ctx):
     assert "tidak memiliki tanda tangan" in verdict.reason
 
 
-def register_former_kades(keys_dir):
+def register_former_kades(store):
     ca_cert, (key, cert) = former_kades_key()
     data = signing.p12_bytes("former", key, cert, [ca_cert], PASSPHRASE)
-    return signing.add_to_register(keys_dir, data, cert, [ca_cert], official("mantan"),
+    return signing.add_to_register(store, data, cert, [ca_cert], official("mantan"),
                                    "Kepala Desa", "dibuat")
 
 
 def test_letter_of_former_kades_stays_asli_after_the_certificate_expired(ctx):
-    row = register_former_kades(ctx.config["KEYS_DIR"])
+    row = register_former_kades(documents(ctx))
     signed_at = datetime.datetime(2022, 6, 1, 9, 30, tzinfo=UTC)
     signed = signing.sign_pdf(letter_pdf(), row, PASSPHRASE, signing_time=signed_at)
     verdict = pdf_check.check_pdf(signed)
@@ -157,7 +158,7 @@ def test_letter_of_former_kades_stays_asli_after_the_certificate_expired(ctx):
 
 
 def test_former_kades_key_is_refused_today(ctx):
-    row = register_former_kades(ctx.config["KEYS_DIR"])
+    row = register_former_kades(documents(ctx))
     assert SignerCertificate.current_for(row.user) is None
     for attempt in (signing.check_passphrase, lambda r, p: signing.sign_pdf(letter_pdf(), r, p)):
         with pytest.raises(signing.SigningError, match="masa berlaku sertifikat sudah berakhir"):
@@ -167,7 +168,7 @@ def test_former_kades_key_is_refused_today(ctx):
 def test_acting_official_signs_only_within_the_designated_period(ctx, kades_cert):
     ca_key, ca_cert, _ = signing.open_p12(seed.demo_signing_material()[0], PASSPHRASE)
     today = datetime.date.today()
-    row = signing.enroll(ctx.config["KEYS_DIR"], (ca_key, ca_cert), User.by_login("sekdes"),
+    row = signing.enroll(documents(ctx), (ca_key, ca_cert), User.by_login("sekdes"),
                          "Plt. Kepala Desa", "sandi-plt-123",
                          period=(today - datetime.timedelta(days=30), today + datetime.timedelta(days=1)))
     assert SignerCertificate.current_for(row.user) == row
@@ -179,7 +180,7 @@ def test_acting_official_signs_only_within_the_designated_period(ctx, kades_cert
 
 
 def test_letter_signed_outside_the_designated_period_is_not_asli(ctx):
-    row = register_former_kades(ctx.config["KEYS_DIR"])
+    row = register_former_kades(documents(ctx))
     signed = signing.sign_pdf(letter_pdf(), row, PASSPHRASE,
                               signing_time=datetime.datetime(2022, 6, 1, tzinfo=UTC))
     row.period_to = datetime.date(2021, 12, 31)
@@ -188,23 +189,23 @@ def test_letter_signed_outside_the_designated_period_is_not_asli(ctx):
 
 
 def test_wrong_passphrase_is_refused_and_changes_nothing(kades_cert, ctx):
-    key_file = Path(ctx.config["KEYS_DIR"]) / kades_cert.key_file
-    before = key_file.read_bytes(), SignerCertificate.select().count()
+    key_file = signing.key_file_key(kades_cert.key_file)
+    before = documents(ctx).get(key_file), SignerCertificate.select().count()
     for attempt in (signing.check_passphrase, lambda row, p: signing.sign_pdf(letter_pdf(), row, p)):
         with pytest.raises(signing.SigningError, match="Kata sandi tanda tangan salah"):
             attempt(kades_cert, "bukan-sandinya")
-    assert (key_file.read_bytes(), SignerCertificate.select().count()) == before
+    assert (documents(ctx).get(key_file), SignerCertificate.select().count()) == before
     signing.check_passphrase(kades_cert, PASSPHRASE)
 
 
 def test_missing_key_file_is_a_clear_error(kades_cert, ctx):
-    (Path(ctx.config["KEYS_DIR"]) / kades_cert.key_file).unlink()
+    documents(ctx).delete(signing.key_file_key(kades_cert.key_file))
     with pytest.raises(signing.SigningError, match="tidak ditemukan"):
         signing.sign_pdf(letter_pdf(), kades_cert, PASSPHRASE)
 
 
 def test_key_file_of_another_certificate_is_refused(kades_cert, ctx):
-    row = register_former_kades(ctx.config["KEYS_DIR"])
+    row = register_former_kades(documents(ctx))
     kades_cert.key_file = row.key_file
     with pytest.raises(signing.SigningError, match="tidak cocok"):
         signing.check_passphrase(kades_cert, PASSPHRASE)
@@ -237,7 +238,7 @@ def test_imported_key_of_another_type_signs_through_pyhanko(ctx):
     cert = signing._certificate(signing._name("Ed Kades", "Desa Sukamaju"), ca_cert.subject,
                                 key.public_key(), ca_key, start,
                                 start + datetime.timedelta(days=30), is_ca=False)
-    row = signing.import_p12(ctx.config["KEYS_DIR"],
+    row = signing.import_p12(documents(ctx),
                              signing.p12_bytes("ed", key, cert, [ca_cert], "sandi-ed-123"),
                              official("ed"), "Kepala Desa", "sandi-ed-123")
     signed = signing.sign_pdf(letter_pdf(), row, "sandi-ed-123")

@@ -18,6 +18,7 @@ from balai.notify.models import Notification
 from balai.people.models import User, Village
 from balai.signing import keys as signing
 from balai.signing.models import SignerCertificate, VerifyHit
+from balai.storage import documents
 from tests.support.signing import (
     NIK,
     PASSPHRASE,
@@ -126,7 +127,7 @@ def test_someone_else_still_cannot_approve_for_the_kades(db, sekdes):
 def test_an_acting_official_approves_and_signs_in_the_kades_step(app, db, sekdes):
     ca_key, ca_cert, _ = signing.open_p12(seed.demo_signing_material()[0], PASSPHRASE)
     today = datetime.date.today()
-    signing.enroll(app.config["KEYS_DIR"], (ca_key, ca_cert), User.by_login("sekdes"),
+    signing.enroll(documents(app), (ca_key, ca_cert), User.by_login("sekdes"),
                    "Plt. Kepala Desa", "sandi-plt-123",
                    period=(today - datetime.timedelta(days=1), today + datetime.timedelta(days=30)))
     letter = make_request(status="diperiksa")

@@ -6,13 +6,14 @@ from balai.letters import issuance
 from balai.letters.models import Attachment, LetterType
 from balai.letters.partial_uploads import PartialUpload
 from balai.letters.register import RegisterEntry
-from balai.letters.uploads import upload_path
+from balai.letters.uploads import upload_key
 from balai.market.models import Product, ProductPhoto
 from balai.media import process_image
 from balai.news.models import News
 from balai.notify.models import Notification
 from balai.people.models import Person, User
 from balai.signing.models import SignerCertificate
+from balai.storage import documents
 from tests.support.files import image_bytes
 from tests.support.market import place
 from tests.support.village import BUDI, make_request
@@ -24,7 +25,7 @@ def with_attachment(letter):
     att = Attachment.create(request=letter, requirement_key="ktp", original_name="ktp.jpg",
                             stored_name=f"route-{letter.id}.jpg", content_type="image/jpeg",
                             size=100)
-    upload_path(att.stored_name).write_bytes(image_bytes())
+    documents().put(upload_key(att.stored_name), image_bytes())
     return att
 
 

@@ -9,13 +9,13 @@ import io
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 from reportlab.pdfgen import canvas
 
 from balai.demo import seed
 from balai.letters.models import LetterRequest
 from balai.signing import keys as signing
+from tests.support.stored import letter_bytes
 
 PASSPHRASE = seed.DEMO_SIGNING_PASSPHRASE
 NIK = "3213051508700009"
@@ -32,7 +32,7 @@ def reloaded(letter):
 
 
 def stored_pdf(app, letter):
-    return (Path(app.config["LETTER_DIR"]) / letter.pdf_file).read_bytes()
+    return letter_bytes(app, letter.pdf_file)
 
 
 def check_upload(client, data, url="/verifikasi", name="surat.pdf"):

@@ -7,7 +7,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -20,6 +19,7 @@ from balai.notify.models import ContactPoint
 from balai.people.models import User
 from balai.signing.models import SignerCertificate, VerifyHit
 from tests.support.files import image_bytes, upload
+from tests.support.stored import stored_names
 from tests.support.village import AHMAD, BUDI, SITI
 
 RESIDENTS_AT_ONCE = 12
@@ -39,7 +39,7 @@ def run_together(jobs):
 
 
 def stored_uploads(app):
-    return {path.name for path in Path(app.config["UPLOAD_DIR"]).iterdir() if path.is_file()}
+    return stored_names(app, "uploads")
 
 
 def filing(client, letter_type_id, number):

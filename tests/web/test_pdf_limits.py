@@ -14,6 +14,7 @@ import pytest
 from balai import create_app, schema
 from balai import db as database
 from balai.demo import seed
+from balai.storage import documents
 from balai.web import untrusted_pdf
 from tests.support import hostile_pdfs
 from tests.support.files import pdf_bytes
@@ -37,7 +38,7 @@ def probe(data_dir, pdf_path):
                       "WTF_CSRF_ENABLED": False})
     schema.create_tables()
     with database.db.connection_context():
-        seed.seed_demo(app.config["KEYS_DIR"])
+        seed.seed_demo(documents(app))
         request_id = make_request().id
     budi, data = Login(app).as_(BUDI), Path(pdf_path).read_bytes()
     posts = {"verifikasi": lambda: app.test_client().post(

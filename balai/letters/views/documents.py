@@ -1,22 +1,20 @@
 """Issued letters: the file (for the applicant side and officials) and its revocation (for the
 Kades or the operator)."""
-from pathlib import Path
-
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
 
+from balai.letters.issuance import letter_key
 from balai.letters.models import LetterRequest
 from balai.letters.views.requests import viewable_request
 from balai.letters.workflow import NOTE_MAX, WorkflowError
+from balai.storage import documents
 from balai.web.access import permitted
 
 bp = Blueprint("documents", __name__)
@@ -28,9 +26,9 @@ def letter_pdf(request_id):
     letter = viewable_request(LetterRequest.select().where(
         (LetterRequest.id == request_id) & LetterRequest.pdf_file.is_null(False)))
     letter.record_view(current_user, "surat", letter.id)
-    path = Path(current_app.config["LETTER_DIR"]) / letter.pdf_file
-    return send_file(path, mimetype="application/pdf", as_attachment=True,
-                     download_name=f"{letter.letter_type.slug}-{letter.id}.pdf")
+    return documents().response(letter_key(letter.pdf_file), "application/pdf",
+                                as_attachment=True,
+                                download_name=f"{letter.letter_type.slug}-{letter.id}.pdf")
 
 
 @bp.route("/surat-terbit/<int:request_id>/cabut", methods=["GET", "POST"])

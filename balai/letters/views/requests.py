@@ -2,7 +2,7 @@
 
 Officials use the same pages to file a request at the counter for a resident without an account."""
 import secrets
-from pathlib import Path
+from pathlib import PurePosixPath
 
 from flask import (
     Blueprint,
@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -23,10 +22,11 @@ from balai.letters import drafts, retention
 from balai.letters.drafts import NotReady
 from balai.letters.letter_types import PURPOSE_MAX
 from balai.letters.models import Attachment, LetterRequest, LetterType
-from balai.letters.uploads import ACCEPT, UploadError, thumbnail_path, upload_path
+from balai.letters.uploads import ACCEPT, UploadError, thumbnail_key, upload_key
 from balai.letters.workflow import NOT_EDITABLE, NOTE_MAX, WorkflowError
 from balai.people.audit import OPEN_ANYWAY_FOR, REASON_MAX, reason_error
 from balai.people.models import Person
+from balai.storage import documents
 from balai.web.access import operator_required, permitted
 from balai.web.htmx import is_htmx
 
@@ -274,19 +274,18 @@ def cancel(request_id):
 def attachment(request_id, attachment_id):
     req = viewable_request(LetterRequest.select().where(LetterRequest.id == request_id))
     att = Attachment.get_or_none((Attachment.id == attachment_id) & (Attachment.request == req))
-    path = upload_path(att.stored_name) if att else None
-    if path is None or not path.exists():
+    if att is None or not documents().exists(upload_key(att.stored_name)):
         abort(404)
     req.record_view(current_user, "lampiran", att.id)
-    content_type = att.content_type
+    key, content_type = upload_key(att.stored_name), att.content_type
     if att.is_image and request.args.get("ukuran") == "kecil":  # a list's thumbnail
-        path, content_type = thumbnail_path(att.stored_name), "image/jpeg"
+        key, content_type = thumbnail_key(att.stored_name), "image/jpeg"
     # The name the resident gave, with the suffix of what the file really is. A PDF is stored as
     # sent, so it is only downloaded: shown inline under this site's address, a viewer would
     # run the script or /OpenAction it may carry.
-    name = Path(att.original_name).stem + path.suffix
-    return send_file(path, mimetype=content_type, download_name=name,
-                     as_attachment=not att.is_image)
+    name = PurePosixPath(att.original_name).stem + PurePosixPath(key).suffix
+    return documents().response(key, content_type, download_name=name,
+                                as_attachment=not att.is_image)
 
 
 @bp.route("/loket", methods=["GET", "POST"])

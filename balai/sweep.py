@@ -1,0 +1,64 @@
+"""Which documents rows name, and the sweep that removes the rest.
+
+A document is written just before the row that names it commits, so one whose row never
+committed (a process killed outright, a database error) is left behind. The worker removes any
+document under uploads/, letters/ or keys/ that no row names once it is older than STRAY_GRACE,
+in the folder or the bucket alike (it lists them with their time of writing)."""
+import datetime
+import time
+
+from balai.letters.issuance import letter_key
+from balai.letters.models import Attachment, LetterRequest
+from balai.letters.uploads import small_name, upload_key
+from balai.market.models import ProductPhoto
+from balai.media import ImageSet, image_key, logo_key
+from balai.news.models import News
+from balai.people.models import Village
+from balai.queue import once_if
+from balai.signing.keys import CA_FILE, CA_PEM_FILE, key_file_key
+from balai.signing.models import SignerCertificate
+from balai.storage import KEYS, LETTERS, UPLOADS, delete_documents, documents
+
+STRAY_GRACE = datetime.timedelta(hours=1)
+SWEPT = (UPLOADS, LETTERS, KEYS)  # uploads/ holds the photos' uploads/images/ too
+# A column that comes to name a stored document belongs here, with the key of a name in it.
+NAMING_COLUMNS = [(Attachment.stored_name, upload_key), (Village.logo, logo_key),
+                  (LetterRequest.pdf_file, letter_key), (SignerCertificate.key_file, key_file_key)]
+PHOTO_COLUMNS = [News.image, ProductPhoto.image]  # an ImageSet's files each
+
+
+def names_in(column, database=None):
+    query = column.model.select(column).where(column.is_null(False)).tuples()
+    return [value for (value,) in (query.bind(database) if database else query) if value]
+
+
+def named_keys(database=None):
+    """The key of every document a row names (in `database`, by default the app's)."""
+    named = {key(name) for column, key in NAMING_COLUMNS for name in names_in(column, database)}
+    return named | {image_key(name) for column in PHOTO_COLUMNS
+                    for image in names_in(column, database)
+                    for name in ImageSet.from_dict(image).names()}
+
+
+def kept_keys():
+    """What the sweep keeps: the named, a syarat picture's thumbnail, the village CA."""
+    thumbnails = {upload_key(small_name(name)) for name in names_in(Attachment.stored_name)}
+    return named_keys() | thumbnails | {key_file_key(CA_FILE), key_file_key(CA_PEM_FILE)}
+
+
+def stray_keys():
+    """Documents older than STRAY_GRACE that no row names."""
+    before = time.time() - STRAY_GRACE.total_seconds()
+    kept = kept_keys()
+    return [key for folder in SWEPT for key, modified in documents().listing(f"{folder}/")
+            if key not in kept and modified < before]
+
+
+def register(queue):
+    @queue.huey.task()
+    def remove_stray_files():
+        """Remove the documents no row names; the rows are read again, so it is safe to repeat."""
+        with queue.context():
+            delete_documents(*stray_keys())
+
+    queue.add("remove_stray_files", remove_stray_files, lambda horizon: once_if(stray_keys()))
