@@ -38,6 +38,7 @@ def prefix(app):
 
 def approve(client_, letter, **extra):
     letter = LetterRequest.get_by_id(letter.id)
+    client_.get(f"/kotak-masuk/{letter.id}")  # a Kasi approves what they opened
     response = client_.post(f"/kotak-masuk/{letter.id}",
                             data={"action": "setujui", "version": letter.version, **extra})
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
