@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs a command (the test suite) against throwaway service instances, all on 127.0.0.1:
-# PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), installed from the system packages when
-# missing, started on free ports in a temporary folder, and stopped with it on exit.
+# PostgreSQL (DATABASE_URL), Redis (REDIS_URL) and an S3 API server (BALAI_STORAGE_URL, moto's
+# server mode from requirements-test.txt: tests/services/s3.sh); the first two installed from
+# the system packages when missing; all started on free ports in a temporary folder and
+# stopped with it on exit.
 #   tests/services/postgres.sh .venv/bin/python -m pytest -q
 # CI runs as root, and initdb refuses root: the servers then run as the `postgres` user.
 set -euo pipefail
@@ -31,6 +33,7 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 stop_services() {
+  "$(dirname "$0")/s3.sh" stop "$work/s3" || true
   [ -f "$work/pg/postmaster.pid" ] && "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
   [ -n "${redis_pid:-}" ] && kill "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null || true
   rm -rf "$work"
@@ -56,7 +59,8 @@ redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no \
 redis_pid=$!
 export REDIS_URL="redis://127.0.0.1:$redis_port/0"
 
-# Object storage: the S3 API server for BALAI_STORAGE_URL starts here (not yet).
+# Object storage: each test's documents under a prefix of their own in one bucket.
+eval "$("$(dirname "$0")/s3.sh" start "$work/s3")"
 
-echo "PostgreSQL on 127.0.0.1:$pg_port, Redis on 127.0.0.1:$redis_port"
+echo "PostgreSQL on 127.0.0.1:$pg_port, Redis on 127.0.0.1:$redis_port, S3 at $AWS_ENDPOINT_URL"
 "$@"
