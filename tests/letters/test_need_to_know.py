@@ -61,7 +61,7 @@ POSTS = {"letters.details": {"keperluan": ""}, "letters.requirements": {},
          "letters.remove_attachment": {}, "letters.submit": {"version": -1},
          "letters.cancel": {"version": -1}, "inbox.act": {"action": "setujui", "version": -1},
          "documents.revoke": {"note": ""}, "letters.open_anyway": {"alasan": ""},
-         "people.edit": {}}
+         "people.edit": {}, "syarat_uploads.begin": {}}
 LOGIN = "login"  # an anonymous visitor is sent to the login page
 
 
@@ -86,6 +86,10 @@ def expected(endpoint, method, case, role, status):
         return 200 if role in case.sees else refused
     if role not in (case.person, case.filer):  # the applicant side's own pages
         return refused
+    if endpoint == "syarat_uploads.begin":  # no upload id: refused before anything is kept
+        return 400 if status in EDITABLE else 422
+    if endpoint == "syarat_uploads.status":  # an upload id nobody began
+        return 404
     if endpoint == "letters.cancel":
         return 200 if get and status in CANCELLABLE else 303
     if endpoint in ("letters.details", "letters.requirements", "letters.check"):
@@ -148,7 +152,7 @@ def test_every_id_route_answers_every_role_by_the_rule(request, app, db, role):
         seen.add(endpoint)
         for name, (req, scan) in built.items():
             args = {"request_id": req.id, "attachment_id": scan.id, "key": "kk",
-                    "person_id": req.person_id}
+                    "person_id": req.person_id, "upload_id": "tidak-pernah-dimulai"}
             with app.test_request_context():
                 url = app.url_for(endpoint, **{arg: args[arg] for arg in rule.arguments})
             response = (client.get(url) if method == "GET"
@@ -161,7 +165,8 @@ def test_every_id_route_answers_every_role_by_the_rule(request, app, db, role):
     assert seen == {"letters.details", "letters.requirements", "letters.remove_attachment",
                     "letters.check", "letters.submit", "letters.show", "letters.open_anyway",
                     "letters.cancel", "letters.attachment", "inbox.detail", "inbox.act",
-                    "documents.letter_pdf", "documents.revoke", "people.edit"}
+                    "documents.letter_pdf", "documents.revoke", "people.edit",
+                    "syarat_uploads.begin", "syarat_uploads.status"}
     for req, _ in built.values():  # nothing the matrix sent changed a request
         again = LetterRequest.get_by_id(req.id)
         assert (again.status, again.version, again.revoked_at) == (req.status, req.version, None)
