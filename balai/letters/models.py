@@ -25,10 +25,14 @@ from balai.letters.workflow import (
     EDITABLE,
     ISSUING_STEP,
     NEEDS_REASON,
+    NO_CATEGORY,
     NOT_EDITABLE,
+    NOT_RECORDED,
     NOTE_MAX,
+    REASON_CATEGORIES,
     STEPS,
     TRANSITIONS,
+    InvalidCategory,
     InvalidNote,
     Move,
     OutOfTurn,
@@ -249,10 +253,11 @@ class LetterRequest(RequestAccess, BaseModel):
         return [action for (state, action, role) in TRANSITIONS
                 if state == self.status and role in roles]
 
-    def check(self, action, user, note="", seen_version=None):
+    def check(self, action, user, note="", seen_version=None, category=None):
         """The Move this user may make with this action now; raise if it is not allowed.
 
-        Stale page first (409), then whose turn it is (403), then the note (422)."""
+        Stale page first (409), then whose turn it is (403), then the note and, for a return
+        or rejection, its REASON_CATEGORIES key (422)."""
         if seen_version is not None and int(seen_version) != self.version:
             raise WorkflowError("Permohonan ini sudah diproses atau berubah sejak halaman Anda "
                                 "dibuka. Muat ulang halaman untuk melihat keadaan terbaru.")
@@ -267,11 +272,14 @@ class LetterRequest(RequestAccess, BaseModel):
         if len(note) > NOTE_MAX:
             raise InvalidNote(f"Catatan terlalu panjang: paling banyak {NOTE_MAX} huruf "
                               f"(sekarang {len(note)}).")
-        return Move(action, role, self.status, TRANSITIONS[(self.status, action, role)], note)
+        if action in NEEDS_REASON and category not in REASON_CATEGORIES:
+            raise InvalidCategory(NO_CATEGORY)
+        return Move(action, role, self.status, TRANSITIONS[(self.status, action, role)], note,
+                    category if action in NEEDS_REASON else None)
 
-    def apply(self, action, user, note="", seen_version=None):
+    def apply(self, action, user, note="", seen_version=None, category=None):
         """Move the request along the workflow and record the event; refuse what is not allowed."""
-        return self.take(self.check(action, user, note, seen_version), user)
+        return self.take(self.check(action, user, note, seen_version, category), user)
 
     def take(self, move, user, changes=None):
         """Write a move that check allowed, with its event and notifications, in one transaction.
@@ -296,7 +304,8 @@ class LetterRequest(RequestAccess, BaseModel):
                 setattr(self, field.name, value)
             event = LetterEvent.create(request=self, actor=user, role=user.role,
                                        action=move.action, from_status=move.from_status,
-                                       to_status=move.to_status, note=move.note)
+                                       to_status=move.to_status, note=move.note,
+                                       reason_category=move.category)
             notices.step_taken(event)  # same transaction: the event and its notifications
         self.status, self.version = move.to_status, self.version + 1
         return event
@@ -341,10 +350,16 @@ class LetterEvent(BaseModel):
     to_status = CharField()
     note = TextField(default="")
     at = DateTimeField(default=now)
+    reason_category = CharField(null=True)  # a REASON_CATEGORIES key: returns and rejections
 
     @property
     def action_label(self):
         return ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def category_label(self):
+        """The kind of reason of a return or rejection; older ones have none recorded."""
+        return REASON_CATEGORIES.get(self.reason_category, NOT_RECORDED)
 
     @property
     def actor_label(self):

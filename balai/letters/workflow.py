@@ -28,6 +28,12 @@ class NotOpened(WorkflowError):
 class InvalidNote(WorkflowError):
     """A missing reason or a note over NOTE_MAX: the form must be fixed."""
     status = 422
+    field = "note"  # the form field the message belongs to
+
+
+class InvalidCategory(InvalidNote):
+    """A return or rejection without one of REASON_CATEGORIES."""
+    field = "category"
 
 
 class Step(NamedTuple):
@@ -112,6 +118,18 @@ ACTION_LABELS = {"ajukan": "Diajukan", "batalkan": "Dibatalkan", "setujui": "Dis
                  "terbit": "Surat terbit", "cabut": "Surat dicabut",
                  "hapus_syarat": "Berkas syarat dihapus setelah masa simpan"}
 NEEDS_REASON = {"kembalikan", "tolak"}
+# What kind of reason a return or rejection gives, beside its free text: the figures count these
+# (the free text may name people, so it stays on the request's own pages).
+REASON_CATEGORIES = {
+    "berkas_kurang": "Berkas syarat kurang",
+    "berkas_tidak_jelas": "Berkas tidak jelas atau tidak terbaca",
+    "data_tidak_sesuai": "Data tidak sesuai",
+    "bukan_wewenang": "Bukan wewenang desa",
+    "lainnya": "Lainnya",
+}
+NOT_RECORDED = "Tidak dicatat"  # returns and rejections from before categories were kept
+NO_CATEGORY = ("Pilih jenis alasan (misalnya Berkas syarat kurang) selain menuliskan "
+               "catatannya.")
 # The steps whose official approves only after opening the request's page since it was last
 # sent (its data and uploads): the Kasi checks the syarat, so the inbox list offers no approval.
 OPEN_BEFORE_APPROVING = {"kasi"}
@@ -157,6 +175,7 @@ class Move(NamedTuple):
     from_status: str
     to_status: str
     note: str
+    category: str = None  # a REASON_CATEGORIES key, for a return or a rejection
 
     @property
     def issues(self):

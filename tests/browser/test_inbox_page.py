@@ -19,6 +19,7 @@ def test_in_a_browser_rows_leave_and_the_count_follows(db, browser, live_server)
     rows.first.locator("button[value=tolak]").click()  # no reason yet: refused, row stays
     expect(page.locator("#pesan")).to_contain_text("Tuliskan alasannya")
     rows.first.locator("input[name=note]").fill("Data tidak sesuai")
+    rows.first.locator("select[name=category]").select_option("data_tidak_sesuai")
     rows.first.locator("button[value=tolak]").click()
     expect(rows).to_have_count(0)
     expect(count).to_have_text("0")

@@ -18,7 +18,7 @@ def decide(client, letter_id, action, note=""):
     client.get(f"/kotak-masuk/{letter_id}")  # an official decides on the page they opened
     version = LetterRequest.get_by_id(letter_id).version
     return client.post(f"/kotak-masuk/{letter_id}", data={
-        "action": action, "note": note, "version": version,
+        "action": action, "note": note, "version": version, "category": "lainnya",
         "passphrase": seed.DEMO_SIGNING_PASSPHRASE})  # the Kades signs; others ignore it
 
 

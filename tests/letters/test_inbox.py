@@ -30,7 +30,7 @@ def decide(client, letter, action, note="", version=None, headers=None,
     if action == "setujui":
         client.get(f"/kotak-masuk/{letter.id}")  # a Kasi approves what they opened
     data = {"action": action, "note": note, "passphrase": passphrase,
-            "version": letter.version if version is None else version}
+            "version": letter.version if version is None else version, "category": "lainnya"}
     return client.post(f"/kotak-masuk/{letter.id}", data=data, headers=headers or {})
 
 

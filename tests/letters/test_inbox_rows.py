@@ -71,7 +71,8 @@ def test_from_the_list_htmx_gets_the_reason_in_the_message_area(db, kasipem):
 def test_an_opening_before_a_return_does_not_count_for_the_resubmission(db, kasipem):
     letter = waiting()
     assert kasipem.get(f"/kotak-masuk/{letter.id}").status_code == 200
-    letter.apply("kembalikan", User.by_login("kasipem"), note="Foto KTP buram")
+    letter.apply("kembalikan", User.by_login("kasipem"), note="Foto KTP buram",
+                 category="berkas_tidak_jelas")
     letter = LetterRequest.get_by_id(letter.id)
     letter.apply("ajukan", letter.created_by)
     assert approve(kasipem, letter).status_code == 303

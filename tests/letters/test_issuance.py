@@ -165,7 +165,8 @@ def test_a_request_changed_meanwhile_voids_the_number(ctx, kades, signer):
     letter = make_request(status="diperiksa")
 
     def returned():
-        LetterRequest.get_by_id(letter.id).apply("kembalikan", kades, "Data kurang")
+        LetterRequest.get_by_id(letter.id).apply("kembalikan", kades, "Data kurang",
+                                                     category="berkas_kurang")
 
     with pytest.raises(WorkflowError):
         issuance.issue_letter(letter.id, kades, "", 0, signer=Meanwhile(signer, returned))

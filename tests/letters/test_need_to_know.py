@@ -124,7 +124,7 @@ def build(app, case):
                 signer = issuance.signer_of(actor, seed.DEMO_SIGNING_PASSPHRASE, app.config)
                 issuance.issue_letter(req.id, actor, signer=signer)
             else:
-                req.apply(action, actor, note="Alasan yang jelas")
+                req.apply(action, actor, note="Alasan yang jelas", category="lainnya")
     return LetterRequest.get_by_id(req.id), scan
 
 

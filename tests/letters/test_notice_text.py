@@ -10,7 +10,7 @@ from tests.support.village import make_request
 @pytest.mark.parametrize("typed", ["Foto KTP buram.", "Foto KTP buram", "Foto KTP buram. "])
 def test_a_reason_ending_with_a_full_stop_prints_one(app, db, typed):
     letter = make_request(status="diverifikasi")
-    letter.apply("kembalikan", User.by_login("sekdes"), note=typed)
+    letter.apply("kembalikan", User.by_login("sekdes"), note=typed, category="lainnya")
     message = Notification.get().message
     assert "Alasan: Foto KTP buram. Perbaiki" in message and ".." not in message
 

@@ -262,7 +262,8 @@ def test_cannot_cancel_after_the_kasi_acted(budi, db, status):
 
 def test_returned_request_is_fixed_and_resubmitted(budi, submitted, db):
     kasi = User.get(User.username == "kasipem")
-    submitted.apply("kembalikan", kasi, note="Foto KTP buram, mohon foto ulang.")
+    submitted.apply("kembalikan", kasi, note="Foto KTP buram, mohon foto ulang.",
+                    category="berkas_tidak_jelas")
     shown = page(budi.get(f"/surat/{submitted.id}"))
     assert "Perlu diperbaiki" in shown and "Foto KTP buram" in shown and "Perbaiki permohonan" in shown
     assert budi.post(f"/surat/{submitted.id}/syarat", content_type="multipart/form-data",

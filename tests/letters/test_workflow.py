@@ -29,13 +29,15 @@ def test_every_transition_of_a_state(db, state):
             letter = make_request(status=state)
             expected = TRANSITIONS.get((state, action, role))
             if expected:
-                event = letter.apply(action, user(login), note="Alasan cukup jelas", seen_version=0)
+                event = letter.apply(action, user(login), note="Alasan cukup jelas",
+                                     seen_version=0, category="lainnya")
                 letter = type(letter).get_by_id(letter.id)
                 assert (letter.status, letter.version) == (expected, 1), (state, action, login)
                 assert (event.from_status, event.to_status) == (state, expected)
             else:
                 with pytest.raises(OutOfTurn):
-                    letter.apply(action, user(login), note="Alasan cukup jelas", seen_version=0)
+                    letter.apply(action, user(login), note="Alasan cukup jelas",
+                                 seen_version=0, category="lainnya")
                 assert type(letter).get_by_id(letter.id).status == state, (state, action, login)
 
 
@@ -61,7 +63,8 @@ def test_a_kasi_acts_only_on_the_types_they_verify(db):
 def test_notes_are_checked_and_nothing_changes(db, action, note, error):
     letter = make_request(status="diajukan")
     with pytest.raises(error):
-        letter.apply(action, user("kasipem"), note=note, seen_version=0)
+        letter.apply(action, user("kasipem"), note=note, seen_version=0,
+                     category="lainnya")
     assert type(letter).get_by_id(letter.id).status == "diajukan"
     assert not letter.events.count()
 

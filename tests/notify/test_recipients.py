@@ -47,7 +47,8 @@ def test_each_approval_tells_the_next_official_and_the_resident(app, db):
 @pytest.mark.parametrize("action", ["kembalikan", "tolak"])
 def test_returned_or_rejected_tells_the_resident_the_reason(app, db, action):
     request = make_request(status="diverifikasi")
-    event = request.apply(action, official("sekdes"), note="Foto KTP buram")
+    event = request.apply(action, official("sekdes"), note="Foto KTP buram",
+                          category="berkas_tidak_jelas")
     assert inapp_recipients(event) == ["Budi Santoso"]
     assert "Alasan: Foto KTP buram" in Notification.get().message
 

@@ -195,7 +195,8 @@ def test_batch_signs_each_letter_and_reports_the_one_that_failed(db, kades, sekd
     first, changed, third = (make_request(status="diperiksa", nik=nik)
                              for nik in (seed.RESIDENTS[0]["nik"], SITI, AHMAD))
     values = picks(first, changed, third)
-    reloaded(changed).apply("kembalikan", User.by_login("kades"), "Foto KK buram")
+    reloaded(changed).apply("kembalikan", User.by_login("kades"), "Foto KK buram",
+                              category="berkas_tidak_jelas")
     response = sign_many(kades, values)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "2 dari 3 surat terbit" in page

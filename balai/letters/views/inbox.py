@@ -16,7 +16,7 @@ from balai.letters.issuance import BATCH_MAX, approve, issue_many, signer_of
 from balai.letters.models import LetterRequest, LetterType
 from balai.letters.register import RegisterEntry
 from balai.letters.views.requests import viewable_request
-from balai.letters.workflow import NOTE_MAX, NotOpened, WorkflowError
+from balai.letters.workflow import NOTE_MAX, REASON_CATEGORIES, NotOpened, WorkflowError
 from balai.people.models import Person
 from balai.signing.keys import SigningError
 from balai.signing.models import signs_as_kades
@@ -32,8 +32,8 @@ DONE_MESSAGES = {"setujui": "disetujui", "kembalikan": "dikembalikan kepada pemo
 
 
 @bp.context_processor
-def note_limit():
-    return {"note_max": NOTE_MAX}
+def decision_form():
+    return {"note_max": NOTE_MAX, "reason_categories": REASON_CATEGORIES}
 
 
 def official_letter(request_id):
@@ -63,7 +63,7 @@ def render_inbox(errors, picked=(), status=200):
 def detail(request_id):
     letter = official_letter(request_id)
     letter.record_view(current_user, "permohonan", letter.id)
-    return render_template("inbox/detail.html", letter=letter, errors={}, note="")
+    return render_template("inbox/detail.html", letter=letter, errors={}, note="", category="")
 
 
 @bp.post("/kotak-masuk/<int:request_id>")
@@ -71,6 +71,7 @@ def detail(request_id):
 def act(request_id):
     letter = official_letter(request_id)
     action, note = request.form.get("action"), request.form.get("note", "")
+    category = request.form.get("category", "")
     version = request.form.get("version", -1, type=int)
     if action not in DONE_MESSAGES:
         abort(400)
@@ -78,9 +79,9 @@ def act(request_id):
         if action == "setujui":
             approve(letter, current_user, note, version, request.form.get("passphrase", ""))
         else:
-            letter.apply(action, current_user, note, version)
+            letter.apply(action, current_user, note, version, category)
     except (WorkflowError, SigningError) as error:
-        return refused(letter, error, note)
+        return refused(letter, error, note, category)
     message = f"{letter.letter_type.name} untuk {letter.person.name} {DONE_MESSAGES[action]}."
     if is_htmx():
         return render_template("inbox/_done.html", message=message)
@@ -88,18 +89,18 @@ def act(request_id):
     return redirect(url_for("inbox.index"), 303)
 
 
-def refused(letter, error, note):
-    """A note or passphrase to fix re-shows the form (422; a signing service that is down,
-    503); not opened yet sends the official to the request's page; out of turn (403) and stale
-    (409) say why. The passphrase is never shown again."""
+def refused(letter, error, note, category):
+    """A note, reason category or passphrase to fix re-shows the form (422; a signing service
+    that is down, 503); not opened yet sends the official to the request's page; out of turn
+    (403) and stale (409) say why. The passphrase is never shown again."""
     if isinstance(error, NotOpened) and not is_htmx():  # its page is where to look first
         flash(str(error), "error")
         return redirect(url_for("inbox.detail", request_id=letter.id), 303)
     if is_htmx() or not (isinstance(error, SigningError) or error.status == 422):
         return error_page(str(error), error.status)
-    field = "passphrase" if isinstance(error, SigningError) else f"note-{letter.id}"
+    field = "passphrase" if isinstance(error, SigningError) else f"{error.field}-{letter.id}"
     return render_template("inbox/detail.html", letter=letter, errors={field: str(error)},
-                           note=note), error.status
+                           note=note, category=category), error.status
 
 
 @bp.post("/kotak-masuk/tandatangani")
