@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from balai import cli, db, storage, sweep
+from balai.figures import views as figures
 from balai.letters import tasks as letter_tasks
 from balai.letters.models import LetterRequest
 from balai.letters.views import documents, inbox, types, verify
@@ -34,7 +35,7 @@ from balai.queue import Queue
 from balai.signing import views as signing
 from balai.signing.models import signs_as_kades
 from balai.web import errors, filters, health
-from balai.web.access import INBOX_ROLES
+from balai.web.access import FIGURES_ROLES, INBOX_ROLES
 from balai.web.compiled_templates import compiled_templates
 from balai.web.htmx import is_htmx
 from balai.web.static_assets import StaticAssets
@@ -185,7 +186,7 @@ def init_queue(app):
 def register_blueprints(app):
     for module in (home, auth, letter_requests, syarat_uploads, inbox, documents, operator,
                    population, accounts, types, notifications, verify, articles, signing, pwa,
-                   catalogue, shop, second_factor, privacy, health):
+                   catalogue, shop, second_factor, privacy, health, figures):
         app.register_blueprint(module.bp)
 
 
@@ -208,6 +209,7 @@ def register_hooks(app):
     @app.context_processor
     def layout_context():
         return {"village": Village.current(), "inbox_roles": INBOX_ROLES,
+                "figures_roles": FIGURES_ROLES,
                 "password_rule": passwords.RULE,
                 "signs_as_kades": signs_as_kades,
                 "inbox_count": lambda user: LetterRequest.inbox_for(user).count()}

@@ -22,6 +22,9 @@ one engine understands; each engine's class below offers the same few methods.
   that same trigger inside the writing transaction, so every node sees the new stamp exactly when
   it sees the new data (a sequence would move before the commit, and a page rendered from the
   old data would be kept under the new stamp).
+- The month of a stored (naive UTC) moment on the village's clock, "YYYY-MM", for the figures'
+  GROUP BY: SQLite's strftime with a minutes modifier, PostgreSQL's to_char of the moment plus
+  an interval. Indonesia's zones keep one offset all year, so an offset is enough.
 """
 import os
 import re
@@ -91,6 +94,11 @@ class SqliteVillageDatabase(SqliteDatabase):
         table = SQL(f'"{index._meta.table_name}"')
         query = " ".join(f'"{word}"*' for word in words)
         return Expression(table, "MATCH", query), fn.bm25(table, *weights)
+
+    def month_of(self, column, offset):
+        """"YYYY-MM" of a stored moment shifted by `offset` (a timedelta: the village's clock)."""
+        minutes = round(offset.total_seconds() / 60)
+        return fn.strftime(SQL("'%Y-%m'"), column, SQL(f"'{minutes:+d} minutes'"))
 
 
 class PostgresVillageDatabase(PooledPostgresqlDatabase):
@@ -170,6 +178,12 @@ class PostgresVillageDatabase(PooledPostgresqlDatabase):
         by_label = [weight / max(weights) for weight in weights] + [0.0] * (4 - len(weights))
         rank = fn.ts_rank(SQL("'{%s}'" % ",".join(map(str, reversed(by_label)))), vector, query)
         return Expression(vector, "@@", query), rank.desc()
+
+    def month_of(self, column, offset):
+        # Literals, not parameters: the same expression in SELECT and GROUP BY must be the same
+        # text for PostgreSQL to see that the select list is grouped.
+        minutes = round(offset.total_seconds() / 60)
+        return fn.to_char(column + SQL(f"INTERVAL '{minutes:d} minutes'"), SQL("'YYYY-MM'"))
 
 
 _pools = weakref.WeakSet()

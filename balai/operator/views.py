@@ -1,11 +1,8 @@
 """The village operator's pages: home, village profile and logo, register of outgoing letters."""
-import csv
-import io
 import logging
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -31,6 +28,7 @@ from balai.storage import documents
 from balai.web.access import OFFICIAL_ROLES, operator_only
 from balai.web.filters import indonesian_date
 from balai.web.paging import page_of
+from balai.web.spreadsheet import csv_download
 
 bp = operator_only(Blueprint("operator", __name__, url_prefix="/operator"))
 log = logging.getLogger(__name__)
@@ -111,8 +109,8 @@ def register():
 @bp.route("/register.csv")
 def register_csv():
     year = request.args.get("tahun", type=int) or this_year()
-    headers = {"Content-Disposition": f'attachment; filename="balai-register-{year}.csv"'}
-    return Response("\ufeff" + csv_text(register_rows(year)), mimetype="text/csv", headers=headers)
+    rows = [[row[key] for key in CSV_KEYS] for row in register_rows(year)]
+    return csv_download(f"balai-register-{year}.csv", [CSV_COLUMNS, *rows])
 
 
 def register_rows(year):
@@ -131,17 +129,4 @@ def register_rows(year):
 
 
 CSV_COLUMNS = ("Nomor", "Tanggal", "Jenis surat", "Pemohon", "Status", "Alasan batal")
-
-
-def csv_text(rows):
-    """CSV for spreadsheets; a cell that starts like a formula is quoted so it stays text."""
-    def cell(value):
-        value = str(value)
-        return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow([cell(row[key]) for key in ("number", "date", "type", "resident",
-                                                     "status", "reason")])
-    return out.getvalue()
+CSV_KEYS = ("number", "date", "type", "resident", "status", "reason")

@@ -19,6 +19,7 @@ ROLES = {
 }
 OFFICIAL_ROLES = ("operator", "kasi_pem", "kasi_kesra", "sekdes", "kades")
 INBOX_ROLES = ("kasi_pem", "kasi_kesra", "sekdes", "kades")  # officials with a step of their own
+FIGURES_ROLES = ("operator", "sekdes", "kades")  # who reads the village's figures
 
 
 def role_required(*roles):
@@ -36,6 +37,7 @@ def role_required(*roles):
 
 operator_required = role_required("operator")
 inbox_required = role_required(*INBOX_ROLES)
+figures_required = role_required(*FIGURES_ROLES)
 
 
 def permitted(obj, rule, refusal=None):
