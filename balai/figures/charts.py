@@ -33,52 +33,62 @@ def legend(names):
     return parts, y + LEGEND_ROW + 6
 
 
-def stacked_columns(key, title, desc, labels, series):
-    """A column per label (a month, a step), its series stacked, its total written on top.
+def series_paths(shapes, names):
+    """One <path> per series (its bars, "M x y h w v h h -w z" each), named by its <title>."""
+    return [f'<path fill="{colour}" d="{"".join(bars)}"><title>{escape(name)}</title></path>'
+            for colour, name, bars in zip(PALETTE, names, shapes) if bars]
 
-    `series` is [(name, [value per label])]."""
-    parts, top = legend([name for name, _ in series])
+
+def bar(x, y, width, height):
+    return f"M{x:.0f} {y:.0f}h{width:.0f}v{height:.0f}h{-width:.0f}z"
+
+
+def stacked_columns(key, title, desc, labels, series):
+    """A column per label (a month, a step), its series stacked, its total written on top;
+    with many columns, every few is labelled. `series` is [(name, [value per label])]."""
+    names = [name for name, _ in series]
+    parts, top = legend(names)
     plot, step = 180, WIDTH / max(len(labels), 1)
-    width = max(step * 0.7, 4)
+    width = min(max(step * 0.7, 4), 72)
     totals = [sum(values[i] for _, values in series) for i in range(len(labels))]
     scale = plot / max(max(totals, default=0), 1)
     base = top + 16 + plot
-    bottoms = [base] * len(labels)
-    for colour, (name, values) in zip(PALETTE, series):
-        shapes = []
+    bottoms = [float(base)] * len(labels)
+    shapes = []
+    for _, values in series:
+        shapes.append([])
         for i, value in enumerate(values):
             if value:
-                height = value * scale
-                bottoms[i] -= height
-                shapes.append(f"M{i * step + (step - width) / 2:.0f} {bottoms[i]:.1f}"
-                              f"h{width:.0f}v{height:.1f}h-{width:.0f}z")
-        if shapes:
-            parts.append(f'<path fill="{colour}" d="{"".join(shapes)}"><title>{escape(name)}'
-                         f'</title></path>')
-    for i, (label, total) in enumerate(zip(labels, totals)):
-        middle = i * step + step / 2
-        parts.append(f'<text x="{middle:.0f}" y="{bottoms[i] - 4:.0f}" text-anchor="middle">'
-                     f'{total}</text><text x="{middle:.0f}" y="{base + 16}" '
-                     f'text-anchor="middle">{escape(label)}</text>')
+                bottoms[i] -= value * scale
+                shapes[-1].append(bar(i * step + (step - width) / 2, bottoms[i], width,
+                                      value * scale))
+    parts += series_paths(shapes, names)
+    every = -(-len(labels) // 12)  # at most twelve labels fit across
+    texts = [f'<text x="{i * step + step / 2:.0f}" y="{bottoms[i] - 4:.0f}">{total}</text>'
+             for i, total in enumerate(totals)]
+    texts += [f'<text x="{i * step + step / 2:.0f}" y="{base + 16}">{escape(label)}</text>'
+              for i, label in enumerate(labels) if i % every == 0]
+    parts.append(f'<g text-anchor="middle">{"".join(texts)}</g>')
     return svg(key, title, desc, base + 24, parts)
 
 
-def grouped_bars(key, title, desc, labels, series, shown=str):
+def grouped_bars(key, title, desc, labels, series, shown=str, top=None):
     """A group of horizontal bars per label (written above the group), one bar per series,
-    each with its value written after it by `shown`. `series` is [(name, [value or None])]."""
-    parts, y = legend([name for name, _ in series])
-    plot = WIDTH - 90
-    largest = max((v for _, values in series for v in values if v), default=0)
-    scale = plot / (largest or 1)
+    each with its value written after it by `shown`; the longest bar is `top` (by default the
+    largest value). `series` is [(name, [value or None])]."""
+    names = [name for name, _ in series]
+    parts, y = legend(names)
+    top = top or max((v for _, values in series for v in values if v), default=0)
+    scale = (WIDTH - 90) / (top or 1)
+    shapes, texts = [[] for _ in series], []
     for i, label in enumerate(labels):
-        parts.append(f'<text x="0" y="{y + 12}" font-weight="bold">{escape(label)}</text>')
+        texts.append(f'<text x="0" y="{y + 12}" font-weight="bold">{escape(label)}</text>')
         y += 18
-        for colour, (name, values) in zip(PALETTE, series):
-            value = values[i]
-            length = (value or 0) * scale
-            parts.append(f'<rect x="0" y="{y}" width="{length:.1f}" height="14" fill="{colour}">'
-                         f'<title>{escape(name)}</title></rect><text x="{length + 4:.1f}" '
-                         f'y="{y + 12}">{escape(shown(value))}</text>')
+        for shape, (_, values) in zip(shapes, series):
+            length = (values[i] or 0) * scale
+            shape.append(bar(0, y, length, 14))
+            value = "–" if values[i] is None else shown(values[i])
+            texts.append(f'<text x="{length + 4:.0f}" y="{y + 12}">{escape(value)}</text>')
             y += 18
         y += 8
-    return svg(key, title, desc, y, parts)
+    return svg(key, title, desc, y, parts + series_paths(shapes, names) + texts)

@@ -65,7 +65,7 @@ def sent_per_month(period):
                   [Column("Bulan", month_label), *(Column(name) for name in names),
                    Column("Jumlah")], rows,
                   charts.stacked_columns("permohonan", title, desc,
-                                         [month_label(m).split()[0] for m in period.months],
+                                         period.column_labels(),
                                          series))
 
 
@@ -163,7 +163,7 @@ def returned_or_rejected(period):
                    Column("Ditolak"), Column("Ditolak (%)", percent)], rows,
                   charts.grouped_bars("dikembalikan", title, desc,
                                       [month_label(m) for m in period.months], series,
-                                      shown=percent))
+                                      shown=percent, top=100))
 
 
 def reasons(period):

@@ -35,5 +35,5 @@ def orders_per_month(period):
                    Column(ENDED["dibatalkan"]), Column("Masih berjalan"), Column("Jumlah"),
                    Column("Nilai pesanan selesai (Rp)", whole)], rows,
                   charts.stacked_columns("pesanan", title, desc,
-                                         [month_label(m).split()[0] for m in period.months],
+                                         period.column_labels(),
                                          series))

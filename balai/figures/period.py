@@ -65,6 +65,12 @@ class Period(NamedTuple):
         """The column's month on the village's clock, "YYYY-MM", computed by the database."""
         return db.month_of(column, self.offset)
 
+    def column_labels(self):
+        """Each month as a chart's column names it: "Mar", or "Mar 26" when years differ."""
+        years = {month[:4] for month in self.months}
+        return [MONTHS[int(month[5:]) - 1] + (f" {month[2:4]}" if len(years) > 1 else "")
+                for month in self.months]
+
     @property
     def label(self):
         first, last = month_label(self.months[0]), month_label(self.months[-1])
