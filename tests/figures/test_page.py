@@ -52,7 +52,6 @@ def test_every_chart_stays_under_10_kb_with_three_years_of_busy_months(kades, db
     html = kades.get("/angka/?dari=2024-01&sampai=2026-12").get_data(as_text=True)
     sizes = {key: len(chart.encode()) for key, chart in zip(FIGURES, SVG.findall(html))}
     assert len(sizes) == len(FIGURES)
-    print("chart bytes, 36 busy months:", sizes)
     assert max(sizes.values()) < 10 * 1024, sizes
 
 
