@@ -1,14 +1,17 @@
-"""The village profile form: names, paper, time zone, public address, number format, logo."""
+"""The village profile form: names, paper, time zone, public address, number format, logo; the
+access log's filters."""
+import datetime
 import secrets
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from balai.db import utc_naive
 from balai.letters.text import number_format_error
 from balai.media import ImageError, TooManyPixels, logo_key, logo_png
 from balai.people.contact import is_email
 from balai.people.models import Village
 from balai.storage import documents
-from balai.web.forms import required
+from balai.web.forms import in_order, parse_date, required, text
 
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_PIXELS = 4000 * 4000  # a logo is shrunk to 600 px; a wider file is the wrong file
@@ -67,3 +70,31 @@ def save_logo(upload):
     name = f"logo-{secrets.token_hex(16)}.png"
     documents().put(logo_key(name), png)
     return None, name
+
+
+LOG_FILTERS = ("petugas", "warga", "dari", "sampai")  # and penduduk: a resident's id, by link
+
+
+def access_log_filters(args, timezone):
+    """The access log's GET filters as AccessLogEntry.filtered's arguments, and what is wrong
+    with them. A resident is named, or picked by id from a row's link: never by NIK, which
+    would land in the URL (and every log that keeps URLs)."""
+    errors, filters = {}, {"viewer": args.get("petugas", type=int),
+                           "person": args.get("penduduk", type=int), "name": text(args, "warga")}
+    if any(char.isdigit() for char in filters["name"]):
+        errors["warga"] = ("Cari warga dengan namanya, tanpa angka. NIK tidak dipakai di sini "
+                           "agar tidak tercatat di alamat halaman.")
+        filters["name"] = ""
+    zone = ZoneInfo(timezone)
+    for name, key, days in (("dari", "start", 0), ("sampai", "end", 1)):
+        if text(args, name):
+            day = parse_date(args[name])
+            if day is None:
+                errors[name] = "Tanggal tidak dikenali. Tulis seperti 17-08-2026."
+            else:  # the village's whole day: "sampai" includes its last day
+                midnight = datetime.datetime.combine(day + datetime.timedelta(days=days),
+                                                     datetime.time(), zone)
+                filters[key] = utc_naive(midnight)
+    if filters.get("start") and filters.get("end") and filters["start"] >= filters["end"]:
+        errors["sampai"] = "Tanggal akhir harus sama dengan atau sesudah tanggal awal."
+    return filters, in_order(errors, LOG_FILTERS)

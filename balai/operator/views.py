@@ -20,7 +20,7 @@ from balai.letters.register import RegisterEntry
 from balai.media import logo_key
 from balai.notify.models import Notification
 from balai.notify.outbox import send
-from balai.operator.forms import village_form
+from balai.operator.forms import LOG_FILTERS, access_log_filters, village_form
 from balai.people.audit import AccessLogEntry
 from balai.people.models import Person, User, Village
 from balai.people.second_factor import SecondFactor
@@ -94,8 +94,15 @@ def reset_second_factor(user_id):
 
 @bp.route("/log-akses")
 def access_log():
-    return render_template("operator/access_log.html",
-                           page=page_of(AccessLogEntry.newest(), ACCESS_LOG_PAGE))
+    """The whole log, or what one official opened, one resident's data, between two days."""
+    filters, errors = access_log_filters(request.args, Village.current().timezone)
+    asked = {name: request.args[name] for name in (*LOG_FILTERS, "penduduk")  # for the pager
+             if request.args.get(name) and not (name == "warga" and "warga" in errors)}
+    return render_template(
+        "operator/access_log.html", errors=errors, asked=asked,
+        officials={str(u.id): f"{u.display_name} ({u.role_label})" for u in User.officials()},
+        resident=Person.get_or_none(Person.id == filters["person"]) if filters["person"] else None,
+        page=page_of(AccessLogEntry.filtered(**filters), ACCESS_LOG_PAGE)), 422 if errors else 200
 
 
 @bp.route("/register")

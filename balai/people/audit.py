@@ -45,6 +45,20 @@ class AccessLogEntry(BaseModel):
                 .order_by(cls.at.desc(), cls.id.desc()))
 
     @classmethod
+    def filtered(cls, viewer=None, person=None, name="", start=None, end=None):
+        """The log, newest first, narrowed to one official (a user id), one resident (a person
+        id, or part of a name) and moments from `start` up to `end` (naive UTC); None or ""
+        leaves a filter out."""
+        query = cls.newest()
+        for condition in ((cls.viewer == viewer) if viewer else None,
+                          (cls.person == person) if person else None,
+                          Person.name.contains(name) if name else None,
+                          (cls.at >= start) if start else None, (cls.at < end) if end else None):
+            if condition is not None:
+                query = query.where(condition)
+        return query
+
+    @classmethod
     def about(cls, person_id):
         """Who looked at this resident's data, newest first."""
         return cls.newest().where(cls.person == person_id)
