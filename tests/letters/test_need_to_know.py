@@ -285,3 +285,19 @@ def test_the_revoke_page_sends_the_operator_back_to_the_register(app, db, operat
     page = operator.get(f"/surat-terbit/{req.id}/cabut").get_data(as_text=True)
     assert 'href="/operator/register"' in page and f'href="/surat/{req.id}"' not in page
 
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_figures_and_the_access_logs_resident_filter_by_role(app, db, request, role):
+    """Figures count, they never name: the Kades, Sekdes and operator read them; who opened a
+    resident's data (the access log, by a person id in its query) is the operator's alone."""
+    req, _ = build(app, SCENARIOS["dikembalikan oleh sekdes"])
+    client = request.getfixturevalue(role) if role else app.test_client()
+    figures = client.get("/angka/")
+    log = client.get(f"/operator/log-akses?penduduk={req.person_id}")
+    refused = LOGIN if role is None else 403
+    assert answer(figures) == (200 if role in ("kades", "sekdes", "operator") else refused)
+    assert answer(log) == (200 if role == "operator" else refused)
+    if figures.status_code == 200:
+        page = figures.get_data(as_text=True)
+        assert "Alasan yang jelas" not in page and req.person.name not in page

@@ -67,6 +67,7 @@ def make_objects(app):
         "item_id": product.id,
         "cert_id": SignerCertificate.get().id,
         "upload_id": upload.upload_id,
+        "figure": "permohonan",
     }
 
 
