@@ -76,7 +76,8 @@ class Export:
                      "revoked_reason")
         row["jenis_surat"] = req.letter_type.name
         row["diajukan_di_loket"] = req.filed_at_counter
-        row["riwayat"] = [fields(e, "at", "role", "action", "from_status", "to_status", "note")
+        row["riwayat"] = [fields(e, "at", "role", "action", "from_status", "to_status", "note",
+                                 "reason_category")
                           for e in req.events.order_by(LetterEvent.at, LetterEvent.id)]
         row["syarat"] = []
         for att in req.attachments:
