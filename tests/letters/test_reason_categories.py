@@ -75,3 +75,13 @@ def test_a_return_from_before_categories_reads_not_recorded(budi, db):
                        from_status="diajukan", to_status="dikembalikan", note="Foto buram")
     html = budi.get(f"/surat/{letter.id}").get_data(as_text=True)
     assert "Jenis alasan: Tidak dicatat" in html
+
+
+@pytest.mark.parametrize("category", [None, "", "Berkas syarat kurang"])
+def test_the_model_refuses_a_return_without_a_known_category(db, category):
+    from balai.letters.workflow import InvalidCategory
+    from balai.people.models import User
+    letter = waiting()
+    with pytest.raises(InvalidCategory):
+        letter.apply("kembalikan", User.by_login("kasipem"), "Foto buram", category=category)
+    assert not letter.events.count()
