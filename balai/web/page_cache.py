@@ -7,6 +7,11 @@ It is rendered again as soon as any process, on any web node, writes to the data
 visitors, pending flash messages and anything but a 200 always go to the view. The page is kept
 brotli- and gzip-compressed too, with its ETag, so serving it again costs almost nothing.
 Set PUBLIC_PAGE_CACHE = False in the app config to render every time (bench/bulk.py does).
+
+`FastPath` goes one step further, in front of Flask: a GET without any cookie (so no session,
+login, remember-me or device cookie) whose exact answer Flask already gave from a kept page
+is given again, bytes and headers as they were, before Flask builds a request at all. Everything
+else, and everything it has not seen answered yet, takes the normal path.
 """
 import functools
 import gzip
@@ -16,13 +21,22 @@ from collections import namedtuple
 import brotli
 from flask import current_app, make_response, request, session
 
-from balai.db import change_stamp
+from balai.db import change_stamp, db
 from balai.web.htmx import is_htmx
 
 TTL = 60
 MAX_PAGES = 200
 _pages = {}
 Kept = namedtuple("Kept", "stamp expires answers")  # answers: encoding -> (body, headers)
+Given = namedtuple("Given", "stamp expires status headers body")  # what FastPath gives again
+KEPT = "balai.kept_page"  # in the WSGI environ: the kept page Flask answered from
+# Besides the address, all that can change a cookie-less visitor's answer to a kept page: the
+# host and scheme (links, HSTS), compression, htmx's fragment, and the conditional headers (304).
+ANSWER_DEPENDS_ON = ("PATH_INFO", "QUERY_STRING", "SCRIPT_NAME", "HTTP_HOST", "SERVER_NAME",
+                     "SERVER_PORT", "wsgi.url_scheme", "HTTP_ACCEPT_ENCODING", "HTTP_HX_REQUEST",
+                     "HTTP_HX_HISTORY_RESTORE_REQUEST", "HTTP_IF_NONE_MATCH",
+                     "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",
+                     "HTTP_IF_RANGE", "HTTP_RANGE")
 
 
 def public_page(view):
@@ -36,6 +50,7 @@ def public_page(view):
         key, stamp = (request.full_path, is_htmx()), change_stamp()
         kept = _pages.get(key)
         if kept and kept.stamp == stamp and kept.expires > time.monotonic():
+            request.environ[KEPT] = kept
             return replay(kept)
         response = make_response(view(*args, **kwargs))
         if response.status_code == 200 and not session.modified and not response.is_streamed:
@@ -64,3 +79,49 @@ def replay(kept):
     encoding = next((name for name in ("br", "gzip") if name in accepted), None)
     body, headers = kept.answers[encoding]
     return current_app.response_class(body, headers=headers)
+
+
+class FastPath:
+    """WSGI middleware (inside ProxyFix: it sees the visitor's host and scheme): a cookie-less
+    GET answered before from a kept page is answered again as it was, while that page is fresh
+    (the same change stamp, within its TTL)."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+        self.given = {}
+
+    def __call__(self, environ, start_response):
+        if environ["REQUEST_METHOD"] != "GET" or "HTTP_COOKIE" in environ:
+            return self.wsgi_app(environ, start_response)
+        key = tuple(environ.get(name) for name in ANSWER_DEPENDS_ON)
+        given = self.given.get(key)
+        if given and given.expires > time.monotonic() and given.stamp == fresh_stamp():
+            start_response(given.status, list(given.headers))
+            return [given.body]
+        answer = []
+        def keep_start(status, headers, exc_info=None):
+            answer[:] = status, headers
+            return start_response(status, headers, exc_info)
+        body = self.wsgi_app(environ, keep_start)
+        kept = environ.get(KEPT)
+        if not kept or not answer or answer[0][:3] not in ("200", "304") or any(
+                name.lower() == "set-cookie" for name, _ in answer[1]):
+            return body
+        try:
+            data = b"".join(body)
+        finally:
+            getattr(body, "close", lambda: None)()
+        if len(self.given) >= 4 * MAX_PAGES:
+            self.given.clear()
+        self.given[key] = Given(kept.stamp, kept.expires, answer[0], tuple(answer[1]), data)
+        return [data]
+
+
+def fresh_stamp():
+    """The change stamp, outside Flask: a connection it opened (PostgreSQL) is closed again."""
+    was_closed = db.is_closed()
+    try:
+        return change_stamp()
+    finally:
+        if was_closed and not db.is_closed():
+            db.close()
