@@ -58,9 +58,14 @@ for name in "${NAMES[@]}"; do
 done
 
 read -r HELLO_RPS _ <<<"${MEDIAN[hello]}"
+ratios() {  # NAME -> hello/page of each round (measured back to back), the median of them
+  paste -d' ' <(printf '%s' "${ROUNDS_OF[hello]}") <(printf '%s' "${ROUNDS_OF[$1]}") |
+    awk '{print $1 / $3}' | sort -n | awk '{r[NR]=$0} END {printf "%.2fx", r[int((NR+1)/2)]}'
+}
 for name in "${NAMES[@]}"; do
   read -r rps p99 <<<"${MEDIAN[$name]}"
-  printf "%-8s %6s req/s  p99 %7s ms  page/hello time %s\n" "$name" "$rps" "$p99" \
-    "$(awk -v h="$HELLO_RPS" -v r="$rps" 'BEGIN {printf "%.2fx", h / r}')"
+  printf "%-8s %6s req/s  p99 %7s ms  page/hello time %s (median of the rounds' own: %s)\n" \
+    "$name" "$rps" "$p99" "$(awk -v h="$HELLO_RPS" -v r="$rps" 'BEGIN {printf "%.2fx", h / r}')" \
+    "$(ratios "$name")"
 done
 [ -n "$NEWS" ] || echo "berita   (belum ada halaman berita)"
