@@ -3,15 +3,16 @@
 A page an anonymous visitor sees is the same for every anonymous visitor, so `@public_page`
 keeps its HTML in the worker's memory, keyed by URL and by whether htmx asked for a fragment.
 It is rendered again as soon as any process, on any web node, writes to the database
-(balai.db.change_stamp: one cheap read per request, see balai.dbms) or after TTL seconds (for what changes with the clock alone, like news published later). Logged-in
-visitors, pending flash messages and anything but a 200 always go to the view. The page is kept
-brotli- and gzip-compressed too, with its ETag, so serving it again costs almost nothing.
+(balai.db.change_stamp: one cheap read per request, see balai.dbms) or after TTL seconds (for
+what changes with the clock alone, like news published later). Logged-in visitors, pending
+flash messages and anything but a 200 always go to the view. The page is kept brotli- and
+gzip-compressed too, with its ETag, so serving it again costs almost nothing.
 Set PUBLIC_PAGE_CACHE = False in the app config to render every time (bench/bulk.py does).
 
 `FastPath` goes one step further, in front of Flask: a GET without any cookie (so no session,
 login, remember-me or device cookie) whose exact answer Flask already gave from a kept page
-is given again, bytes and headers as they were, before Flask builds a request at all. Everything
-else, and everything it has not seen answered yet, takes the normal path.
+is given again, bytes and headers as they were (but a Date of now), before Flask builds a
+request at all. Everything else, and all it has not seen answered yet, takes the normal path.
 """
 import functools
 import gzip
@@ -20,6 +21,7 @@ from collections import namedtuple
 
 import brotli
 from flask import current_app, make_response, request, session
+from werkzeug.http import http_date
 
 from balai.db import change_stamp, db
 from balai.web.htmx import is_htmx
@@ -96,16 +98,22 @@ class FastPath:
         key = tuple(environ.get(name) for name in ANSWER_DEPENDS_ON)
         given = self.given.get(key)
         if given and given.expires > time.monotonic() and given.stamp == fresh_stamp():
-            start_response(given.status, list(given.headers))
+            start_response(given.status, [(name, http_date()) if name == "Date" else (name, value)
+                                          for name, value in given.headers])
             return [given.body]
-        answer = []
-        def keep_start(status, headers, exc_info=None):
-            answer[:] = status, headers
+        return self.answer_and_keep(key, environ, start_response)
+
+    def answer_and_keep(self, key, environ, start_response):
+        """Flask's answer, kept when Flask gave it from a kept page (a 200 or a 304, no cookie)."""
+        started = []
+
+        def start(status, headers, exc_info=None):
+            started[:] = status, headers
             return start_response(status, headers, exc_info)
-        body = self.wsgi_app(environ, keep_start)
+
+        body = self.wsgi_app(environ, start)
         kept = environ.get(KEPT)
-        if not kept or not answer or answer[0][:3] not in ("200", "304") or any(
-                name.lower() == "set-cookie" for name, _ in answer[1]):
+        if not kept or not started or not may_be_given_again(*started):
             return body
         try:
             data = b"".join(body)
@@ -113,8 +121,13 @@ class FastPath:
             getattr(body, "close", lambda: None)()
         if len(self.given) >= 4 * MAX_PAGES:
             self.given.clear()
-        self.given[key] = Given(kept.stamp, kept.expires, answer[0], tuple(answer[1]), data)
+        self.given[key] = Given(kept.stamp, kept.expires, started[0], tuple(started[1]), data)
         return [data]
+
+
+def may_be_given_again(status, headers):
+    return status[:3] in ("200", "304") and all(name.lower() != "set-cookie"
+                                                for name, _ in headers)
 
 
 def fresh_stamp():
