@@ -38,6 +38,7 @@ from balai.web import errors, filters, health
 from balai.web.access import FIGURES_ROLES, INBOX_ROLES
 from balai.web.compiled_templates import compiled_templates
 from balai.web.htmx import is_htmx
+from balai.web.page_cache import FastPath
 from balai.web.static_assets import StaticAssets
 
 ROOT = Path(__file__).resolve().parent.parent  # the checkout: data/ lives beside balai/
@@ -130,6 +131,7 @@ def create_app(config=None):
     storage.init_app(app)
 
     app.session_interface = SessionInterface()
+    app.wsgi_app = FastPath(app.wsgi_app)  # a kept public page for a cookie-less visitor
     if app.config["PROXY_COUNT"]:  # trust that many proxies' X-Forwarded-For/-Proto/-Host/-Port
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count,

@@ -3,14 +3,15 @@
 # against a bare Flask "hello" page, each served as run.sh serves Balai (serve.py: waitress),
 # 10 s of wrk, br/gzip.
 # Both servers run side by side (the idle one costs nothing) and are measured in turns, ROUNDS
-# times; the best round of each counts, the one least disturbed by whatever else runs.
+# times (hello, home, news, hello, ...: on a shared machine each pair meets the same load); the
+# median round of each counts.
 #   bench/throughput.sh [DATA_DIR]   (default: a fresh demo village in a temporary directory)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-8}
-ROUNDS=${ROUNDS:-2}
+ROUNDS=${ROUNDS:-5}
 command -v wrk >/dev/null || { echo "wrk tidak ada: pasang dengan 'apt-get install wrk'" >&2; exit 1; }
 DATA_DIR=${1:-$(mktemp -d)}
 export BALAI_DATA_DIR=$DATA_DIR BALAI_SECRET_KEY=bench
@@ -44,18 +45,27 @@ declare -A URLS=([hello]=$HELLO/ [beranda]=$BALAI/)
 NAMES=(hello beranda)
 if [ -n "$NEWS" ]; then URLS[berita]=$BALAI$NEWS; NAMES+=(berita); fi
 
-declare -A BEST
+declare -A ROUNDS_OF  # name -> "rps p99" lines, one a round
 for _ in $(seq $ROUNDS); do
   for name in "${NAMES[@]}"; do
-    result=$(measure "${URLS[$name]}")
-    if [ -z "${BEST[$name]:-}" ] || [ "${result%% *}" -gt "${BEST[$name]%% *}" ]; then BEST[$name]=$result; fi
+    ROUNDS_OF[$name]+="$(measure "${URLS[$name]}")"$'\n'
   done
 done
-
-read -r HELLO_RPS _ <<<"${BEST[hello]}"
+declare -A MEDIAN  # the median round (by req/s)
 for name in "${NAMES[@]}"; do
-  read -r rps p99 <<<"${BEST[$name]}"
-  printf "%-8s %6s req/s  p99 %7s ms  page/hello time %s\n" "$name" "$rps" "$p99" \
-    "$(awk -v h="$HELLO_RPS" -v r="$rps" 'BEGIN {printf "%.2fx", h / r}')"
+  MEDIAN[$name]=$(printf '%s' "${ROUNDS_OF[$name]}" | sort -n | awk '{r[NR]=$0} END {print r[int((NR+1)/2)]}')
+  echo "$name rounds (req/s): $(printf '%s' "${ROUNDS_OF[$name]}" | cut -d' ' -f1 | tr '\n' ' ')" >&2
+done
+
+read -r HELLO_RPS _ <<<"${MEDIAN[hello]}"
+ratios() {  # NAME -> hello/page of each round (measured back to back), the median of them
+  paste -d' ' <(printf '%s' "${ROUNDS_OF[hello]}") <(printf '%s' "${ROUNDS_OF[$1]}") |
+    awk '{print $1 / $3}' | sort -n | awk '{r[NR]=$0} END {printf "%.2fx", r[int((NR+1)/2)]}'
+}
+for name in "${NAMES[@]}"; do
+  read -r rps p99 <<<"${MEDIAN[$name]}"
+  printf "%-8s %6s req/s  p99 %7s ms  page/hello time %s (median of the rounds' own: %s)\n" \
+    "$name" "$rps" "$p99" "$(awk -v h="$HELLO_RPS" -v r="$rps" 'BEGIN {printf "%.2fx", h / r}')" \
+    "$(ratios "$name")"
 done
 [ -n "$NEWS" ] || echo "berita   (belum ada halaman berita)"
