@@ -19,6 +19,7 @@ from peewee import PostgresqlDatabase
 
 DUMP = "balai.pgdump"  # the dump's name in the backup folder
 NOT_DATA = {"schema_version", "balai_change"}  # rows any new database has
+CLIENT_DIRS = "/usr/lib/postgresql/*/bin"  # Debian's, one folder per version
 
 
 class DumpError(click.ClickException):
@@ -28,7 +29,7 @@ class DumpError(click.ClickException):
 def program(name):
     """The path of a PostgreSQL client program; DumpError when it is not installed."""
     found = shutil.which(name) or max(
-        glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), default=None,
+        glob.glob(f"{CLIENT_DIRS}/{name}"), default=None,
         key=lambda path: [int(part) for part in re.findall(r"\d+", path)])
     if not found:
         raise DumpError(f"Program {name} tidak ditemukan. Pasang klien PostgreSQL (Debian/Ubuntu: "
