@@ -224,7 +224,10 @@ def checked_manifest(source):
         listed = {entry["path"]: (entry["size"], entry["sha256"]) for entry in files}
     except (OSError, ValueError, KeyError, TypeError):
         raise BackupError(f"{source} bukan cadangan Balai yang utuh: {MANIFEST} tidak terbaca.")
-    if manifest.get("format") != FORMAT or len(listed) != len(files):
+    dumped = manifest.get("postgresql")  # {"schema": name} beside the dump's file
+    if (manifest.get("format") != FORMAT or len(listed) != len(files)
+            or (dumped is not None and not (isinstance(dumped, dict) and dumps.DUMP in listed
+                                            and isinstance(dumped.get("schema"), str)))):
         raise BackupError(f"{MANIFEST} di {source} tidak dikenal; tidak ada yang dipulihkan.")
     problems = []
     for name, (size, sha256) in listed.items():

@@ -128,6 +128,9 @@ def test_a_backup_of_another_engine_or_schema_is_refused(backed_up):
     (target / "manifest.json").write_text(json.dumps({**manifest, "postgresql": {"schema": "x"}}))
     other_schema = run_command(village, "restore", str(target))
     assert other_schema.exit_code != 0 and "dari skema PostgreSQL 'x'" in other_schema.output
+    (target / "manifest.json").write_text(json.dumps({**manifest, "postgresql": "x"}))
+    unknown = run_command(village, "restore", str(target))
+    assert unknown.exit_code != 0 and "tidak dikenal" in unknown.output
     del manifest["postgresql"]
     (target / "manifest.json").write_text(json.dumps(manifest))
     sqlite = run_command(village, "restore", str(target))
