@@ -15,6 +15,7 @@ from balai.letters.models import Attachment, LetterRequest
 from balai.market.models import ProductPhoto
 from balai.media import ImageSet, image_key
 from balai.news.models import News
+from balai.people.models import Person
 from balai.storage import Folder, documents
 from tests.support import postgres
 from tests.support.backups import checks_as_asli, issue_letter, run_command
@@ -104,10 +105,13 @@ def test_a_village_moves_to_postgresql_and_a_bucket_and_signs_there(village, tar
     assert first in News.search(first.title.split()[0])  # the search table works there
     new = issue_letter(app)  # the sequences are past the copied ids
     assert new.id > letter.id and new.number != letter.number and checks_as_asli(app, new)
+    Person.update(name="Nama Lain").where(Person.nik == BUDI).execute()
+    budi = Person.get(Person.nik == BUDI).id
     database.db.close()
 
     refused = move(data_dir, url, store)
     assert refused.exit_code != 0 and "--replace" in refused.output
+    assert f"tabel person, baris id={budi}: kolom name berbeda" in refused.output
     replaced = move(data_dir, url, store, "--replace")
     assert replaced.exit_code == 0, replaced.output
     assert "dihapus (--replace)" in replaced.output
