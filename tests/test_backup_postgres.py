@@ -6,12 +6,14 @@ import time
 
 import pytest
 
-from balai import create_app, dumps
+from balai import create_app, dumps, schema
 from balai import db as database
+from balai.demo import seed
 from balai.letters.issuance import letter_key
 from balai.letters.models import Attachment, LetterRequest
 from balai.letters.uploads import upload_key
 from balai.migrations import LATEST
+from balai.people.models import Person
 from balai.storage import documents
 from tests.support import postgres
 from tests.support.backups import (
@@ -21,7 +23,7 @@ from tests.support.backups import (
     other_database,
     run_command,
 )
-from tests.support.village import make_request
+from tests.support.village import Login, make_request
 
 CONFIG = {"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False}
 
@@ -173,3 +175,39 @@ def test_a_missing_client_program_is_named_with_how_to_install_it(monkeypatch, t
     (tmp_path / "16" / "bin").mkdir(parents=True)
     (tmp_path / "16" / "bin" / "pg_dump").touch()
     assert dumps.program("pg_dump") == str(tmp_path / "16" / "bin" / "pg_dump")
+
+
+@postgres.needs_postgres
+def test_a_village_in_a_schema_of_its_own_restores_into_that_schema_elsewhere(tmp_path_factory):
+    """DATABASE_URL's options=-c search_path=...: the dump is of that schema, and a restore
+    makes it in another database."""
+    name, url = postgres.empty_schema()
+    other = postgres.fresh_name("other")
+    postgres.create(other)
+    try:
+        source = tmp_path_factory.mktemp("desa")
+        village = restored_village(source, {"DATABASE_URL": url})
+        schema.create_tables()
+        with village.app_context(), database.db.connection_context():
+            seed.seed_demo(documents(village))
+        people = Person.select().count()
+        target = tmp_path_factory.mktemp("cadangan") / "malam-ini"
+        result = run_command(village, "backup", str(target))
+        assert result.exit_code == 0, result.output
+        assert json.loads((target / "manifest.json").read_text())["postgresql"] == {"schema": name}
+
+        wrong = restored_village(tmp_path_factory.mktemp("pulih"),
+                                 {"DATABASE_URL": postgres.url(other)})
+        refused = run_command(wrong, "restore", str(target))
+        assert refused.exit_code != 0 and f"dari skema PostgreSQL {name!r}" in refused.output
+        fresh = restored_village(tmp_path_factory.mktemp("pulih"),
+                                 {"DATABASE_URL": postgres.url(other, name)})
+        restored = run_command(fresh, "restore", str(target))
+        assert restored.exit_code == 0, restored.output
+        assert Person.select().count() == people and Login(fresh).as_("kades")
+    finally:
+        if hasattr(database.db.obj, "close_all"):
+            database.db.close()
+            database.db.obj.close_all()
+        postgres.drop(other)
+        postgres.drop_schema(name)
