@@ -3,8 +3,9 @@
 A backup copies the files of the data dir and the documents of the document store (balai.storage:
 the data dir itself, or a bucket) into one folder, the documents under the same keys (uploads/,
 letters/, keys/), every database in the data dir (`*.db`) with SQLite's online backup, which is
-consistent while the app writes, then the documents that rows of that copy name which are new or
-changed since, and writes `manifest.json` with each file's size and SHA-256. The folder and
+consistent while the app writes, and on PostgreSQL the database's schema with pg_dump
+(balai.dumps), then the documents that rows of that copy name which are new or changed since,
+and writes `manifest.json` with each file's size and SHA-256. The folder and
 everything in it is readable by its owner only: it holds scans of residents' papers and the
 signing keys. A restore puts the files back into the data dir and the documents into the store.
 
@@ -28,6 +29,7 @@ from pathlib import Path, PurePosixPath
 import click
 from peewee import SqliteDatabase
 
+from balai import dumps
 from balai.db import db
 from balai.storage import deletions_lock, documents
 from balai.sweep import SWEPT, named_keys
@@ -51,8 +53,7 @@ def register(app):
     @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
     def backup_command(folder):
         """Back up the village into FOLDER (new or empty): databases, files and a manifest."""
-        refuse_other_engines()
-        manifest = backup(app.config["DATA_DIR"], folder, documents(app), files_named_in)
+        manifest = backup(app.config["DATA_DIR"], folder, documents(app), server_url(app))
         size = sum(entry["size"] for entry in manifest["files"]) / 1024 / 1024
         click.echo(f"Cadangan selesai di {folder}: {len(manifest['files'])} berkas, "
                    f"{size:.1f} MB.")
@@ -67,23 +68,21 @@ def register(app):
     def restore_command(folder, force):
         """Restore a backup into the data dir and the document store, once every file of it
         checks out."""
-        refuse_other_engines()
-        manifest = restore(folder, app.config["DATA_DIR"], documents(app), force)
+        manifest = restore(folder, app.config["DATA_DIR"], documents(app), server_url(app),
+                           force)
         click.echo(f"Data dipulihkan ke {app.config['DATA_DIR']} dari cadangan "
                    f"{manifest.get('created_at', '')} ({len(manifest['files'])} berkas).")
 
 
-def refuse_other_engines():
-    """These commands copy SQLite files; a database on a server is not in the data dir."""
-    if db.engine != "sqlite":
-        raise BackupError("Perintah ini baru mencadangkan dan memulihkan basis data SQLite. "
-                          f"Basis data {db.engine} ({db.describe()}) dicadangkan dengan alatnya "
-                          "sendiri (pg_dump dan pg_restore).")
+def server_url(app):
+    """The DATABASE_URL of a database on a server (PostgreSQL), which is not in the data dir;
+    None for SQLite, whose files are."""
+    return app.config["DATABASE_URL"] if db.engine == "postgresql" else None
 
 
-def backup(data_dir, target, store, files_named):
-    """Back up data_dir and the documents of store into target; files_named(database path)
-    lists the document keys that the rows of a copy of balai.db name. Returns the manifest."""
+def backup(data_dir, target, store, server=None):
+    """Back up data_dir, the database on the server (a PostgreSQL URL) if any, and the documents
+    of store into target. Returns the manifest."""
     data_dir, target = Path(data_dir).resolve(), Path(target).absolute()
     if target.resolve().is_relative_to(data_dir):
         raise BackupError("Folder cadangan tidak boleh berada di dalam folder data.")
@@ -97,17 +96,22 @@ def backup(data_dir, target, store, files_named):
         if (entry := copy_file(data_dir / name, target / name)) is not None:
             copied[name] = entry
     sync_documents(store, target, copied)
-    main = target / "balai.db"
+    main, dumped = target / "balai.db", {}
     with deletions_lock(data_dir, held=True):
         for name in databases:
             with closing(sqlite3.connect(data_dir / name, timeout=30)) as live:
                 copy_database(live, target / name)
-        named = files_named(main) if main.exists() else set()
+        if server:
+            with private_file(target / dumps.DUMP) as out:
+                schema, named = dumps.dump(server, out, named_keys)
+            databases, dumped = databases + [dumps.DUMP], {"schema": schema}
+        else:
+            named = files_named_in(main) if main.exists() else set()
         sync_documents(store, target, copied, named)
     files = [{"path": name, **digest(target / name)} for name in databases]
     files += [{"path": name, "size": entry["size"], "sha256": entry["sha256"]}
               for name, entry in sorted(copied.items())]
-    manifest = {"format": FORMAT, "files": files,
+    manifest = {"format": FORMAT, "files": files, **({"postgresql": dumped} if server else {}),
                 "created_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
                 "missing": sorted(named - copied.keys())}  # gone from the data dir itself
     with private_file(target / f"{MANIFEST}.tmp") as out:
@@ -161,17 +165,24 @@ def files_named_in(database):
         return named_keys(copy)
 
 
-def restore(source, data_dir, store, force=False):
-    """Restore a backup into data_dir and store once all of it checks out; a village that holds
-    data is replaced only with force (documents the backup lacks are deleted). Returns the
-    backup's manifest."""
+def restore(source, data_dir, store, server=None, force=False):
+    """Restore a backup into data_dir, store and the database on the server (a PostgreSQL URL)
+    if any, once all of it checks out; a village that holds data is replaced only with force
+    (documents the backup lacks are deleted). Returns the backup's manifest."""
     source, data_dir = Path(source).resolve(), Path(data_dir)
     if source.is_relative_to(data_dir.resolve()):
         raise BackupError("Cadangan yang dipulihkan tidak boleh berada di dalam folder data.")
     manifest = checked_manifest(source)
-    if (holds_data(data_dir) or any(store_keys(store))) and not force:
-        raise BackupError(f"Folder data {data_dir} sudah berisi data. Pulihkan ke folder kosong, "
-                          "atau tambahkan --force untuk menimpanya (data yang ada hilang).")
+    dumped = manifest.get("postgresql")
+    if bool(dumped) != bool(server):
+        raise BackupError(f"Cadangan ini dari basis data {'PostgreSQL' if dumped else 'SQLite'}, "
+                          f"sedangkan aplikasi memakai {db.engine}: pulihkan ke basis data yang "
+                          "sejenis (dari SQLite ke PostgreSQL: pulihkan, lalu `move-to`).")
+    if (holds_data(data_dir) or any(store_keys(store))
+            or (server and dumps.Server(server).holds_rows())) and not force:
+        raise BackupError(f"Folder data {data_dir} atau basis datanya sudah berisi data. Pulihkan "
+                          "ke tempat kosong, atau tambahkan --force untuk menimpanya (data yang "
+                          "ada hilang).")
     private_dir(data_dir)
     staging = data_dir / f"{STAGING}{secrets.token_hex(4)}"
     private_dir(staging)
@@ -180,6 +191,9 @@ def restore(source, data_dir, store, force=False):
             copy = copy_file(source / entry["path"], staging / entry["path"])
             if copy != {"size": entry["size"], "sha256": entry["sha256"]}:
                 raise BackupError(f"{entry['path']} berubah selama pemulihan; data tidak diubah.")
+        if server:
+            dumps.restore(server, staging / dumps.DUMP, dumped["schema"])
+            (staging / dumps.DUMP).unlink()
         for old in data_dir.iterdir():  # a stale -wal beside a restored database would corrupt it
             if old == staging or old.suffix == ".log":
                 continue
@@ -210,7 +224,10 @@ def checked_manifest(source):
         listed = {entry["path"]: (entry["size"], entry["sha256"]) for entry in files}
     except (OSError, ValueError, KeyError, TypeError):
         raise BackupError(f"{source} bukan cadangan Balai yang utuh: {MANIFEST} tidak terbaca.")
-    if manifest.get("format") != FORMAT or len(listed) != len(files):
+    dumped = manifest.get("postgresql")  # {"schema": name} beside the dump's file
+    if (manifest.get("format") != FORMAT or len(listed) != len(files)
+            or (dumped is not None and not (isinstance(dumped, dict) and dumps.DUMP in listed
+                                            and isinstance(dumped.get("schema"), str)))):
         raise BackupError(f"{MANIFEST} di {source} tidak dikenal; tidak ada yang dipulihkan.")
     problems = []
     for name, (size, sha256) in listed.items():

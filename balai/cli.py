@@ -1,7 +1,8 @@
 """Flask commands for whoever hosts Balai: the demo village, officials' accounts.
 
 Each area with commands of its own registers them here (signing: `balai.signing.cli`), and so
-do `balai.backup` (backup, restore) and `balai.migrate` (migrate, init-db, schema-snapshot)."""
+do `balai.backup` (backup, restore), `balai.migrate` (migrate, init-db, schema-snapshot) and
+`balai.move` (move-to)."""
 import time
 
 import click
@@ -11,6 +12,7 @@ from balai.backup import register as register_backup
 from balai.db import db
 from balai.demo import bulk, seed
 from balai.migrate import register as register_migrate
+from balai.move import register as register_move
 from balai.people.forms import username_error
 from balai.people.models import User
 from balai.people.passwords import password_error
@@ -103,3 +105,4 @@ def register(app):
     signing_cli.register(app)
     register_backup(app)
     register_migrate(app)
+    register_move(app)

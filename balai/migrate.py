@@ -255,10 +255,6 @@ def register(app):
             if no_backup:
                 click.echo("Perhatian: migrasi tanpa cadangan otomatis (--no-backup).", err=True)
                 return
-            if engine() != "sqlite":  # the backup command copies SQLite files only
-                raise MigrationError("Cadangan otomatis sebelum migrasi belum tersedia untuk "
-                                     "PostgreSQL. Buat cadangan dengan pg_dump, lalu jalankan "
-                                     "lagi dengan --no-backup.")
             data_dir = Path(app.config["DATA_DIR"])
             parent = Path(folder or os.environ.get("BALAI_BACKUP_DIR")
                           or data_dir.with_name(f"{data_dir.name}-cadangan"))

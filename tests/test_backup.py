@@ -1,90 +1,26 @@
 """`flask backup` and `flask restore`: a backup taken while residents upload restores into a
 village that still signs letters; a damaged backup, or a data dir that holds data, is refused."""
-import io
 import json
 import os
 import stat
-import threading
 import time
 from pathlib import Path
 
 import pytest
-from werkzeug.datastructures import FileStorage
 
 from balai import backup, create_app
-from balai.db import db
-from balai.demo import seed
 from balai.letters.issuance import letter_key
 from balai.letters.models import Attachment, LetterRequest
-from balai.letters.uploads import delete_upload, save_upload, upload_key
+from balai.letters.uploads import upload_key
 from balai.storage import documents
+from tests.support.backups import Writer, checks_as_asli, issue_letter, run_command
 from tests.support.files import pdf_bytes
 from tests.support.postgres import sqlite_only
-from tests.support.stored import letter_bytes
-from tests.support.village import Login, make_request
+from tests.support.village import make_request
 
 pytestmark = sqlite_only("these backups copy its files (PostgreSQL's: tests/db)")
 
 CONFIG = {"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False}
-
-
-def approve(client, letter):
-    return client.post(f"/kotak-masuk/{letter.id}", data={
-        "action": "setujui", "note": "", "version": letter.version,
-        "passphrase": seed.DEMO_SIGNING_PASSPHRASE})
-
-
-def issue_letter(app):
-    letter = make_request(status="diperiksa")
-    assert approve(Login(app).as_("kades"), letter).status_code == 303
-    return LetterRequest.get_by_id(letter.id)
-
-
-def checks_as_asli(app, letter):
-    pdf = letter_bytes(app, letter.pdf_file)
-    page = app.test_client().post("/verifikasi", data={"berkas": (io.BytesIO(pdf), "surat.pdf")},
-                                  content_type="multipart/form-data").get_data(as_text=True)
-    return "ASLI" in page and letter.number in page
-
-
-def replace_upload(request):
-    """What a resident replacing a scan does: the new file and row, then the old file goes."""
-    saved = save_upload(FileStorage(io.BytesIO(pdf_bytes()), "ktp.pdf"))
-    replaced = request.attach("ktp", saved)
-    if replaced:
-        delete_upload(replaced)
-
-
-class Writer(threading.Thread):
-    """A resident replacing a scan, over and over until stopped (or `times` times); with
-    `letters`, the Kades also signs a letter every tenth time. One thread: two would trip over
-    each other's read-then-write transactions, which is not what these tests are about."""
-
-    def __init__(self, app, request, times=None, letters=False):
-        super().__init__(daemon=True)
-        self.app, self.request, self.times, self.letters = app, request, times, letters
-        self.done, self.error, self.stop = 0, None, threading.Event()
-        self.writing = []  # (start, end) of each round, by time.monotonic()
-
-    def run(self):
-        with self.app.app_context():
-            try:
-                kades = self.letters and Login(self.app).as_("kades")
-                while not self.stop.is_set() and self.done != self.times:
-                    start = time.monotonic()
-                    replace_upload(self.request)
-                    if kades and self.done % 10 == 0:
-                        assert approve(kades, make_request(status="diperiksa")).status_code == 303
-                    self.done += 1
-                    self.writing.append((start, time.monotonic()))
-            except Exception as error:  # reported by the test
-                self.error = error
-            finally:
-                db.close()
-
-
-def run_command(app, *args):
-    return app.test_cli_runner().invoke(args=list(args))
 
 
 def private(folder):

@@ -1,6 +1,5 @@
 """deploy/: the systemd units and the nginx site as a server would load them, and the env file
 example naming every setting the app reads."""
-import os
 import re
 import shutil
 import subprocess
@@ -11,6 +10,7 @@ import pytest
 from balai.notify.channels import DEFAULTS as CHANNEL_SETTINGS
 from balai.signing.remote import SETTINGS as SIGNING_SETTINGS
 from tests.support.hosting import DEPLOY, NGINX, ROOT, nginx_folder
+from tests.support.postgres import server_env
 
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
 
@@ -66,8 +66,7 @@ print(json.dumps(sorted(read)))
 def settings_the_app_reads(tmp_path):
     """Names read from the environment while the app is built, and every name of the app's
     own settings written in its code (some are read only when used)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BALAI_")}
-    env.update(BALAI_DATA_DIR=str(tmp_path), PYTHONPATH=str(ROOT))
+    env = server_env(BALAI_DATA_DIR=str(tmp_path), PYTHONPATH=str(ROOT))
     done = subprocess.run([sys.executable, "-c", RECORD], env=env, cwd=tmp_path,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -11,6 +11,7 @@ from balai.db import db as database
 from balai.demo import seed
 from balai.letters.models import Attachment, LetterRequest
 from balai.storage import Bucket, documents
+from tests.support.backups import other_database
 from tests.support.files import pdf_bytes, upload
 from tests.support.s3 import BUCKET, client, object_keys
 from tests.support.village import Login, make_request
@@ -43,6 +44,12 @@ def checks_as_asli(app, letter):
 
 def test_a_bucket_village_is_backed_up_into_a_folder_and_restored_into_a_bucket(
         app, s3, db, tmp_path_factory, budi):
+    with other_database() as elsewhere:
+        backed_up_and_restored(app, s3, tmp_path_factory, budi, elsewhere)
+
+
+def backed_up_and_restored(app, s3, tmp_path_factory, budi, database_settings):
+    """database_settings: the restored village's own database (a new one on PostgreSQL)."""
     letter = issue_letter(app)
     draft = make_request()
     budi.post(f"/surat/{draft.id}/syarat", content_type="multipart/form-data",
@@ -54,7 +61,7 @@ def test_a_bucket_village_is_backed_up_into_a_folder_and_restored_into_a_bucket(
     assert result.exit_code == 0, result.output
 
     listed = {entry["path"] for entry in json.loads((target / "manifest.json").read_text())["files"]}
-    assert objects <= listed and "balai.db" in listed
+    assert objects <= listed and ("balai.pgdump" if database_settings else "balai.db") in listed
     for key in objects:
         assert (target / key).read_bytes() == client(s3).get_object(
             Bucket=BUCKET, Key=source + key)["Body"].read()
@@ -62,7 +69,8 @@ def test_a_bucket_village_is_backed_up_into_a_folder_and_restored_into_a_bucket(
     database.close()
     fresh = tmp_path_factory.mktemp("pulih")
     village = create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
-                          "DATA_DIR": str(fresh), "STORAGE_URL": f"s3://{BUCKET}/desa"})
+                          "DATA_DIR": str(fresh), "STORAGE_URL": f"s3://{BUCKET}/desa",
+                          **database_settings})
     store = documents(village)
     assert isinstance(store, Bucket) and store.prefix != source
     restored = run(village, "restore", str(target))
@@ -71,7 +79,8 @@ def test_a_bucket_village_is_backed_up_into_a_folder_and_restored_into_a_bucket(
     assert not (fresh / "uploads").exists() and not (fresh / "keys").exists()
 
     village = create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
-                          "DATA_DIR": str(fresh), "STORAGE_URL": f"s3://{BUCKET}/desa"})
+                          "DATA_DIR": str(fresh), "STORAGE_URL": f"s3://{BUCKET}/desa",
+                          **database_settings})
     assert Attachment.select().count() == 1
     assert checks_as_asli(village, LetterRequest.get_by_id(letter.id))
     new = issue_letter(village)
