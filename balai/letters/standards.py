@@ -150,6 +150,11 @@ class Figures(NamedTuple):
     def share_in_time(self):
         return round(100 * self.in_time / self.finished) if self.finished else None
 
+    @property
+    def median_text(self):
+        """The median as the page writes it: 2, or 1,5."""
+        return f"{self.median_days:g}".replace(".", ",")
+
 
 def month_bounds(year, month):
     """The stored (UTC) moments at which a local month starts and the next one starts."""
