@@ -7,7 +7,7 @@ from balai.db import db
 from balai.letters.forms import day_off_form
 from balai.letters.letter_types import LetterType
 from balai.letters.standards import month_figures, previous_month, today
-from balai.letters.workdays import Calendar, DayOff, upcoming_holidays
+from balai.letters.workdays import DayOff, nationally_working, upcoming_holidays
 from balai.web.access import operator_required
 from balai.web.filters import MONTHS, indonesian_date
 from balai.web.page_cache import public_page
@@ -29,7 +29,7 @@ def public():
 def days_off():
     if request.method == "GET":
         return render_days_off({}, {})
-    errors, values = day_off_form(request.form, Calendar().is_working)
+    errors, values = day_off_form(request.form, nationally_working)
     if not errors and DayOff.add(**values) is None:
         errors = {"date": "Tanggal itu sudah tercatat sebagai hari libur desa."}
     if errors:
