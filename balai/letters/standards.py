@@ -140,6 +140,14 @@ def mark_targets(requests):
     return requests
 
 
+def with_deadlines(requests):
+    """Set `deadline` on each request of a list still waiting for the office (None on others)."""
+    events, calendar = events_of(requests), Calendar()
+    for r in requests:
+        r.deadline = deadline(r, events[r.id], calendar) if r.status in WAITING else None
+    return requests
+
+
 class Figures(NamedTuple):
     """One letter type's letters issued in a month, against its standard."""
     finished: int

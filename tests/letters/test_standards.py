@@ -160,3 +160,12 @@ def test_a_bad_standard_is_refused_with_the_reason(db, operator, field, value, m
     html = response.get_data(as_text=True)
     assert f'<a href="#{field}">{message}' in html
     assert not LetterType.select().where(LetterType.name == "Surat Keterangan Kelahiran").exists()
+
+
+def test_the_residents_list_shows_the_deadline_of_what_waits(db, budi):
+    waiting = sent_on(at(D(2026, 8, 14), 10))
+    issued_on(sent_on(at(D(2026, 8, 3))), at(D(2026, 8, 4)))
+    html = budi.get("/surat").get_data(as_text=True)
+    assert html.count("Selesai paling lambat") == 1
+    card = html.split(f"/surat/{waiting.id}\"")[1].split("</li>")[0]
+    assert "Selesai paling lambat <strong>20 Agustus 2026</strong>" in card

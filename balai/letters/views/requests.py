@@ -99,7 +99,7 @@ def missing_errors(req):
 def mine():
     if current_user.is_official:
         return redirect(url_for(".counter"))
-    requests = LetterRequest.of_person(current_user.person_id)
+    requests = standards.with_deadlines(list(LetterRequest.of_person(current_user.person_id)))
     return render_template("letters/mine.html", requests=requests)
 
 
