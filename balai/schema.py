@@ -6,6 +6,8 @@ from balai.db import BaseModel, db
 from balai.letters.models import Attachment, LetterEvent, LetterRequest, LetterType
 from balai.letters.partial_uploads import PartialUpload
 from balai.letters.register import RegisterEntry
+from balai.letters.reminders import StepReminder
+from balai.letters.workdays import DayOff
 from balai.market.models import Product, ProductPhoto, Shop
 from balai.market.orders import Order, OrderItem
 from balai.migrations import LATEST
@@ -20,6 +22,7 @@ from balai.signing.models import SignerCertificate, VerifyHit
 MODELS = [Village, Person, User, LoginFailure, LoginSession, SecondFactor, RecoveryCode,
           AccessLogEntry,
           LetterType, LetterRequest, Attachment, PartialUpload, LetterEvent, RegisterEntry,
+          DayOff, StepReminder,
           Notification, ContactPoint, SignerCertificate, VerifyHit, News, NewsIndex,
           Shop, Product, ProductPhoto, Order, OrderItem]
 

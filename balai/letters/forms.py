@@ -1,14 +1,54 @@
 """The operator's letter type form: names, the Kasi who checks, syarat, extra fields, body."""
+from balai.letters.letter_types import SERVICE_DAYS, STEP_DAYS
 from balai.letters.text import BODY_PLACEHOLDERS, body_template_error
-from balai.letters.workflow import VERIFIER_TITLES
+from balai.letters.workdays import REASON_MAX
+from balai.letters.workflow import ROUTE, STEPS, VERIFIER_TITLES
 from balai.web.access import ROLES
-from balai.web.forms import in_order, required, text
+from balai.web.forms import in_order, parse_date, required, text
 
 VERIFIERS = {role: ROLES[role] for role in VERIFIER_TITLES}  # the choices, by full title
 
 
-LETTER_TYPE_ORDER = ("name", "code", "verifier", "validity_days", "requirements", "extra_fields",
-                     "body_template")
+OFFICIAL_TITLES = {"kasi": "Kasi yang memeriksa", "sekdes": "Sekretaris Desa",
+                   "kades": "Kepala Desa"}
+# The standard's fields: a target for each step with an official, as the form names them.
+STEP_FIELDS = {f"step_{state}": (state, OFFICIAL_TITLES[STEPS[state].official])
+               for state in ROUTE if STEPS[state].official}
+SERVICE_DAYS_MAX, STEP_DAYS_MAX = 60, 30
+LETTER_TYPE_ORDER = ("name", "code", "verifier", "validity_days", "service_days", *STEP_FIELDS,
+                     "requirements", "extra_fields", "body_template")
+
+
+def whole_number(form, name):
+    """A form's whole number (ASCII digits only); 0 for anything else."""
+    value = text(form, name)
+    return int(value) if value.isdigit() and value.isascii() else 0
+
+
+def standard_form(form, values, errors):
+    """The published standard: working days to complete, and a target per step within it."""
+    values["service_days"] = whole_number(form, "service_days")
+    values["step_days"] = {state: whole_number(form, name)
+                           for name, (state, _) in STEP_FIELDS.items()}
+    for name, (state, title) in STEP_FIELDS.items():
+        if not 1 <= values["step_days"][state] <= STEP_DAYS_MAX:
+            errors[name] = (f"Target {title} harus angka hari kerja antara 1 dan "
+                            f"{STEP_DAYS_MAX}, misalnya 1.")
+    steps = sum(values["step_days"].values())
+    if not 1 <= values["service_days"] <= SERVICE_DAYS_MAX:
+        errors["service_days"] = (f"Waktu penyelesaian harus angka hari kerja antara 1 dan "
+                                  f"{SERVICE_DAYS_MAX}, misalnya 3.")
+    elif not any(name in errors for name in STEP_FIELDS) and steps > values["service_days"]:
+        errors["service_days"] = (f"Waktu penyelesaian paling sedikit jumlah target tiap "
+                                  f"langkah: {steps} hari kerja.")
+
+
+def standard_values(letter_type=None):
+    """What the standard's fields show: the type's standard, or a new type's."""
+    if letter_type is None:
+        return {"service_days": SERVICE_DAYS, **{name: STEP_DAYS for name in STEP_FIELDS}}
+    return {"service_days": letter_type.service_days,
+            **{name: letter_type.step_target(state) for name, (state, _) in STEP_FIELDS.items()}}
 
 
 def letter_type_form(form):
@@ -19,10 +59,10 @@ def letter_type_form(form):
                         "body_template": "Isi surat"})
     if values["verifier"] not in VERIFIERS:
         errors["verifier"] = "Pilih Kasi yang memeriksa."
-    days = text(form, "validity_days")
-    values["validity_days"] = int(days) if days.isdigit() and days.isascii() else 0
+    values["validity_days"] = whole_number(form, "validity_days")
     if not 1 <= values["validity_days"] <= 3650:
         errors["validity_days"] = "Masa berlaku harus angka hari antara 1 dan 3650, misalnya 30."
+    standard_form(form, values, errors)
     values["requirements"] = parse_lines(form.get("requirements"), 3, "requirements", errors)
     values["extra_fields"] = parse_lines(form.get("extra_fields"), 2, "extra_fields", errors)
     extra_keys = [field["key"] for field in values["extra_fields"]]
@@ -68,3 +108,19 @@ def lines_of(items):
     return "\n".join("|".join([item["key"], item["label"]] + (
         ["wajib" if item["mandatory"] else "opsional"] if "mandatory" in item else []))
         for item in items)
+
+
+def day_off_form(form, is_working):
+    """A village day off: a date that would be a working day, and why the office closes."""
+    errors = {}
+    values = required(form, ("date", "reason"), errors,
+                      {"date": "Tanggal", "reason": "Keterangan"})
+    values["date"] = parse_date(values["date"])
+    if "date" not in errors and values["date"] is None:
+        errors["date"] = "Tulis tanggal seperti 17-08-2026."
+    elif values["date"] and not is_working(values["date"]):
+        errors["date"] = "Tanggal itu sudah bukan hari kerja (akhir pekan atau hari libur nasional)."
+    if len(values["reason"]) > REASON_MAX:
+        errors["reason"] = (f"Keterangan terlalu panjang: paling banyak {REASON_MAX} huruf "
+                            f"(sekarang {len(values['reason'])}).")
+    return errors, values

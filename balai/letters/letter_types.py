@@ -3,10 +3,11 @@ the operator), and what a request for one must say."""
 from peewee import CharField, IntegerField, TextField
 
 from balai.db import BaseModel, JSONField
-from balai.letters.workflow import VERIFIER_TITLES
+from balai.letters.workflow import ROUTE, STEPS, VERIFIER_TITLES
 
 PURPOSE_MAX = 200
 FIELD_MAX = 150
+SERVICE_DAYS, STEP_DAYS = 3, 1  # a new type's published standard, in working days
 
 
 class LetterType(BaseModel):
@@ -20,6 +21,10 @@ class LetterType(BaseModel):
     body_template = TextField()
     validity_days = IntegerField(default=30)
     active = CharField(default="1")
+    # The published service standard (UU 25/2009): working days from submission to the issued
+    # letter, and the target of each step of the workflow ({state: working days}).
+    service_days = IntegerField(default=SERVICE_DAYS)
+    step_days = JSONField(default=dict)
 
     @classmethod
     def available(cls):
@@ -28,6 +33,16 @@ class LetterType(BaseModel):
     @property
     def verifier_title(self):
         return VERIFIER_TITLES[self.verifier]
+
+    def step_target(self, state):
+        """The working days this type's standard gives the step that waits in `state`."""
+        return int(self.step_days.get(state, STEP_DAYS))
+
+    @property
+    def standard_steps(self):
+        """(state, what is done there, working days) for each step with an official."""
+        return [(state, STEPS[state].duty.format(kasi=self.verifier_title),
+                 self.step_target(state)) for state in ROUTE if STEPS[state].official]
 
     def details_errors(self, purpose, fields):
         """What is wrong with a request's purpose and extra fields, keyed by input name."""

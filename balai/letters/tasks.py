@@ -2,8 +2,9 @@
 files past their retention, and the numbers a process killed outright (no cleanup ran) left
 provisional: one older than the register's bound is issued if its letter carries it, else
 voided with the reason. Files that no row names are balai.sweep's. Uploads sent in
-pieces are dropped a day after they began (partial_uploads.ABANDONED_AFTER)."""
-from balai.letters import retention
+pieces are dropped a day after they began (partial_uploads.ABANDONED_AFTER). Every sweep
+scans the waiting requests for steps past their target (reminders.remind_overdue)."""
+from balai.letters import reminders, retention
 from balai.letters.partial_uploads import PartialUpload
 from balai.letters.register import RegisterEntry
 from balai.queue import once_if
@@ -28,8 +29,16 @@ def register(queue):
         with queue.context():
             PartialUpload.remove_abandoned()
 
+    @queue.huey.task()
+    def remind_overdue():
+        """Remind the officials of the steps past their target, each reminder once."""
+        with queue.context():
+            reminders.remind_overdue()
+
     queue.add("forget_syarat", forget_syarat, retention.due)
     queue.add("settle_numbers", settle_numbers, lambda horizon: once_if(
         RegisterEntry.select().where(RegisterEntry.abandoned()).exists()))
     queue.add("remove_abandoned_uploads", remove_abandoned_uploads,
               lambda horizon: once_if(PartialUpload.abandoned().exists()))
+    queue.add("remind_overdue", remind_overdue,
+              lambda horizon: once_if(reminders.waiting().exists()))

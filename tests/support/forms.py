@@ -12,7 +12,8 @@ def profile(**overrides):
 
 def letter_type(**overrides):
     data = {"name": "Surat Keterangan Kelahiran", "code": "474.1", "verifier": "kasi_kesra",
-            "validity_days": "60",
+            "validity_days": "60", "service_days": "3", "step_diajukan": "1",
+            "step_diverifikasi": "1", "step_diperiksa": "1",
             "requirements": "ktp|Foto KTP orang tua|wajib\r\nbidan|Surat keterangan bidan|opsional\r\n",
             "extra_fields": "nama_bayi|Nama bayi\nhari_lahir|Hari lahir",
             "body_template": "Telah lahir {{ nama_bayi }} pada hari {{ hari_lahir }}, anak dari {{ nama }}."}

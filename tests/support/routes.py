@@ -1,5 +1,6 @@
 """Real objects for every URL argument of the app, and every GET URL filled with them: what the
 route walks (every page for every role) go through."""
+import datetime
 
 from balai.demo import seed
 from balai.letters import issuance
@@ -7,6 +8,7 @@ from balai.letters.models import Attachment, LetterType
 from balai.letters.partial_uploads import PartialUpload
 from balai.letters.register import RegisterEntry
 from balai.letters.uploads import upload_key
+from balai.letters.workdays import DayOff
 from balai.market.models import Product, ProductPhoto
 from balai.media import process_image
 from balai.news.models import News
@@ -48,6 +50,7 @@ def make_objects(app):
     news.save()
     budi = User.by_login(BUDI)
     upload = PartialUpload.begin(draft, "ktp", "route-walk-upload", "ktp.jpg", 1000)
+    day_off = DayOff.create(date=datetime.date(2026, 9, 8), reason="Sedekah bumi")
     return {
         "letters": [(draft, attachments[0]), (issued, attachments[1])],
         "token": issued.verify_token,
@@ -68,6 +71,7 @@ def make_objects(app):
         "cert_id": SignerCertificate.get().id,
         "upload_id": upload.upload_id,
         "figure": "permohonan",
+        "day_id": day_off.id,
     }
 
 

@@ -45,7 +45,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page_from_every_private_page(a
     public = {"home.index", "auth.login", "auth.register", "auth.registered", "verify.letter",
               "verify.upload", "news.article", "news.search", "news.feed", "news.image",
               "news.category", "market.catalogue", "market.product", "market.photo",
-              "health.health"}
+              "health.health", "standards.public"}
     for endpoint, url in urls(app, objects):
         response = client.get(url)
         if endpoint in public or endpoint.startswith("pwa."):

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from balai.letters.issuance import BATCH_MAX, approve, issue_many, signer_of
 from balai.letters.models import LetterRequest, LetterType
 from balai.letters.register import RegisterEntry
+from balai.letters.standards import mark_targets
 from balai.letters.views.requests import viewable_request
 from balai.letters.workflow import NOTE_MAX, REASON_CATEGORIES, NotOpened, WorkflowError
 from balai.people.models import Person
@@ -52,7 +53,7 @@ def index():
 def render_inbox(errors, picked=(), status=200):
     waiting = LetterRequest.inbox_for(current_user)
     held = list(RegisterEntry.held()) if signs_as_kades(current_user) else []
-    requests = LetterRequest.tell_apart(list(waiting.limit(SHOWN)))
+    requests = mark_targets(LetterRequest.tell_apart(list(waiting.limit(SHOWN))))
     return render_template("inbox/index.html", requests=requests,
                            total=waiting.count(), errors=errors, picked=picked,
                            batch_max=BATCH_MAX, held=held), status

@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from balai.letters import drafts, retention
+from balai.letters import drafts, retention, standards
 from balai.letters.drafts import NotReady
 from balai.letters.letter_types import PURPOSE_MAX
 from balai.letters.models import Attachment, LetterRequest, LetterType
@@ -99,7 +99,7 @@ def missing_errors(req):
 def mine():
     if current_user.is_official:
         return redirect(url_for(".counter"))
-    requests = LetterRequest.of_person(current_user.person_id)
+    requests = standards.with_deadlines(list(LetterRequest.of_person(current_user.person_id)))
     return render_template("letters/mine.html", requests=requests)
 
 
@@ -221,8 +221,11 @@ def submit(request_id):
 def show(request_id):
     req = viewable_request(LetterRequest.select().where(LetterRequest.id == request_id))
     req.record_view(current_user, "permohonan", req.id)
-    return render_template("letters/show.html", req=req,
-                           actions=req.allowed_actions(current_user))
+    events = list(req.timeline())
+    return render_template("letters/show.html", req=req, events=events,
+                           actions=req.allowed_actions(current_user),
+                           standing=standards.standing(req, events),
+                           in_time=standards.finished_in_time(req, events))
 
 
 @bp.route("/surat/<int:request_id>/buka", methods=["GET", "POST"])

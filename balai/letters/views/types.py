@@ -5,7 +5,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from playhouse.flask_utils import get_object_or_404
 from playhouse.shortcuts import model_to_dict
 
-from balai.letters.forms import VERIFIERS, letter_type_form, lines_of
+from balai.letters.forms import (
+    STEP_FIELDS,
+    VERIFIERS,
+    letter_type_form,
+    lines_of,
+    standard_values,
+)
 from balai.letters.models import LetterType
 from balai.letters.text import BODY_PLACEHOLDERS
 from balai.web.access import operator_only
@@ -23,7 +29,7 @@ def index():
 @bp.route("/baru", methods=["GET", "POST"])
 def create():
     if request.method == "GET":
-        return render_form(LetterType(), {"validity_days": 30})
+        return render_form(LetterType(), {"validity_days": 30, **standard_values()})
     return save(LetterType())
 
 
@@ -33,7 +39,8 @@ def edit(type_id):
     if request.method == "GET":
         form = model_to_dict(letter_type)
         form.update(requirements=lines_of(letter_type.requirements),
-                    extra_fields=lines_of(letter_type.extra_fields))
+                    extra_fields=lines_of(letter_type.extra_fields),
+                    **standard_values(letter_type))
         return render_form(letter_type, form)
     return save(letter_type)
 
@@ -50,7 +57,7 @@ def toggle(type_id):
 
 def render_form(letter_type, form, errors=None, status=200):
     return render_template("operator/letter_type_form.html", letter_type=letter_type, form=form,
-                           errors=errors or {}, verifiers=VERIFIERS,
+                           errors=errors or {}, verifiers=VERIFIERS, step_fields=STEP_FIELDS,
                            placeholders=BODY_PLACEHOLDERS), status
 
 
