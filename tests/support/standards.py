@@ -31,9 +31,10 @@ def sent_on(moment, slug="domisili", nik=BUDI):
     return LetterRequest.get_by_id(request.id)
 
 
-def move(request, action, official, moment, note=""):
-    """An official's step on the request, dated at a stored moment in the past."""
-    backdate(request.apply(action, User.by_login(official), note), moment)
+def move(request, action, official, moment, note="", category="lainnya"):
+    """An official's step on the request, dated at a stored moment in the past (a return or
+    rejection with its reason category)."""
+    backdate(request.apply(action, User.by_login(official), note, category=category), moment)
     return LetterRequest.get_by_id(request.id)
 
 
