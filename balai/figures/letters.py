@@ -24,7 +24,9 @@ from balai.figures.period import (
     rounded,
     share,
 )
+from balai.letters import standards
 from balai.letters.models import LetterEvent, LetterRequest, LetterType
+from balai.letters.workdays import Calendar
 from balai.letters.workflow import NEEDS_REASON, NOT_RECORDED, REASON_CATEGORIES, ROUTE, STEPS
 
 # A request counts in the month it was first sent (a resubmission after a return is the same
@@ -230,3 +232,17 @@ def completion(period, more=()):
                    Column("Persentil ke-90 (hari)", decimal), *more], rows,
                   charts.grouped_bars("selesai", title, desc, [row[0] for row in rows], series,
                                       shown=lambda v: f"{decimal(v)} hari"))
+
+
+def issued_in_time(finished_requests):
+    """The share (%) of these letters issued by their deadline under the letter type's service
+    standard, counted in the village's working days (letters.standards)."""
+    requests = list(LetterRequest.select(LetterRequest, LetterType).join(LetterType)
+                    .where(LetterRequest.id.in_([request.id for request in finished_requests])))
+    events, calendar = standards.events_of(requests), Calendar()
+    kept = [standards.finished_in_time(request, events[request.id], calendar)
+            for request in requests]
+    return share(sum(bool(k) for k in kept), len(kept))
+
+
+IN_TIME = Column("Tepat waktu (%)", percent, issued_in_time)

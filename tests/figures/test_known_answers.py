@@ -41,7 +41,7 @@ def test_median_and_90th_percentile_at_each_step(figures):
 
 
 def test_completion_per_letter_type_from_first_sending(figures):
-    assert figures["selesai"].rows == [[name("domisili"), 2, 1.7, 2.4]]  # 26 h and 57 h
+    assert figures["selesai"].rows == [[name("domisili"), 2, 1.7, 2.4, 100.0]]  # 26 h, 57 h
 
 
 def test_a_completion_column_is_added_by_passing_a_function(db):
