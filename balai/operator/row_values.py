@@ -108,6 +108,10 @@ def record_values(cells, today):
             errors.append(problem if problem.startswith(label) else f"{label}: {problem}")
     for field in TEXT_FIELDS:
         values[field] = text_of(cells.get(field))[:255]
+    for field in ("rt", "rw"):  # as the form keeps them: 001; OpenSID's "-" is none
+        value = values[field]
+        values[field] = value.zfill(3) if value.isdigit() and len(value) <= 3 else (
+            "" if value == "-" else value)
     if not values["name"]:
         errors.append("Nama kosong.")
     values["birth_date"] = birth_date = date_of(cells.get("birth_date"))
