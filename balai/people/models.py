@@ -121,9 +121,12 @@ class Person(BaseModel):
             query = query.where(cls.nik.startswith(text))
         elif text:
             query = query.where(cls.name.contains(text))
-        for field, value in ((cls.rt, rt), (cls.rw, rw), (cls.dusun, dusun)):
-            if (value or "").strip():
-                query = query.where(fn.LOWER(field) == value.strip().lower())
+        rt, rw = ((v or "").strip() for v in (rt, rw))
+        for field, value in ((cls.rt, rt.zfill(3) if rt.isdigit() else rt),
+                             (cls.rw, rw.zfill(3) if rw.isdigit() else rw),
+                             (cls.dusun, (dusun or "").strip())):
+            if value:  # RT and RW as stored (001); dusun in any case
+                query = query.where(fn.LOWER(field) == value.lower())
         return query
 
     @classmethod
