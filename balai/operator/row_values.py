@@ -42,11 +42,16 @@ CHOICE_LABELS = {"sex": "Jenis kelamin", "religion": "Agama",
 
 def text_of(value):
     """A cell as text: a whole number without ".0", a leading apostrophe dropped."""
-    if value is None:
+    if value.__class__ is str:  # most cells: spared the general path below
+        text = value.strip()
+        if "  " in text or "\t" in text or "\n" in text:
+            text = " ".join(text.split())
+    elif value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = " ".join(str(value).split())
+    else:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = " ".join(str(value).split())
     return text[1:].strip() if text.startswith("'") else text
 
 

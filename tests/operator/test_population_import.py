@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from balai.operator import population_import
 from balai.operator.population_import import PopulationImport, StagedRow
 from balai.people.models import Person
 from tests.support.population_import import IMPORT, apply_latest, latest_import, upload
@@ -125,7 +126,7 @@ def test_a_failure_while_applying_writes_nothing(operator, db, monkeypatch):
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
-    monkeypatch.setattr(Person, "insert_many", broken)
+    monkeypatch.setattr(population_import, "update_all", broken)  # after the inserts
     batch = apply_latest(operator)
     assert batch.status == "failed" and "tidak ada data yang diubah" in batch.message
     assert Person.get(Person.nik == rows[0][0]).name == "Warga 00000"  # its update undone too
