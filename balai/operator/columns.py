@@ -57,7 +57,7 @@ ALIASES = {
     "dusun": ["dusun", "namadusun", "dukuh", "lingkungan", "banjar"],
     "family_role": ["shdk", "hubungan", "hubungandalamkeluarga", "hubungankeluarga",
                     "statushubungandalamkeluarga", "stathbkel", "kklevel", "statushubungan"],
-    "status": ["status", "statusdasar", "statuspenduduk", "keterangan"],
+    "status": ["status", "statusdasar", "statuspenduduk", "statushidup"],
     "left_on": ["tanggalstatus", "tanggalpindah", "tanggalmeninggal", "tglpindah",
                 "tglmeninggal", "tanggalperistiwa", "tglperistiwa"],
 }
