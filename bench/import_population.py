@@ -38,7 +38,7 @@ def import_once(app, name, data):
         operator = User.by_login("operator")
         rows = timed(lambda: read_rows(data), times)  # the upload's check, in the request
         mapping = {str(i): field for i, field in match_headers(rows[0]).items()}
-        batch = population_import.begin(operator, name, data, mapping)
+        batch = population_import.begin(operator, name, data, rows[0], mapping)
         population_import.queue_with(batch, mapping)
         timed(lambda: population_import.stage(batch.id), times)
         population_import.start_applying(batch)

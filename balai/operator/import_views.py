@@ -52,7 +52,7 @@ def index():
     if error:
         return render_upload({"berkas": error}, 422)
     mapping = {str(index): field for index, field in match_headers(rows[0]).items()}
-    batch = population_import.begin(current_user, file.filename, data, mapping)
+    batch = population_import.begin(current_user, file.filename, data, rows[0], mapping)
     if mapping_problems(batch.header, mapping):
         return redirect(url_for(".columns", import_id=batch.id), 303)
     population_import.queue_with(batch, mapping)

@@ -16,7 +16,7 @@ from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, Inte
 
 from balai.db import BaseModel, JSONField, db, now
 from balai.operator.columns import LABELS, is_opensid
-from balai.operator.row_values import record_values, text_of
+from balai.operator.row_values import digits_of, record_values, text_of
 from balai.operator.spreadsheet import SpreadsheetError, read_rows
 from balai.people.models import Person, User, Village
 from balai.storage import documents
@@ -108,15 +108,14 @@ class StagedRow(BaseModel):
         return [(LABELS.get(field, field), old, new) for field, old, new in self.changes]
 
 
-def begin(user, file_name, data, mapping):
-    """A new import of a checked file; queued when its mapping is complete."""
+def begin(user, file_name, data, header, mapping):
+    """A new import of a file already read (its header row given), kept in the store."""
     key = f"imports/{secrets.token_hex(12)}"
     documents().put(key, data)
-    rows = read_rows(data)
     with db.atomic():
         return PopulationImport.create(created_by=user, file_name=file_name[:200], file_key=key,
-                                       header=[text_of(h) for h in rows[0]],
-                                       opensid=is_opensid(rows[0]), mapping=mapping)
+                                       header=[text_of(h) for h in header],
+                                       opensid=is_opensid(header), mapping=mapping)
 
 
 def first_rows(batch, count):
@@ -170,14 +169,12 @@ def stage(import_id):
     progress(batch, total_rows=len(rows))
     today = Village.current().localtime(now()).date()
     columns = {int(index): field for index, field in batch.mapping.items()}
-    checked = [check_row(line, row, columns, today) for line, row in enumerate(rows, start=2)]
-    mark_duplicates(checked)
-    existing = existing_records({row["nik"] for row in checked if not row["reason"]})
-    fields = written_fields(batch.fields())
+    lines = lines_by_nik(rows, columns)
+    existing, fields = existing_records(set(lines)), written_fields(batch.fields())
     counts = {"new": 0, "changed": 0, "unchanged": 0, "invalid": 0}
-    for start in range(0, len(checked), BATCH):
-        staged = [compare(row, existing.get(row["nik"]), fields)
-                  for row in checked[start:start + BATCH]]
+    for start in range(0, len(rows), BATCH):
+        staged = [compare(check_row(line, row, columns, today, lines), existing, fields)
+                  for line, row in enumerate(rows[start:start + BATCH], start=start + 2)]
         for row in staged:
             counts[row["outcome"]] += 1
         with db.atomic():
@@ -208,24 +205,26 @@ def finish(batch, status, message="", counts=None):
             PopulationImport.id == batch.id).execute()
 
 
-def check_row(line, row, columns, today):
+def check_row(line, row, columns, today, lines):
     cells = {field: row[index] for index, field in columns.items() if index < len(row)}
     values, reasons = record_values(cells, today)
+    others = [str(n) for n in lines.get(values["nik"], ()) if n != line]
+    if others and not reasons:  # which of the rows is right is unknown: each is reported
+        reasons.append(f"NIK yang sama juga ada di baris {', '.join(others)}.")
     for name in DATES:
         values[name] = values[name] and values[name].isoformat()
     return {"line": line, "nik": values["nik"][:16], "values": values,
             "cells": [text_of(cell) for cell in row], "reason": " ".join(reasons)}
 
 
-def mark_duplicates(checked):
-    """Every row of a NIK that the file holds more than once: which one is right is unknown."""
+def lines_by_nik(rows, columns):
+    """{NIK: the lines that hold it}, for the rows that repeat a NIK."""
+    index = next((i for i, field in columns.items() if field == "nik"), None)
     lines = {}
-    for row in checked:
-        lines.setdefault(row["nik"], []).append(row["line"])
-    for row in checked:
-        others = [str(n) for n in lines[row["nik"]] if n != row["line"]]
-        if row["nik"] and others and not row["reason"]:
-            row["reason"] = f"NIK yang sama juga ada di baris {', '.join(others)}."
+    for line, row in enumerate(rows, start=2):
+        if index is not None and index < len(row):
+            lines.setdefault(digits_of(row[index]), []).append(line)
+    return lines
 
 
 def existing_records(niks):
@@ -249,7 +248,8 @@ def written_fields(columns):
     return [name for name in RECORD_FIELDS if name in fields]
 
 
-def compare(row, record, fields):
+def compare(row, existing, fields):
+    record = existing.get(row["nik"])
     if row["reason"]:
         return dict(row, outcome="invalid", values={}, changes=[])
     if record is None:

@@ -77,7 +77,7 @@ def staged_import(app, operator):
     """A population import in its preview, with a rejected row (for the rejected rows' CSV)."""
     rows = [HEADER, *resident_rows(3, name="Impor"), ["123", "456", ""]]
     with app.test_request_context():
-        batch = population_import.begin(operator, "penduduk.csv", csv_bytes(rows), {})
+        batch = population_import.begin(operator, "penduduk.csv", csv_bytes(rows), rows[0], {})
         mapping = {"0": "nik", "1": "kk_number", "2": "name", "4": "birth_date"}
         population_import.queue_with(batch, mapping)
         population_import.stage(batch.id)
