@@ -162,9 +162,17 @@ def stage(import_id):
     if batch is None:
         return
     try:
-        rows = read_rows(documents().get(batch.file_key))[1:]
+        stage_rows(batch)
     except SpreadsheetError as error:
-        return finish(batch, "failed", str(error))
+        finish(batch, "failed", str(error))
+    except Exception as error:  # not retried for ever: the operator sees it and uploads again
+        log.exception("population import %s could not be staged", import_id)
+        finish(batch, "failed", "Berkas ini tidak dapat diperiksa. Unggah lagi; bila tetap "
+               f"gagal, hubungi pengelola Balai. ({type(error).__name__})")
+
+
+def stage_rows(batch):
+    rows = read_rows(documents().get(batch.file_key))[1:]
     rows = rows[:end_of_opensid_data(batch, rows)]
     progress(batch, total_rows=len(rows))
     today = Village.current().localtime(now()).date()

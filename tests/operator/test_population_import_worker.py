@@ -1,7 +1,8 @@
 """The real worker stages and applies an import, picked up from the database when it starts,
 while residents keep logging in and uploading their syarat."""
+import time
+
 import pytest
-from huey.storage import SqliteStorage
 
 from balai.letters.models import Attachment
 from balai.operator.population_import import PopulationImport
@@ -17,11 +18,10 @@ ROWS = 5000
 
 
 @pytest.fixture
-def queue(app, monkeypatch, tmp_path):
-    """The test enqueues into the SQLite queue file the worker reads (not immediate mode)."""
+def queue(app, monkeypatch):
+    """The app's own queue (its data dir's SQLite file, or Redis), which the worker reads."""
     huey = app.extensions["queue"].huey
-    monkeypatch.setattr(huey, "_immediate", False)
-    monkeypatch.setattr(huey, "storage", SqliteStorage("balai", filename=str(tmp_path / "huey.db")))
+    monkeypatch.setattr(huey, "immediate", False)
     return huey
 
 
@@ -47,14 +47,15 @@ def test_the_worker_runs_an_import_while_residents_keep_working(app, db, queue, 
     batch = latest_import()
     queue.flush()  # the message is lost: the worker finds the import in the database at start
     draft, during = make_request(), set()
-    with HueyWorker(tmp_path) as worker:
+    with HueyWorker(tmp_path, BALAI_STORAGE_URL=app.config["STORAGE_URL"]) as worker:
         assert wait_until(lambda: status(batch) == "staging", 60), worker.log()
-        while status(batch) in ("queued", "staging"):
+        deadline = time.monotonic() + 120
+        while status(batch) in ("queued", "staging") and time.monotonic() < deadline:
             resident_at_work(login, draft, during, batch)
         assert status(batch) == "ready", worker.log()
         assert ("staging", "staging") in during  # a login and an upload within the staging
         assert operator.post(f"{IMPORT}{batch.id}/terapkan").status_code == 303
-        while status(batch) == "applying":
+        while status(batch) == "applying" and time.monotonic() < deadline:
             resident_at_work(login, draft, during, batch)
         assert wait_until(lambda: status(batch) == "applied", 60), worker.log()
     assert PopulationImport.get_by_id(batch.id).counts["new"] == ROWS
