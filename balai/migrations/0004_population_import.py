@@ -38,6 +38,7 @@ def upgrade(migrator):
         done_rows = IntegerField()
         heartbeat_at = DateTimeField(null=True)
         counts = TextField()
+        notes = TextField()
         message = TextField()
         applied_at = DateTimeField(null=True)
 

@@ -51,6 +51,7 @@ class PopulationImport(BaseModel):
     done_rows = IntegerField(default=0)
     heartbeat_at = DateTimeField(null=True)
     counts = JSONField(default=dict)  # {"new": n, "changed": n, "unchanged": n, "invalid": n}
+    notes = JSONField(default=list)  # what the operator should look at, e.g. a KK without head
     message = TextField(default="")
     applied_at = DateTimeField(null=True)
 
@@ -179,16 +180,36 @@ def stage_rows(batch):
     columns = {int(index): field for index, field in batch.mapping.items()}
     lines = lines_by_nik(rows, columns)
     existing, fields = existing_records(set(lines)), written_fields(batch.fields())
-    counts = {"new": 0, "changed": 0, "unchanged": 0, "invalid": 0}
+    counts, heads = {"new": 0, "changed": 0, "unchanged": 0, "invalid": 0}, {}
     for start in range(0, len(rows), BATCH):
-        staged = [compare(check_row(line, row, columns, today, lines), existing, fields)
-                  for line, row in enumerate(rows[start:start + BATCH], start=start + 2)]
+        checked = [check_row(line, row, columns, today, lines)
+                   for line, row in enumerate(rows[start:start + BATCH], start=start + 2)]
+        for row in checked:
+            if not row["reason"]:
+                values = row["values"]
+                heads[values["kk_number"]] = (heads.get(values["kk_number"], 0)
+                                              + (values["family_role"] == "Kepala Keluarga"))
+        staged = [compare(row, existing, fields) for row in checked]
         for row in staged:
             counts[row["outcome"]] += 1
         with db.atomic():
             insert_all(StagedRow, [dict(row, batch=batch.id) for row in staged])
         progress(batch, done_rows=start + len(staged))
-    finish(batch, "ready", counts=counts)
+    notes = family_notes(heads) if "family_role" in batch.fields() else []
+    finish(batch, "ready", counts=counts, notes=notes)
+
+
+def family_notes(heads):
+    """The KKs of the file with no head of family, or more than one, for the operator to check."""
+    notes = []
+    for problem, numbers in (
+            ("tanpa kepala keluarga", [kk for kk, n in heads.items() if n == 0]),
+            ("dengan lebih dari satu kepala keluarga", [kk for kk, n in heads.items() if n > 1])):
+        if numbers:
+            shown = ", ".join(sorted(numbers)[:5]) + (", ..." if len(numbers) > 5 else "")
+            notes.append(f"{len(numbers)} KK di berkas ini {problem}: {shown}. Periksa kolom "
+                         "SHDK-nya; datanya tetap bisa diterapkan.")
+    return notes
 
 
 def end_of_opensid_data(batch, rows):
@@ -206,10 +227,10 @@ def progress(batch, **values):
             PopulationImport.id == batch.id).execute()
 
 
-def finish(batch, status, message="", counts=None):
+def finish(batch, status, message="", counts=None, notes=()):
     with db.atomic():
         PopulationImport.update(status=status, message=message, counts=counts or {},
-                                heartbeat_at=now()).where(
+                                notes=list(notes), heartbeat_at=now()).where(
             PopulationImport.id == batch.id).execute()
 
 

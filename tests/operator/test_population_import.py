@@ -212,3 +212,17 @@ def test_cancelling_drops_the_staged_rows(operator, db):
     assert StagedRow.select().count() == 0
     assert operator.post(f"{IMPORT}{batch.id}/terapkan").status_code == 303
     assert not people_named("Warga").exists()
+
+
+def test_the_preview_points_out_families_without_one_head(operator, db):
+    rows = resident_rows(8)  # two families of four, each head first
+    rows[0][14], rows[5][14] = "Anak", "Kepala Keluarga"
+    upload(operator, csv_bytes([HEADER] + rows))
+    batch = latest_import()
+    assert batch.notes == [
+        f"1 KK di berkas ini tanpa kepala keluarga: {rows[0][1]}. Periksa kolom SHDK-nya; "
+        "datanya tetap bisa diterapkan.",
+        f"1 KK di berkas ini dengan lebih dari satu kepala keluarga: {rows[4][1]}. Periksa "
+        "kolom SHDK-nya; datanya tetap bisa diterapkan."]
+    assert batch.notes[0] in operator.get(f"{IMPORT}{batch.id}").get_data(as_text=True)
+    assert batch.counts["new"] == 8  # a note, not a refusal
