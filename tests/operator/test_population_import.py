@@ -4,9 +4,11 @@ import datetime
 
 import pytest
 
+from balai.db import now
 from balai.operator import population_import
 from balai.operator.population_import import PopulationImport, StagedRow
 from balai.people.models import Person
+from balai.storage import documents
 from tests.support.population_import import IMPORT, apply_latest, latest_import, upload
 from tests.support.spreadsheets import HEADER, csv_bytes, resident_rows, xlsx_bytes
 
@@ -226,3 +228,19 @@ def test_the_preview_points_out_families_without_one_head(operator, db):
         "kolom SHDK-nya; datanya tetap bisa diterapkan."]
     assert batch.notes[0] in operator.get(f"{IMPORT}{batch.id}").get_data(as_text=True)
     assert batch.counts["new"] == 8  # a note, not a refusal
+
+
+def test_an_old_imports_rows_and_file_are_forgotten_by_the_worker(app, operator, db):
+    upload(operator, csv_bytes([HEADER] + resident_rows(3) + [["123", "", ""]]))
+    apply_latest(operator)
+    upload(operator, csv_bytes([HEADER] + resident_rows(2, start=3)))  # previewed, never applied
+    applied, waiting = PopulationImport.select().order_by(PopulationImport.id)
+    assert StagedRow.select().count() == 1 + 2 and documents(app).exists(waiting.file_key)
+    app.extensions["queue"].recover()  # nothing is old enough yet
+    assert StagedRow.select().count() == 3
+    PopulationImport.update(created_at=now() - datetime.timedelta(days=31)).execute()
+    app.extensions["queue"].recover()  # what the worker runs at start and at every sweep
+    assert StagedRow.select().count() == 0 and not documents(app).exists(waiting.file_key)
+    statuses = [batch.status for batch in PopulationImport.select().order_by(PopulationImport.id)]
+    assert statuses == ["applied", "cancelled"]
+    assert PopulationImport.get_by_id(applied.id).counts["new"] == 3  # the record stays
