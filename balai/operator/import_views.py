@@ -19,7 +19,7 @@ from playhouse.flask_utils import get_object_or_404
 from balai.operator import population_import
 from balai.operator.columns import FIELDS, LABELS, mapping_problems, match_headers
 from balai.operator.population_import import PopulationImport
-from balai.operator.spreadsheet import SpreadsheetError, read_rows
+from balai.operator.spreadsheet import SpreadsheetError, read_rows, safe_cell
 from balai.web.access import operator_only
 from balai.web.htmx import is_htmx
 
@@ -134,15 +134,10 @@ def rejected_csv(import_id):
     batch = import_or_404(import_id)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Baris", "Alasan", *batch.header])
+    writer.writerow(["Baris", "Alasan", *map(safe_cell, batch.header)])
     for row in population_import.rejected_rows(batch):
-        writer.writerow([formula_safe(cell) for cell in row])
+        writer.writerow([safe_cell(cell) for cell in row])
     name = f"impor-{batch.id}-ditolak.csv"
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
-
-def formula_safe(value):
-    """A cell that a spreadsheet would run as a formula stays text."""
-    value = str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

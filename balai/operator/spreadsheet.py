@@ -69,3 +69,9 @@ def decode(data):
     if sum(not (c.isprintable() or c in "\r\n\t") for c in text[:4096]) > 8:
         raise SpreadsheetError(NOT_A_SPREADSHEET)
     return text
+
+
+def safe_cell(value):
+    """A cell for a CSV that spreadsheets open: one that starts like a formula stays text."""
+    value = str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

@@ -24,6 +24,7 @@ from balai.media import logo_key
 from balai.notify.models import Notification
 from balai.notify.outbox import send
 from balai.operator.forms import village_form
+from balai.operator.spreadsheet import safe_cell
 from balai.people.audit import AccessLogEntry
 from balai.people.models import Person, User, Village
 from balai.people.second_factor import SecondFactor
@@ -135,13 +136,10 @@ CSV_COLUMNS = ("Nomor", "Tanggal", "Jenis surat", "Pemohon", "Status", "Alasan b
 
 def csv_text(rows):
     """CSV for spreadsheets; a cell that starts like a formula is quoted so it stays text."""
-    def cell(value):
-        value = str(value)
-        return "'" + value if value[:1] in ("=", "+", "-", "@") else value
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow([cell(row[key]) for key in ("number", "date", "type", "resident",
-                                                     "status", "reason")])
+        writer.writerow([safe_cell(row[key]) for key in ("number", "date", "type", "resident",
+                                                          "status", "reason")])
     return out.getvalue()

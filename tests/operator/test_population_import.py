@@ -40,7 +40,7 @@ def test_bad_rows_are_each_reported_and_nothing_is_written(operator, db):
     good = resident_rows(2)
     rows = [HEADER, *good,
             ["3.21305E+15", *good[0][1:]],
-            ["12345", *good[0][1:]],
+            ["12345", good[0][1], "=HYPERLINK(\"http://x\")", *good[0][3:]],
             [good[1][0], *good[1][1:]],  # the same NIK as row 3
             [good[0][0][:-4] + "9999", good[0][1], "", *good[0][3:]],
             [good[0][0][:-4] + "9998", good[0][1], "Tanpa Tanggal", "Subang", "31-02-1990",
@@ -59,6 +59,7 @@ def test_bad_rows_are_each_reported_and_nothing_is_written(operator, db):
     lines = rejected.get_data(as_text=True).splitlines()
     assert rejected.mimetype == "text/csv" and len(lines) == 1 + 6
     assert lines[0].lstrip("\ufeff").startswith("Baris,Alasan,NIK,No KK")
+    assert "'=HYPERLINK" in rejected.get_data(as_text=True)  # stays text in a spreadsheet
 
 
 def test_a_nik_stored_as_a_number_in_xlsx_is_refused_with_the_reason(operator, db):
