@@ -72,6 +72,11 @@ class PopulationImport(BaseModel):
     def fields(self):
         return set(self.mapping.values())
 
+    def ignored_columns(self):
+        """The file's headers that no field was taken from."""
+        return [name for index, name in enumerate(self.header)
+                if str(index) not in self.mapping and name]
+
     def staged(self, outcome):
         return self.rows.where(StagedRow.outcome == outcome).order_by(StagedRow.line)
 

@@ -97,6 +97,8 @@ def test_other_headers_are_mapped_by_hand(operator, db):
               "kolom-3": "birth_place", "kolom-4": "birth_date", "kolom-5": ""}
     assert operator.post(response.location, data=chosen).status_code == 303
     assert PopulationImport.get_by_id(batch.id).counts["new"] == 3
+    preview = operator.get(f"{IMPORT}{batch.id}").get_data(as_text=True)
+    assert "Kolom yang tidak dipakai: Kelamin." in preview
     apply_latest(operator)
     assert people_named("Warga").count() == 3
 
