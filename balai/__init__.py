@@ -25,6 +25,8 @@ from balai.news.views import articles, home, pwa
 from balai.notify import channels
 from balai.notify import tasks as notify_tasks
 from balai.notify import views as notifications
+from balai.operator import import_views as population_import
+from balai.operator import tasks as operator_tasks
 from balai.operator import views as operator
 from balai.people import passwords
 from balai.people.models import PASSWORD_HASH_METHOD, Village, dummy_hash
@@ -180,6 +182,7 @@ def init_queue(app):
     queue = app.extensions["queue"] = Queue(app)
     notify_tasks.register(queue)
     letter_tasks.register(queue)
+    operator_tasks.register(queue)
     if app.config["WORKER"] == "inline":
         app.before_request(queue.start_inline)
     sweep.register(queue)
@@ -187,8 +190,9 @@ def init_queue(app):
 
 def register_blueprints(app):
     for module in (home, auth, letter_requests, syarat_uploads, inbox, documents, operator,
-                   population, accounts, types, notifications, verify, articles, signing, pwa,
-                   catalogue, shop, second_factor, privacy, health, figures, standards):
+                   population, population_import, accounts, types, notifications, verify,
+                   articles, signing, pwa, catalogue, shop, second_factor, privacy, health,
+                   figures, standards):
         app.register_blueprint(module.bp)
 
 

@@ -13,6 +13,7 @@ from balai.market.orders import Order, OrderItem
 from balai.migrations import LATEST
 from balai.news.models import News, NewsIndex
 from balai.notify.models import ContactPoint, Notification
+from balai.operator.population_import import PopulationImport, StagedRow
 from balai.people.audit import AccessLogEntry
 from balai.people.models import LoginFailure, Person, User, Village
 from balai.people.second_factor import RecoveryCode, SecondFactor
@@ -24,7 +25,7 @@ MODELS = [Village, Person, User, LoginFailure, LoginSession, SecondFactor, Recov
           LetterType, LetterRequest, Attachment, PartialUpload, LetterEvent, RegisterEntry,
           DayOff, StepReminder,
           Notification, ContactPoint, SignerCertificate, VerifyHit, News, NewsIndex,
-          Shop, Product, ProductPhoto, Order, OrderItem]
+          Shop, Product, ProductPhoto, Order, OrderItem, PopulationImport, StagedRow]
 
 
 class SchemaVersion(BaseModel):

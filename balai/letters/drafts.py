@@ -52,6 +52,8 @@ def remove_file(req, key):
 
 def not_ready(req):
     """NotReady when the request cannot be sent yet, else None."""
+    if refused := req.person.letters_refused():
+        return NotReady(refused, "show")
     if req.letter_type.details_errors(req.purpose, req.fields):
         return NotReady("Isian belum lengkap. Lengkapi dulu, lalu ajukan lagi.", "details")
     missing = ", ".join(r["label"] for r in req.missing_requirements())

@@ -10,7 +10,8 @@ from balai.web.access import OFFICIAL_ROLES
 from balai.web.forms import in_order, parse_date, required, text
 
 PERSON_ORDER = ("nik", "kk_number", "name", "birth_place", "birth_date", "sex", "religion",
-                "marital_status", "occupation", "citizenship", "address", "rt", "rw", "dusun")
+                "marital_status", "occupation", "citizenship", "address", "rt", "rw", "dusun",
+                "family_role", "left_reason", "left_on")
 PERSON_LABELS = {"name": "Nama lengkap", "birth_place": "Tempat lahir",
                  "occupation": "Pekerjaan", "citizenship": "Kewarganegaraan",
                  "address": "Alamat"}
@@ -38,6 +39,7 @@ def person_form(form):
         values[name] = text(form, name)
         if values[name] not in choices:
             errors[name] = message
+    leaving(form, values, errors)
     for name, label in (("rt", "RT"), ("rw", "RW")):
         values[name] = text(form, name)
         if not (values[name].isdigit() and values[name].isascii() and len(values[name]) <= 3):
@@ -45,6 +47,19 @@ def person_form(form):
         else:
             values[name] = values[name].zfill(3)
     return in_order(errors, PERSON_ORDER), values
+
+
+def leaving(form, values, errors):
+    """The SHDK, and whether (and since when) the person moved away or died."""
+    values["family_role"] = text(form, "family_role")
+    if values["family_role"] and values["family_role"] not in Person.FAMILY_ROLES:
+        errors["family_role"] = "Pilih hubungan dalam keluarga."
+    values["left_reason"] = text(form, "left_reason")
+    values["left_on"] = parse_date(form.get("left_on")) if values["left_reason"] else None
+    if values["left_reason"] and values["left_reason"] not in Person.LEFT_REASONS:
+        errors["left_reason"] = "Pilih pindah atau meninggal, atau kosongkan."
+    elif values["left_reason"] and values["left_on"] is None:
+        errors["left_on"] = "Isi tanggal pindah atau meninggal, misalnya 17-08-2024."
 
 
 def nik_agrees(nik, birth_date):

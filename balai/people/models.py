@@ -7,6 +7,7 @@ from flask import current_app
 from flask_login import UserMixin
 from peewee import (
     BooleanField,
+    Case,
     CharField,
     DateField,
     DateTimeField,
@@ -75,23 +76,65 @@ class Person(BaseModel):
     rt = CharField(default="")
     rw = CharField(default="")
     dusun = CharField(default="")
+    family_role = CharField(default="")  # SHDK, status hubungan dalam keluarga
+    left_on = DateField(null=True)  # moved away or died on that day: kept, no new letters
+    left_reason = CharField(default="")  # "pindah" or "meninggal" when left_on is set
 
     SEXES = {"L": "Laki-laki", "P": "Perempuan"}
     RELIGIONS = ("Islam", "Kristen", "Katolik", "Hindu", "Buddha", "Konghucu",
                  "Kepercayaan terhadap Tuhan YME")
     MARITAL_STATUSES = ("Belum Kawin", "Kawin", "Cerai Hidup", "Cerai Mati")
+    # SHDK in the order of the Kartu Keluarga (and of OpenSID's kk_level codes 1-11).
+    FAMILY_ROLES = ("Kepala Keluarga", "Suami", "Istri", "Anak", "Menantu", "Cucu", "Orang Tua",
+                    "Mertua", "Famili Lain", "Pembantu", "Lainnya")
+    LEFT_REASONS = {"pindah": "Pindah", "meninggal": "Meninggal"}
 
     @property
     def sex_label(self):
         return self.SEXES.get(self.sex, self.sex)
 
+    @property
+    def has_left(self):
+        return self.left_on is not None
+
+    @property
+    def left_label(self):
+        return self.LEFT_REASONS.get(self.left_reason, "Tidak lagi tinggal di desa")
+
+    def letters_refused(self):
+        """Why this person may no longer request letters (moved away or died), or None."""
+        if not self.has_left:
+            return None
+        return (f"{self.name} tercatat {self.left_label.lower()} sejak "
+                f"{self.left_on.strftime('%d-%m-%Y')}, jadi tidak dapat mengajukan surat lagi. "
+                "Bila data ini keliru, hubungi operator desa.")
+
     @classmethod
-    def search(cls, text):
+    def search(cls, text, rt="", rw="", dusun=""):
+        """By name, or by NIK (a whole NIK exactly, or its first digits), within an RT, RW or
+        dusun when given."""
         text = (text or "").strip()
         query = cls.select().order_by(cls.name)
-        if text:
-            query = query.where((cls.nik.startswith(text)) | (cls.name.contains(text)))
+        if len(text) == 16 and text.isdigit():
+            query = query.where(cls.nik == text)
+        elif text.isdigit():
+            query = query.where(cls.nik.startswith(text))
+        elif text:
+            query = query.where(cls.name.contains(text))
+        rt, rw = ((v or "").strip() for v in (rt, rw))
+        for field, value in ((cls.rt, rt.zfill(3) if rt.isdigit() else rt),
+                             (cls.rw, rw.zfill(3) if rw.isdigit() else rw),
+                             (cls.dusun, (dusun or "").strip())):
+            if value:  # RT and RW as stored (001); dusun in any case
+                query = query.where(fn.LOWER(field) == value.lower())
         return query
+
+    @classmethod
+    def family(cls, kk_number):
+        """The members of one Kartu Keluarga, the head first, then in the order of the SHDK."""
+        rank = Case(cls.family_role, [(role, i) for i, role in enumerate(cls.FAMILY_ROLES)],
+                    len(cls.FAMILY_ROLES))
+        return cls.select().where(cls.kk_number == kk_number).order_by(rank, cls.birth_date)
 
     @classmethod
     def matching(cls, nik, kk_number, birth_date):

@@ -74,7 +74,7 @@ def expected(endpoint, method, case, role, status):
     issued = status == "selesai"
     if endpoint in ("inbox.detail", "inbox.act"):
         return (200 if get else 409) if role in INBOX & case.sees else 403
-    if endpoint in ("letters.open_anyway", "people.edit"):
+    if endpoint in ("letters.open_anyway", "people.edit", "people.family"):
         return (200 if get else 422) if role == "operator" else 403
     if endpoint == "documents.revoke":
         if not issued:
@@ -165,7 +165,7 @@ def test_every_id_route_answers_every_role_by_the_rule(request, app, db, role):
     assert seen == {"letters.details", "letters.requirements", "letters.remove_attachment",
                     "letters.check", "letters.submit", "letters.show", "letters.open_anyway",
                     "letters.cancel", "letters.attachment", "inbox.detail", "inbox.act",
-                    "documents.letter_pdf", "documents.revoke", "people.edit",
+                    "documents.letter_pdf", "documents.revoke", "people.edit", "people.family",
                     "syarat_uploads.begin", "syarat_uploads.status"}
     for req, _ in built.values():  # nothing the matrix sent changed a request
         again = LetterRequest.get_by_id(req.id)

@@ -13,11 +13,13 @@ from balai.market.models import Product, ProductPhoto
 from balai.media import process_image
 from balai.news.models import News
 from balai.notify.models import Notification
+from balai.operator import population_import
 from balai.people.models import Person, User
 from balai.signing.models import SignerCertificate
 from balai.storage import documents
 from tests.support.files import image_bytes
 from tests.support.market import place
+from tests.support.spreadsheets import HEADER, csv_bytes, resident_rows
 from tests.support.village import BUDI, make_request
 
 ROLES = [None, "budi", "siti", "operator", "kasipem", "kasikesra", "sekdes", "kades"]
@@ -72,7 +74,19 @@ def make_objects(app):
         "upload_id": upload.upload_id,
         "figure": "permohonan",
         "day_id": day_off.id,
+        "import_id": staged_import(app, User.by_login("operator")),
     }
+
+
+def staged_import(app, operator):
+    """A population import in its preview, with a rejected row (for the rejected rows' CSV)."""
+    rows = [HEADER, *resident_rows(3, name="Impor"), ["123", "456", ""]]
+    with app.test_request_context():
+        batch = population_import.begin(operator, "penduduk.csv", csv_bytes(rows), rows[0], {})
+        mapping = {"0": "nik", "1": "kk_number", "2": "name", "4": "birth_date"}
+        population_import.queue_with(batch, mapping)
+        population_import.stage(batch.id)
+    return batch.id
 
 
 def urls(app, objects):

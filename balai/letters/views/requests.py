@@ -107,6 +107,9 @@ def mine():
 @login_required
 def new():
     person, form, errors = applicant(), request.form, {}
+    if refused := person.letters_refused():  # moved away or died: kept, but asks no letters
+        flash(refused, "error")
+        return redirect(url_for(".counter" if current_user.is_official else ".mine"), 303)
     if request.method == "POST":
         letter_type = LetterType.get_or_none((LetterType.id == form.get("letter_type", type=int))
                                              & (LetterType.active == "1"))

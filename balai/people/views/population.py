@@ -14,6 +14,7 @@ from balai.web.paging import page_of
 bp = operator_only(Blueprint("people", __name__, url_prefix="/operator/penduduk"))
 
 PER_PAGE = 25
+SEARCH_FIELDS = ("q", "rt", "rw", "dusun")
 # Why the operator opened a record, as the resident reads it in their access log.
 ADMINISTERING = {"GET": "Mengelola data penduduk", "POST": "Mengubah data penduduk"}
 DUPLICATE_NIK = ("NIK ini sudah terdaftar untuk penduduk lain. Cari NIK itu di daftar penduduk "
@@ -24,9 +25,19 @@ DUPLICATE_NIK = ("NIK ini sudah terdaftar untuk penduduk lain. Cari NIK itu di d
 def index():
     """The whole list, or what a search finds; a search is sent by POST, so the NIK typed in
     it never lands in a URL, a server log or the browser's history."""
-    query = request.form.get("q", "").strip()
-    return render_template("operator/people.html", query=query,
-                           page=page_of(Person.search(query), PER_PAGE, counted=True))
+    search = {name: request.form.get(name, "").strip() for name in SEARCH_FIELDS}
+    found = Person.search(search["q"], search["rt"], search["rw"], search["dusun"])
+    return render_template("operator/people.html", query=search["q"], search=search,
+                           page=page_of(found, PER_PAGE, counted=True))
+
+
+@bp.route("/<int:person_id>/keluarga")
+def family(person_id):
+    """Everyone on the person's Kartu Keluarga, the head first."""
+    person = get_object_or_404(Person.select(), Person.id == person_id)
+    AccessLogEntry.record(current_user, person.id, "penduduk", person.id, ADMINISTERING["GET"])
+    return render_template("operator/family.html", person=person,
+                           members=Person.family(person.kk_number))
 
 
 @bp.route("/baru", methods=["GET", "POST"])
