@@ -139,6 +139,26 @@ def test_a_timeout_after_sending_holds_the_number_and_asks_to_check(app, kades, 
     assert "Nomor surat tertahan" in inbox and held.number in inbox
 
 
+def test_a_connection_dropped_after_sending_holds_the_number(kades, bsre):
+    bsre.mode = "drop"
+    letter = make_request(status="diperiksa")
+    response = approve(kades, letter)
+    assert response.status_code == 503
+    assert "terputus setelah surat dikirim" in response.get_data(as_text=True)
+    assert [entry.status for entry in RegisterEntry.select()] == ["tertahan"]
+    assert len(bsre.calls(SIGN)) == 1
+
+
+def test_a_status_check_that_fails_takes_no_number(kades, bsre):
+    bsre.mode = "down"
+    letter = make_request(status="diperiksa")
+    response = approve(kades, letter)
+    assert response.status_code == 503 and "sedang bermasalah (kode 503)" in \
+        response.get_data(as_text=True)
+    assert not RegisterEntry.select().exists()
+    assert bsre.calls(SIGN) == []
+
+
 def test_an_answer_without_a_readable_file_holds_the_number(kades, bsre):
     bsre.mode = "garbled"  # a 200: BSrE may well have signed it
     letter = make_request(status="diperiksa")
@@ -222,7 +242,7 @@ def test_an_unknown_api_version_is_refused_before_numbering(app, kades, bsre):
 
 def test_v1_still_signs_when_chosen(app, kades, kades_row):
     with app.app_context(), running_tte(app, kades_row) as tte:
-        app.config["BALAI_BSRE_API"] = "v1"
+        app.config.update(BALAI_BSRE_API="v1", BALAI_TTE_TIMEOUT="10")  # a busy machine
         letter = make_request(status="diperiksa")
         assert approve(kades, letter).status_code == 303
         assert pdf_check.check_pdf(stored_pdf(app, reloaded(letter))).status == pdf_check.ASLI

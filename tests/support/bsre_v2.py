@@ -45,7 +45,8 @@ class FakeBSrE(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), BSrEHandler)
         self.unlocked = unlocked
         self.statuses = {nik: "ISSUE"}  # NIK -> user status; unknown NIKs are NOT_REGISTERED
-        self.mode = "ok"  # ok | slow (answers after the client gave up) | error | garbled
+        self.mode = "ok"  # ok | slow (answers after the client gave up) | error | garbled |
+        # drop (closes the connection without an answer) | down (the status check fails too)
         self.code = None  # an error status_code the next sign calls answer with
         self.passphrase, self.totp = seed.DEMO_SIGNING_PASSPHRASE, TOTP  # what BSrE accepts
         self.received = []  # (path, Authorization header, JSON body) of every call
@@ -75,6 +76,8 @@ class BSrEHandler(BaseHTTPRequestHandler):
         if not isinstance(body, dict) or self.headers.get("Content-Type") != "application/json":
             return self.answer(400, {"error": "Request tidak valid"})
         if self.path == "/api/v2/user/check/status":
+            if self.server.mode == "down":
+                return self.answer(503, {"error": "Service Unavailable"})
             return self.status(body)
         if self.path == "/api/v2/sign/pdf":
             return self.sign(body)
@@ -95,6 +98,9 @@ class BSrEHandler(BaseHTTPRequestHandler):
             time.sleep(1.5)  # past the client's timeout (see slow()): it never sees this answer
         if mode == "error":
             return self.answer(500, {"error": "Internal Server Error"})
+        if mode == "drop":
+            self.close_connection = True
+            return None
         problem = invalid(body)
         if problem:
             return self.answer(400, {"error": problem})
