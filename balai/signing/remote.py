@@ -59,8 +59,8 @@ def api_version(config):
 
 def accepts_totp(config):
     """Whether the Kades may sign with a TOTP code instead of the passphrase (BSrE API v2)."""
-    return bool(settings(config)["BALAI_TTE_URL"]) and \
-        (settings(config)["BALAI_BSRE_API"] or "").strip().lower() == "v2"
+    tte = settings(config)
+    return bool(tte["BALAI_TTE_URL"]) and (tte["BALAI_BSRE_API"] or "").strip().lower() == "v2"
 
 
 class RemoteService:
