@@ -30,7 +30,13 @@ from balai.letters.workflow import (
 from balai.people.models import Village
 from balai.signing.keys import SigningError, sha256
 from balai.signing.models import SignerCertificate
-from balai.signing.remote import NOT_SIGNED, OutcomeUnknown, ServiceDown, signer_for
+from balai.signing.remote import (
+    NOT_SIGNED,
+    CredentialRefused,
+    OutcomeUnknown,
+    ServiceDown,
+    signer_for,
+)
 from balai.storage import LETTERS, delete_documents, document_key, documents
 
 log = logging.getLogger(__name__)
@@ -86,19 +92,21 @@ def store_pdf(pdf):
     return name
 
 
-def signer_of(user, passphrase, config):
+def signer_of(user, passphrase, config, kind="passphrase"):
     """The official's signer, opened now: SigningError (before any number is taken) when they
-    have no usable certificate or the passphrase does not open their key."""
+    have no usable certificate, the passphrase does not open their key or the signing service
+    would refuse them. kind: "passphrase", or "totp" when BSrE API v2 signs."""
     row = SignerCertificate.current_for(user) or SignerCertificate.latest_for(user)
     if row is None:
         raise SigningError(NO_CERTIFICATE)
     if not passphrase:
-        raise SigningError("Ketik kata sandi tanda tangan Anda untuk menyetujui dan "
-                           "menandatangani surat.")
-    return signer_for(row, passphrase, config)
+        raise SigningError(("Ketik kode TOTP dari aplikasi BSrE" if kind == "totp" else
+                            "Ketik kata sandi tanda tangan Anda") +
+                           " untuk menyetujui dan menandatangani surat.")
+    return signer_for(row, passphrase, config, kind)
 
 
-def approve(letter, user, note="", seen_version=None, passphrase=""):
+def approve(letter, user, note="", seen_version=None, passphrase="", kind="passphrase"):
     """An official approves the step the request waits at, checked once. At the issuing step
     the letter is issued, signed by the user's key that the passphrase opens before a number is
     taken (a wrong passphrase takes none); any other step just moves on. At an
@@ -110,7 +118,7 @@ def approve(letter, user, note="", seen_version=None, passphrase=""):
     if not move.issues:
         letter.take(move, user)
         return letter
-    return issue(letter, move, user, signer_of(user, passphrase, current_app.config))
+    return issue(letter, move, user, signer_of(user, passphrase, current_app.config, kind))
 
 
 def issue_letter(request_id, user, note="", seen_version=None, *, signer):
@@ -220,7 +228,8 @@ class OutOfTime(WorkflowError):
 
 def issue_many(picks, user, signer, note=""):
     """Issue each picked (request_id, seen_version) with one opened signer; a failure does not
-    stop the rest, except a signing service that is down, which the rest need too. No letter
+    stop the rest, except a signing service that is down, which the rest need too, or one that
+    refused the passphrase or TOTP (sent again, it would lock the account). No letter
     is started after ISSUE_BATCH_SECONDS, so the batch ends before the web server kills it."""
     outcomes, down = [], None
     deadline = monotonic() + current_app.config["ISSUE_BATCH_SECONDS"]
@@ -233,9 +242,11 @@ def issue_many(picks, user, signer, note=""):
             outcomes.append(Outcome(request_id, issue_letter(request_id, user, note, version,
                                                              signer=signer)))
         except Exception as error:  # one letter's failure, even the database busy, stops no other
-            if isinstance(error, ServiceDown) and not down:
-                down = ServiceDown("Belum dikirim ke layanan tanda tangan elektronik karena "
-                                   f"layanan itu gagal pada surat sebelumnya. {NOT_SIGNED}.")
+            if isinstance(error, (ServiceDown, CredentialRefused)) and not down:
+                down = type(error)("Belum dikirim ke layanan tanda tangan elektronik karena "
+                                   + ("layanan itu gagal" if isinstance(error, ServiceDown) else
+                                      "kata sandi atau kode TOTP ditolak")
+                                   + f" pada surat sebelumnya. {NOT_SIGNED}.")
             outcomes.append(Outcome(request_id, LetterRequest.get_or_none(id=request_id),
                                     failure_message(error, request_id)))
     return outcomes

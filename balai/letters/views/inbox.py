@@ -21,6 +21,7 @@ from balai.letters.workflow import NOTE_MAX, REASON_CATEGORIES, NotOpened, Workf
 from balai.people.models import Person
 from balai.signing.keys import SigningError
 from balai.signing.models import signs_as_kades
+from balai.signing.remote import accepts_totp
 from balai.web.access import inbox_required
 from balai.web.errors import error_page
 from balai.web.htmx import is_htmx
@@ -34,7 +35,8 @@ DONE_MESSAGES = {"setujui": "disetujui", "kembalikan": "dikembalikan kepada pemo
 
 @bp.context_processor
 def decision_form():
-    return {"note_max": NOTE_MAX, "reason_categories": REASON_CATEGORIES}
+    return {"note_max": NOTE_MAX, "reason_categories": REASON_CATEGORIES,
+            "totp_allowed": accepts_totp(current_app.config)}
 
 
 def official_letter(request_id):
@@ -78,7 +80,8 @@ def act(request_id):
         abort(400)
     try:
         if action == "setujui":
-            approve(letter, current_user, note, version, request.form.get("passphrase", ""))
+            approve(letter, current_user, note, version, request.form.get("passphrase", ""),
+                    request.form.get("cara", "passphrase"))
         else:
             letter.apply(action, current_user, note, version, category)
     except (WorkflowError, SigningError) as error:
@@ -112,7 +115,8 @@ def sign_many():
         abort(403)
     picks = picked_letters(request.form.getlist("pilih"))
     try:
-        signer = signer_of(current_user, request.form.get("passphrase", ""), current_app.config)
+        signer = signer_of(current_user, request.form.get("passphrase", ""), current_app.config,
+                           request.form.get("cara", "passphrase"))
     except SigningError as error:
         return render_inbox({"passphrase": str(error)}, dict(picks), error.status)
     outcomes = issue_many(picks, current_user, signer)
