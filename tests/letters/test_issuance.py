@@ -1,7 +1,6 @@
 """Issuing a letter: number, PDF (text, logo, QR, paper), storage, and voiding on failure."""
 import datetime
 import io
-import time
 from pathlib import Path
 
 import pypdf
@@ -53,10 +52,7 @@ def qr_text(path):
 
 
 def test_issuing_numbers_renders_and_stores_the_letter(ctx, kades, signer):
-    started = time.perf_counter()
     letter = issue(kades, signer)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0
     year = Village.current().localtime(letter.issued_at).year
     assert letter.status == "selesai"
     assert letter.number.startswith("470/001/3213052001/") and letter.number.endswith(f"/{year}")

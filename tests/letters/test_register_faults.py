@@ -19,7 +19,7 @@ from balai.letters.models import LetterEvent, LetterRequest, LetterType, Workflo
 from balai.letters.register import PROVISIONAL_FOR, RegisterEntry
 from balai.people.models import Village
 from balai.signing.models import SignerCertificate
-from tests.support.signing import NIK, running_tte
+from tests.support.signing import NIK, running_tte, slow
 from tests.support.stored import stored_keys
 from tests.support.village import AHMAD, BUDI, SITI, make_request
 
@@ -201,7 +201,7 @@ def test_a_signing_service_that_does_not_answer_holds_the_number_for_the_kades(
         app, db, kades, sekdes, tte):
     """Before: the number was given back and went to the next letter, though the service may
     have signed the first letter with it."""
-    tte.mode = "slow"
+    slow(app, tte)
     letter = make_request(status="diperiksa")
     response = approve(kades, letter)
     page = response.get_data(as_text=True)

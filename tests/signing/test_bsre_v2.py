@@ -23,9 +23,17 @@ from balai.schema import MODELS
 from balai.signing import pdf_check
 from balai.signing.models import SignerCertificate
 from balai.storage import documents
-from tests.support.bsre_v2 import TOTP, running_bsre, slow
+from tests.support.bsre_v2 import TOTP, running_bsre
 from tests.support.notify import verified
-from tests.support.signing import NIK, PASSPHRASE, approve, reloaded, running_tte, stored_pdf
+from tests.support.signing import (
+    NIK,
+    PASSPHRASE,
+    approve,
+    reloaded,
+    running_tte,
+    slow,
+    stored_pdf,
+)
 from tests.support.village import make_request
 
 SIGN, STATUS = "/api/v2/sign/pdf", "/api/v2/user/check/status"

@@ -10,7 +10,7 @@ from balai.signing import keys as signing
 from balai.signing import pdf_check
 from balai.signing import remote as signing_remote
 from balai.signing.models import SignerCertificate
-from tests.support.signing import NIK, letter_pdf, running_tte
+from tests.support.signing import NIK, letter_pdf, running_tte, slow
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_remote_service_returns_a_signed_pdf_that_validates(app, tte, kades_cert
 
 
 def test_remote_service_timing_out_is_a_clear_error(app, tte, kades_cert):
-    tte.mode = "slow"
+    slow(app, tte)
     with pytest.raises(signing.SigningError, match="tidak menjawab dalam 0.5 detik"):
         remote_sign(app, kades_cert)
 

@@ -27,6 +27,7 @@ from tests.support.signing import (
     letter_pdf,
     reloaded,
     running_tte,
+    slow,
     stored_pdf,
 )
 from tests.support.village import AHMAD, SITI, make_request
@@ -153,8 +154,8 @@ def tte(app, db):
         yield server
 
 
-def test_a_remote_service_timing_out_holds_its_number(db, kades, tte):
-    tte.mode = "slow"
+def test_a_remote_service_timing_out_holds_its_number(app, db, kades, tte):
+    slow(app, tte)
     letter = make_request(status="diperiksa")
     response = approve(kades, letter)
     assert response.status_code == 503

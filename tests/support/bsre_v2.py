@@ -158,13 +158,6 @@ def invalid(body):
     return None
 
 
-def slow(app, server):
-    """From now on the fake answers only after the app gave up waiting (0.5 s); signing on a
-    busy machine may take longer than that, so only tests of the timeout set it this short."""
-    server.mode = "slow"
-    app.config["BALAI_TTE_TIMEOUT"] = "0.5"
-
-
 @contextlib.contextmanager
 def running_bsre(app, row):
     """FakeBSrE on 127.0.0.1 for `row` (its NIK ISSUE), configured in the app as API v2."""

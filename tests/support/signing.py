@@ -133,6 +133,13 @@ class TTEHandler(BaseHTTPRequestHandler):
         pass
 
 
+def slow(app, server):
+    """From now on the fake answers only after the app gave up waiting (0.5 s); signing on a
+    busy machine may take longer than that, so only tests of the timeout set it this short."""
+    server.mode = "slow"
+    app.config["BALAI_TTE_TIMEOUT"] = "0.5"
+
+
 @contextlib.contextmanager
 def running_tte(app, row):
     """FakeTTE on 127.0.0.1, signing with `row`'s demo key, configured in the app."""
@@ -140,7 +147,7 @@ def running_tte(app, row):
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     app.config.update(BALAI_TTE_URL=server.url, BALAI_TTE_TOKEN="rahasia-aplikasi",
-                      BALAI_TTE_TIMEOUT="0.5")
+                      BALAI_TTE_TIMEOUT="10")
     try:
         yield server
     finally:
