@@ -31,8 +31,14 @@ SCANS = [Attachment.stored_name, KeptDocument.stored_name]  # a picture's thumbn
 
 
 def names_in(column, database=None):
+    """The names in a column, of the app's database or `database`: a backup's copy, perhaps
+    from a version before the column's table was made (then none)."""
     query = column.model.select(column).where(column.is_null(False)).tuples()
-    return [value for (value,) in (query.bind(database) if database else query) if value]
+    if database is not None:
+        if not database.table_exists(column.model._meta.table_name):
+            return []
+        query = query.bind(database)
+    return [value for (value,) in query if value]
 
 
 def named_keys(database=None):
