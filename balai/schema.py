@@ -3,6 +3,7 @@ make (the numbered steps of balai.migrations; balai.migrate upgrades an older da
 from peewee import Check, IntegerField
 
 from balai.db import BaseModel, db
+from balai.letters.kept import KeptDocument
 from balai.letters.models import Attachment, LetterEvent, LetterRequest, LetterType
 from balai.letters.partial_uploads import PartialUpload
 from balai.letters.register import RegisterEntry
@@ -23,7 +24,7 @@ from balai.signing.models import SignerCertificate, VerifyHit
 MODELS = [Village, Person, User, LoginFailure, LoginSession, SecondFactor, RecoveryCode,
           AccessLogEntry,
           LetterType, LetterRequest, Attachment, PartialUpload, LetterEvent, RegisterEntry,
-          DayOff, StepReminder,
+          DayOff, StepReminder, KeptDocument,
           Notification, ContactPoint, SignerCertificate, VerifyHit, News, NewsIndex,
           Shop, Product, ProductPhoto, Order, OrderItem, PopulationImport, StagedRow]
 

@@ -8,6 +8,7 @@ import datetime
 import time
 
 from balai.letters.issuance import letter_key
+from balai.letters.kept import KeptDocument
 from balai.letters.models import Attachment, LetterRequest
 from balai.letters.uploads import small_name, upload_key
 from balai.market.models import ProductPhoto
@@ -22,14 +23,22 @@ from balai.storage import KEYS, LETTERS, UPLOADS, delete_documents, documents
 STRAY_GRACE = datetime.timedelta(hours=1)
 SWEPT = (UPLOADS, LETTERS, KEYS)  # uploads/ holds the photos' uploads/images/ too
 # A column that comes to name a stored document belongs here, with the key of a name in it.
-NAMING_COLUMNS = [(Attachment.stored_name, upload_key), (Village.logo, logo_key),
+NAMING_COLUMNS = [(Attachment.stored_name, upload_key), (KeptDocument.stored_name, upload_key),
+                  (Village.logo, logo_key),
                   (LetterRequest.pdf_file, letter_key), (SignerCertificate.key_file, key_file_key)]
 PHOTO_COLUMNS = [News.image, ProductPhoto.image]  # an ImageSet's files each
+SCANS = [Attachment.stored_name, KeptDocument.stored_name]  # a picture's thumbnail beside it
 
 
 def names_in(column, database=None):
+    """The names in a column, of the app's database or `database`: a backup's copy, perhaps
+    from a version before the column's table was made (then none)."""
     query = column.model.select(column).where(column.is_null(False)).tuples()
-    return [value for (value,) in (query.bind(database) if database else query) if value]
+    if database is not None:
+        if not database.table_exists(column.model._meta.table_name):
+            return []
+        query = query.bind(database)
+    return [value for (value,) in query if value]
 
 
 def named_keys(database=None):
@@ -41,8 +50,8 @@ def named_keys(database=None):
 
 
 def kept_keys():
-    """What the sweep keeps: the named, a syarat picture's thumbnail, the village CA."""
-    thumbnails = {upload_key(small_name(name)) for name in names_in(Attachment.stored_name)}
+    """What the sweep keeps: the named, a scan's thumbnail, the village CA."""
+    thumbnails = {upload_key(small_name(name)) for column in SCANS for name in names_in(column)}
     return named_keys() | thumbnails | {key_file_key(CA_FILE), key_file_key(CA_PEM_FILE)}
 
 

@@ -144,7 +144,7 @@ def test_a_backup_of_another_engine_or_schema_is_refused(backed_up):
 def test_migrate_backs_up_a_postgresql_database_before_its_steps(app, db, tmp_path_factory):
     """The demo database one step back (the last step's table gone): migrate dumps it first."""
     letters = LetterRequest.select().count()
-    db.execute_sql('DROP TABLE "partialupload"')
+    db.execute_sql('DROP TABLE "keptdocument"')  # made by the last step, 0007
     db.execute_sql("UPDATE schema_version SET version = %s", (LATEST - 1,))
     db.close()
     backups = tmp_path_factory.mktemp("cadangan")
@@ -154,7 +154,7 @@ def test_migrate_backs_up_a_postgresql_database_before_its_steps(app, db, tmp_pa
     [backup] = backups.iterdir()
     manifest = json.loads((backup / "manifest.json").read_text())
     assert "balai.pgdump" in {entry["path"] for entry in manifest["files"]}
-    assert "partialupload" in db.get_tables() and LetterRequest.select().count() == letters
+    assert "keptdocument" in db.get_tables() and LetterRequest.select().count() == letters
 
 
 def test_the_password_reaches_the_client_programs_in_their_environment_only(monkeypatch):

@@ -25,7 +25,11 @@ def attach_file(req, key, file, claim=None):
     """Store the file and keep it for the requirement; the file it replaces is removed.
     `claim`, run in the attaching transaction, may answer False: the file is not wanted after
     all (a resumable upload that another request has just stored), and nothing changes."""
-    saved = save_upload(file)
+    attach_saved(req, key, save_upload(file), claim)
+
+
+def attach_saved(req, key, saved, claim=None):
+    """Keep a file already stored (`saved`: what save_upload answers) for the requirement."""
     kept = False
     try:
         with db.atomic():

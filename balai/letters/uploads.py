@@ -40,12 +40,26 @@ def save_upload(file_storage):
     else:
         raise UploadError(f"Berkas {name} bukan foto JPEG/PNG atau PDF. "
                           "Unggah foto (JPG atau PNG) atau hasil pindaian PDF.")
+    stored_name = stored(content, suffix, content_type)
+    return {"stored_name": stored_name, "content_type": content_type, "size": len(content),
+            "original_name": name[:200]}
+
+
+def stored(content, suffix, content_type):
+    """Store a checked file under a new random name (a picture with its thumbnail); the name."""
     stored_name = secrets.token_urlsafe(24) + suffix
     documents().put(upload_key(stored_name), content)
     if content_type.startswith("image/"):
         thumbnail_key(stored_name)
-    return {"stored_name": stored_name, "content_type": content_type, "size": len(content),
-            "original_name": name[:200]}
+    return stored_name
+
+
+def copied(saved):
+    """A copy of a stored upload under a name of its own (what an Attachment or a kept document
+    row needs): deleting either file never touches the other's."""
+    suffix = PurePosixPath(saved["stored_name"]).suffix
+    content = documents().get(upload_key(saved["stored_name"]))
+    return {**saved, "stored_name": stored(content, suffix, saved["content_type"])}
 
 
 def too_large(name):

@@ -1,7 +1,7 @@
 """Everything Balai holds about one resident, as a ZIP: data.json and the files themselves.
 
 What is theirs: their population record and account, their letter requests with each step,
-the syarat they uploaded and the letters issued to them, the notifications sent to them and
+the syarat they uploaded, their kept documents (Dokumen saya) and the letters issued to them, the notifications sent to them and
 their contact points, their lapak with its products, and their orders. What is someone else's
 stays out: the officials who acted (their role is named), a seller's account behind an order (the
 lapak's name is given), a buyer behind an order to their lapak, a buyer's note."""
@@ -14,6 +14,7 @@ from flask import current_app
 from playhouse.shortcuts import model_to_dict
 
 from balai.letters.issuance import letter_key
+from balai.letters.kept import KeptDocument
 from balai.letters.models import LetterEvent, LetterRequest
 from balai.letters.uploads import upload_key
 from balai.market.models import Product, Shop
@@ -26,10 +27,12 @@ from balai.storage import documents
 README = """Data pribadi Anda yang disimpan Balai, {village}.
 
 data.json berisi data kependudukan, akun, permohonan surat beserta riwayatnya, notifikasi,
-kontak, lapak dan pesanan Anda. Folder syarat/ berisi berkas syarat yang Anda unggah, surat/
-berisi surat yang terbit untuk Anda, lapak/ berisi foto produk Anda.
+kontak, lapak dan pesanan Anda. Folder syarat/ berisi berkas syarat yang Anda unggah, dokumen/
+berisi KTP dan KK di Dokumen saya, surat/ berisi surat yang terbit untuk Anda, lapak/ berisi foto
+produk Anda.
 Berkas syarat permohonan yang sudah selesai dihapus setelah {days} hari; surat yang terbit dan
-buku agenda surat tetap disimpan.
+buku agenda surat tetap disimpan. Dokumen saya disimpan sampai Anda menggantinya atau
+menghapusnya.
 """
 
 
@@ -60,6 +63,7 @@ class Export:
             "penduduk": model_to_dict(person, exclude=[Person.id]),
             "akun": fields(user, "username", "role", "active", "created_at"),
             "permohonan_surat": [self.letter_request(r) for r in LetterRequest.of_person(person)],
+            "dokumen_saya": [self.kept(d) for d in KeptDocument.of_person(person.id).values()],
             "notifikasi": [fields(n, "channel", "address", "kind", "subject", "message", "link",
                                   "status", "created_at", "sent_at", "read_at")
                            for n in notifications],
@@ -91,6 +95,12 @@ class Export:
             row["berkas_surat"] = self.add_file(
                 f"surat/{req.letter_type.slug}-{req.id}.pdf",
                 letter_key(req.pdf_file))
+        return row
+
+    def kept(self, doc):
+        row = fields(doc, "kind", "original_name", "content_type", "size", "kept_at")
+        key = upload_key(doc.stored_name)
+        row["berkas"] = self.add_file(f"dokumen/{doc.kind}{PurePosixPath(key).suffix}", key)
         return row
 
     def shop(self):

@@ -61,7 +61,7 @@ POSTS = {"letters.details": {"keperluan": ""}, "letters.requirements": {},
          "letters.remove_attachment": {}, "letters.submit": {"version": -1},
          "letters.cancel": {"version": -1}, "inbox.act": {"action": "setujui", "version": -1},
          "documents.revoke": {"note": ""}, "letters.open_anyway": {"alasan": ""},
-         "people.edit": {}, "syarat_uploads.begin": {}}
+         "people.edit": {}, "syarat_uploads.begin": {}, "letters.use_kept": {}}
 LOGIN = "login"  # an anonymous visitor is sent to the login page
 
 
@@ -90,6 +90,8 @@ def expected(endpoint, method, case, role, status):
         return 400 if status in EDITABLE else 422
     if endpoint == "syarat_uploads.status":  # an upload id nobody began
         return 404
+    if endpoint == "letters.use_kept":  # nobody here kept a document (and no official may)
+        return 404 if status in EDITABLE else 303
     if endpoint == "letters.cancel":
         return 200 if get and status in CANCELLABLE else 303
     if endpoint in ("letters.details", "letters.requirements", "letters.check"):
@@ -166,7 +168,7 @@ def test_every_id_route_answers_every_role_by_the_rule(request, app, db, role):
                     "letters.check", "letters.submit", "letters.show", "letters.open_anyway",
                     "letters.cancel", "letters.attachment", "inbox.detail", "inbox.act",
                     "documents.letter_pdf", "documents.revoke", "people.edit", "people.family",
-                    "syarat_uploads.begin", "syarat_uploads.status"}
+                    "syarat_uploads.begin", "syarat_uploads.status", "letters.use_kept"}
     for req, _ in built.values():  # nothing the matrix sent changed a request
         again = LetterRequest.get_by_id(req.id)
         assert (again.status, again.version, again.revoked_at) == (req.status, req.version, None)

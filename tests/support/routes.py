@@ -4,6 +4,7 @@ import datetime
 
 from balai.demo import seed
 from balai.letters import issuance
+from balai.letters.kept import KeptDocument
 from balai.letters.models import Attachment, LetterType
 from balai.letters.partial_uploads import PartialUpload
 from balai.letters.register import RegisterEntry
@@ -33,6 +34,15 @@ def with_attachment(letter):
     return att
 
 
+def kept_ktp(app, budi):
+    """Budi's KTP in Dokumen saya (Siti keeps none)."""
+    doc = KeptDocument.create(person=budi.person_id, kind="ktp", original_name="ktp.jpg",
+                              stored_name="route-kept-ktp.jpg", content_type="image/jpeg",
+                              size=100)
+    with app.app_context():
+        documents().put(upload_key(doc.stored_name), image_bytes())
+
+
 def make_objects(app):
     """Real ids for every URL argument: a draft and an issued letter of Budi's, and the rest."""
     draft = make_request()
@@ -51,6 +61,7 @@ def make_objects(app):
     news.image, news.image_key = picture.as_dict(), picture.key
     news.save()
     budi = User.by_login(BUDI)
+    kept_ktp(app, budi)
     upload = PartialUpload.begin(draft, "ktp", "route-walk-upload", "ktp.jpg", 1000)
     day_off = DayOff.create(date=datetime.date(2026, 9, 8), reason="Sedekah bumi")
     return {

@@ -6,7 +6,7 @@ from tests.support.routes import ROLES, urls
 
 UNREAD_COUNT = "notifications.count"  # a bare number, revalidated every minute (ETag)
 PRIVATE_FILES = {"letters.attachment", "documents.letter_pdf", "operator.register_csv",
-                 "privacy.download"}
+                 "privacy.download", "kept_documents.file"}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -29,13 +29,15 @@ def test_private_pages_and_files_are_never_stored(request, app, objects, role): 
     if role == "operator":  # residents' scans and letters only with a typed reason (need to know)
         assert files == {"operator.register_csv"}
     if role == "budi":
-        assert files == {"letters.attachment", "documents.letter_pdf", "privacy.download"}
+        assert files == {"letters.attachment", "documents.letter_pdf", "privacy.download",
+                         "kept_documents.file"}
 
 
 def test_a_scan_and_a_letter_leave_nothing_to_keep(budi, objects):  # noqa: F811
     letter, attachment = objects["letters"][1]
     for url in (f"/surat/{letter.id}/lampiran/{attachment.id}", f"/surat/{letter.id}/unduh",
-                "/akun/data-saya.zip"):
+                "/akun/data-saya.zip", "/akun/dokumen/ktp/berkas",
+                "/akun/dokumen/ktp/berkas?ukuran=kecil"):
         response = budi.get(url)
         assert response.status_code == 200, url
         assert response.headers["Cache-Control"] == "private, no-store", url

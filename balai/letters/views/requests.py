@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from balai.letters import drafts, retention, standards
+from balai.letters import drafts, kept, retention, standards
 from balai.letters.drafts import NotReady
 from balai.letters.letter_types import PURPOSE_MAX
 from balai.letters.models import Attachment, LetterRequest, LetterType
@@ -34,6 +34,9 @@ bp = Blueprint("letters", __name__)
 NOT_YOURS = ("Permohonan ini bukan tugas Anda: diperiksa oleh Kasi lain, atau belum sampai ke "
              "langkah Anda. Buka kotak masuk Anda untuk melihat tugas Anda.")
 bp.add_app_template_global(retention.forgotten, "syarat_forgotten")
+bp.add_app_template_global(kept.offered, "kept_offered")
+bp.add_app_template_global(kept.may_keep, "may_keep_documents")
+bp.add_app_template_global(kept.KINDS, "kept_kinds")
 
 
 def back_to(endpoint, req):
@@ -156,6 +159,7 @@ def requirements(request_id):
         except WorkflowError as error:  # sent from another tab meanwhile
             flash(str(error), "error")
             return back_to(".show", req)
+        keep_consented(req)
         if key := request.form.get("unggah"):  # one file's own button: the others may follow
             if not errors and req.attachment_for(key):
                 flash("Berkas tersimpan. Unggah syarat berikutnya, atau lanjutkan.", "success")
@@ -169,8 +173,36 @@ def requirements(request_id):
                            **upload_limits()), 422 if errors else 200
 
 
+def keep_consented(req):
+    """Keep in Dokumen saya a copy of each syarat whose box the resident ticked."""
+    if not kept.may_keep(req, current_user):
+        return
+    for kind in kept.KINDS:
+        attachment = request.form.get(f"simpan-{kind}") and req.attachment_for(kind)
+        if attachment and kept.keep_attachment(req.person_id, attachment):
+            flash(f"{kept.KINDS[kind]} juga tersimpan di Dokumen saya untuk permohonan "
+                  "berikutnya.", "success")
+
+
 def upload_limits():
     return {"accept": ACCEPT, "max_bytes": current_app.config["UPLOAD_MAX_BYTES"]}
+
+
+@bp.route("/surat/<int:request_id>/syarat/<any(ktp, kk):key>/pakai", methods=["POST"])
+@login_required
+def use_kept(request_id, key):
+    """Use the resident's kept document as this request's syarat: a copy becomes its own."""
+    req = editable_request(request_id)
+    doc = kept.offered(req, current_user).get(key)
+    if doc is None or key not in {r["key"] for r in req.letter_type.requirements}:
+        abort(404)
+    try:
+        kept.use(req, doc)
+    except (UploadError, WorkflowError) as error:
+        flash(str(error), "error")
+        return back_to(".show" if isinstance(error, WorkflowError) else ".requirements", req)
+    flash(f"{doc.label} dari Dokumen saya dipakai untuk permohonan ini.", "success")
+    return back_to(".requirements", req)
 
 
 @bp.route("/surat/<int:request_id>/syarat/<key>/hapus", methods=["POST", "DELETE"])
