@@ -6,7 +6,7 @@ document.addEventListener("htmx:config:request", function (evt) {
   if (meta) evt.detail.ctx.request.headers["X-CSRFToken"] = meta.content;
 });
 
-// The size and quality the server keeps of a syarat (balai/media.py): more pixels would be waste.
+// The side the server keeps of a syarat (media.py): more pixels would be waste.
 var MAX_SIDE = 1600, QUALITIES = [0.8, 0.7, 0.6], SHRUNK_BYTES = 200 * 1024;
 
 // A phone photo (4 MB) becomes a JPEG of at most 1600 px, at the best of QUALITIES that is
@@ -99,7 +99,7 @@ function ask(method, url, body, headers, onprogress, bytes) {
   return new Promise(function (resolve, reject) {
     var xhr = new XMLHttpRequest(), meta = document.querySelector('meta[name="csrf-token"]');
     xhr.open(method, url);
-    xhr.timeout = 60000 + (bytes || 0) / 8;  // a minute, and more for a piece slower at 64 kbit/s
+    xhr.timeout = 60000 + (bytes || 0) / 8;  // a minute, more for a piece slow at 64 kbit/s
     if (meta) xhr.setRequestHeader("X-CSRFToken", meta.content);
     Object.keys(headers || {}).forEach(function (name) { xhr.setRequestHeader(name, headers[name]); });
     if (onprogress) xhr.upload.onprogress = onprogress;
@@ -121,7 +121,7 @@ function sendInPieces(input) {
   bar.value = 0;
   var id = input.dataset.uploadId = input.dataset.uploadId || Array.prototype.map.call(
     crypto.getRandomValues(new Uint8Array(16)), function (b) { return (b + 256).toString(16).slice(1); }).join("");
-  function mine() {  // another file chosen meanwhile: this upload stops without a word
+  function mine() {  // another file chosen: this upload stops without a word
     if (input.dataset.uploadId !== id) throw CHANGED;
   }
 
