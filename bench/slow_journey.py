@@ -4,8 +4,8 @@ Starts Balai as `make run` does (serve.py and the task worker, demo village, own
 dir) and drives the system Chromium as the issue's phone: 360x740, 400 kbit/s both ways, 400 ms
 latency, CPU slowed 4x. A demo resident logs in, asks for a Surat Keterangan Domisili, attaches
 two 12-MP camera photos (~3.6 and ~4.1 MB) as syarat and submits; once with JavaScript (photos
-shrunk in the browser, each sent as soon as it is chosen) and once without (one photo per submit, each with its
-own Unggah button). Bytes are counted on the wire by a pass-through (headers and bodies, both
+shrunk in the browser, each sent as soon as it is chosen) and once without (one photo per
+submit, each with its own Unggah button). Bytes are counted on the wire by a pass-through (headers and bodies, both
 ways); requests are those the browser sent to the network. The syarat step (the attaching, to
 the check page) is also counted on its own: its bytes and requests do not depend on the machine's
 load. Goal with JavaScript: <= 20 s.
