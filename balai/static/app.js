@@ -6,11 +6,10 @@ document.addEventListener("htmx:config:request", function (evt) {
   if (meta) evt.detail.ctx.request.headers["X-CSRFToken"] = meta.content;
 });
 
-// The side the server keeps of a syarat (media.py): more pixels would be waste.
+// A phone photo (4 MB) becomes a JPEG of at most 1600 px (what the server keeps of a syarat:
+// media.py), at the best of QUALITIES within about 200 KB, before it is sent.
 var MAX_SIDE = 1600, QUALITIES = [0.8, 0.7, 0.6], SHRUNK_BYTES = 200 * 1024;
 
-// A phone photo (4 MB) becomes a JPEG of at most 1600 px, at the best of QUALITIES that is
-// within about 200 KB (a 20 s upload at 80 kbit/s), before it is sent.
 function shrink(file) {
   if (!/^image\/(jpeg|png|webp|heic|heif)$/.test(file.type) || !window.createImageBitmap) {
     return Promise.resolve(file);
@@ -34,13 +33,19 @@ function shrink(file) {
   }).catch(function () { return file; });
 }
 
+var shrinking = Promise.resolve();  // one field at a time: the first photo goes sooner
+
 function shrinkAll(input) {
   input.setCustomValidity("Foto sedang diperkecil, tunggu sebentar.");
-  return Promise.all(Array.prototype.map.call(input.files, shrink)).then(function (files) {
+  var done = shrinking.then(function () {
+    return Promise.all(Array.prototype.map.call(input.files, shrink));
+  }).then(function (files) {
     var list = new DataTransfer();
     files.forEach(function (file) { list.items.add(file); });
     input.files = list.files;
   });
+  shrinking = done.catch(function () {});
+  return done;
 }
 
 // Refuse too-large files before they are sent (after shrinking photos where asked).
