@@ -26,7 +26,7 @@ from balai.letters.uploads import UploadError
 from balai.letters.workflow import WorkflowError
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-PIECE_MAX_BYTES = 1024 * 1024  # the browser sends 256 KB
+PIECE_MAX_BYTES = 1024 * 1024  # the browser sends 256 KB to 1 MB, as its line allows
 ABANDONED_AFTER = datetime.timedelta(days=1)
 
 

@@ -1,6 +1,8 @@
 """Resumable syarat uploads, for the page's script on a weak signal (the plain form stays too).
 
-    POST  /surat/<id>/syarat/<key>/unggahan  id, nama, ukuran -> 201, Location, Upload-Offset
+    POST  /surat/<id>/syarat/<key>/unggahan  id, nama, ukuran [, potongan: the first piece]
+                                             -> 201, Location, Upload-Offset (a photo under
+                                                1 MB goes whole in this one request)
     GET   <Location> (or HEAD)               -> 204 and Upload-Offset while bytes are missing
     PATCH <Location>, Upload-Offset, body of application/offset+octet-stream
                                              -> 204 and the new Upload-Offset; 409 and the real
@@ -64,11 +66,15 @@ def begin(request_id, key):
                        400)
     if length <= 0:
         return refused(f"Berkas {name} kosong. Pilih berkas lain.", 400)
-    if length > current_app.config["UPLOAD_MAX_BYTES"]:
+    first = request.files.get("potongan")
+    first = first.read(PIECE_MAX_BYTES + 1) if first else b""
+    if length > current_app.config["UPLOAD_MAX_BYTES"] or len(first) > PIECE_MAX_BYTES:
         return too_large(name)
     upload = PartialUpload.begin(req, key, upload_id, name, length) or abort(404)
-    response = held(upload, status=201)
-    response.headers["Location"] = url_of(upload)
+    response = keep(upload, 0, first)
+    if response.status_code in (204, 409):  # not stored yet: where the rest goes
+        response.status_code = 201
+        response.headers["Location"] = url_of(upload)
     return response
 
 
@@ -99,7 +105,12 @@ def piece(request_id, upload_id):
         return refused("Potongan berkas tidak dikenali. Muat ulang halaman, lalu coba lagi.", 415)
     if (request.content_length or 0) > PIECE_MAX_BYTES:
         return too_large(upload.original_name)
-    data = request.get_data(cache=False)
+    return keep(upload, offset, request.get_data(cache=False))
+
+
+def keep(upload, offset, data):
+    """Keep a piece sent for `offset` (409 when the server holds another), store the file
+    with its last byte."""
     if upload.stored_at:
         return held(upload)
     if offset + len(data) > upload.length:
