@@ -8,8 +8,10 @@
   from its pristine template.
 - Any other test gets an empty schema of its own (search_path in the URL), created in a moment.
 """
+import hashlib
 import itertools
 import os
+import uuid
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
@@ -18,6 +20,7 @@ SERVER = os.environ.get("DATABASE_URL", "")
 ENABLED = SERVER.startswith(("postgresql://", "postgres://"))
 SECRET_KEY = "test-shared-secret"  # a shared backend refuses to start without BALAI_SECRET_KEY
 SCRATCH = f"scratch_{os.getpid()}"  # holds each empty test's schema
+RUN = uuid.uuid4().hex[:12]  # this test run's documents in the object store
 _names = itertools.count()
 
 needs_postgres = pytest.mark.skipif(
@@ -68,13 +71,33 @@ def empty_schema():
     return name, url(SCRATCH, name)
 
 
-def server_env(**settings):
-    """The environment of a Balai server that a test starts: none of the test run's BALAI_*
-    settings, and on PostgreSQL the shared key and an empty schema of the server's own (which
-    outlives the test that made it: a server may serve a whole module)."""
+def store_url(url, data_dir):
+    """Where the documents of the village in data_dir go when the run's BALAI_STORAGE_URL is
+    s3://bucket/prefix: prefix/test-<run>-<the data dir's digest>, fresh for each test, the same
+    for every app and server on one data dir. A folder's URL stays as it is."""
+    if not url.startswith("s3://"):
+        return url
+    digest = hashlib.sha256(str(data_dir).encode()).hexdigest()[:16]
+    return f"{url.rstrip('/')}/test-{RUN}-{digest}"
+
+
+def server_env(data_dir=None, **settings):
+    """The environment of a Balai server (web server, worker, flask command) that a test starts:
+    none of the test run's BALAI_* settings, and on a shared backend the shared key.
+    - With data_dir: the server serves the village of the test's app on that data dir: its
+      database (DATABASE_URL as the test set it, on PostgreSQL) and its documents (the store
+      store_url names).
+    - Without: on PostgreSQL, an empty schema of the server's own (which outlives the test that
+      made it: a server may serve a whole module)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("BALAI_")}
     if ENABLED:
-        env.update(BALAI_SECRET_KEY=SECRET_KEY, DATABASE_URL=empty_schema()[1])
+        env.update(BALAI_SECRET_KEY=SECRET_KEY)
+    if data_dir is not None:
+        env.update(BALAI_DATA_DIR=str(data_dir))
+        if store := store_url(os.environ.get("BALAI_STORAGE_URL", ""), data_dir):
+            env.update(BALAI_STORAGE_URL=store)
+    elif ENABLED:
+        env.update(DATABASE_URL=empty_schema()[1])
     return {**env, **settings}
 
 
