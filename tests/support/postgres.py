@@ -4,8 +4,8 @@
 - A test with the demo village (`app`) gets the demo database, reset to the seeded village in
   one transaction (rows deleted and copied back from a `seed` schema, sequences set back: some
   20 ms, where CREATE DATABASE ... TEMPLATE takes 0.1-0.7 s and TRUNCATE of every table 1 s).
-  A test that changes the tables themselves breaks the reset; the database is then made again
-  from its pristine template.
+  A test that changes the tables themselves (a migration test) is caught by the schema's
+  fingerprint, or breaks the reset; the database is then made again from its pristine template.
 - Any other test gets an empty schema of its own (search_path in the URL), created in a moment.
 """
 import hashlib
@@ -43,8 +43,12 @@ def fresh_name(prefix="test"):
 
 
 def connect(name=None):
+    return connect_url(url(name) if name else SERVER)
+
+
+def connect_url(address):
     import psycopg
-    return psycopg.connect(url(name) if name else SERVER, autocommit=True)
+    return psycopg.connect(address, autocommit=True)
 
 
 def run(statement, database=None):
@@ -105,6 +109,21 @@ def drop_schema(name):
     run(f'DROP SCHEMA IF EXISTS "{name}" CASCADE', SCRATCH)
 
 
+# What the public schema holds: its relations with their columns, constraints, triggers and
+# functions (a test that adds a column or an index changes it).
+FINGERPRINT = """SELECT
+  (SELECT md5(string_agg(concat_ws(':', c.relname, c.relkind, a.attname,
+                                   format_type(a.atttypid, a.atttypmod), a.attnotnull), ','
+                         ORDER BY c.relname, a.attnum))
+   FROM pg_class c LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
+   AND NOT a.attisdropped WHERE c.relnamespace = 'public'::regnamespace),
+  (SELECT md5(string_agg(conname || pg_get_constraintdef(oid), ',' ORDER BY conname))
+   FROM pg_constraint WHERE connamespace = 'public'::regnamespace),
+  (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+   WHERE c.relnamespace = 'public'::regnamespace AND NOT t.tgisinternal),
+  (SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace)"""
+
+
 class DemoDatabase:
     """A database holding a seeded village, reset before each test that uses it."""
 
@@ -135,11 +154,15 @@ class DemoDatabase:
                "UPDATE public.balai_change SET counter = counter + 1;"])
         self.url = url(self.name)
         create(self.name, self.template)
+        with connect(self.name) as connection:
+            self.fingerprint = connection.execute(FINGERPRINT).fetchone()
 
     def reset(self):
         try:
             with connect(self.name) as connection, connection.transaction():
                 connection.execute("SET LOCAL lock_timeout = '5s'")
+                if connection.execute(FINGERPRINT).fetchone() != self.fingerprint:
+                    raise LookupError("the tables changed")
                 connection.execute(self.reset_sql)
         except Exception:  # a test changed the tables (or holds locks still): made anew
             drop(self.name)
