@@ -43,7 +43,7 @@ class MigrationError(click.ClickException):
 
 
 class DryRun(Exception):
-    """Raised inside a dry run's transaction to undo what its steps did."""
+    """Raised inside a transaction to undo it: a dry run's steps, models_schema_sql's tables."""
 
 
 def unwrapped():
