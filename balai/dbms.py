@@ -132,6 +132,12 @@ class PostgresVillageDatabase(PooledPostgresqlDatabase):
         super().begin(isolation_level)
         self.cursor().execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 
+    def get_tables(self, schema=None):
+        """The tables of the schema in use: the first of the search_path (which the URL may
+        set), where peewee would look in public."""
+        return super().get_tables(
+            schema or self.execute_sql("SELECT current_schema()").fetchone()[0])
+
     def describe(self):
         """The URL without its password (for messages and logs)."""
         return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", self.database)
@@ -184,6 +190,64 @@ class PostgresVillageDatabase(PooledPostgresqlDatabase):
         # text for PostgreSQL to see that the select list is grouped.
         minutes = round(offset.total_seconds() / 60)
         return fn.to_char(column + SQL(f"INTERVAL '{minutes:d} minutes'"), SQL("'YYYY-MM'"))
+
+
+def postgres_schema_sql(database):
+    """The schema of the PostgreSQL database's current schema (the first of its search_path) as
+    text, one statement a line, that makes it again: a snapshot (balai.migrate). Built from the
+    catalog, so it is the same for the same schema on any server: tables sorted by name, each
+    with its columns in order and its own constraints (a column whose sequence it owns written
+    as serial); then foreign keys, indexes, functions and triggers, each sorted by name. No
+    schema name: it makes the same tables in whichever schema runs it."""
+    schema = database.execute_sql("SELECT current_schema()").fetchone()[0]
+    unqualified = re.compile(rf'(?<![\w"])"?{re.escape(schema)}"?\.')
+
+    def rows(sql):
+        return database.execute_sql(sql, (schema,)).fetchall()
+    columns = {}
+    for table, column, kind, not_null, default, sequence in rows(
+            "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+            "pg_get_expr(d.adbin, d.adrelid), pg_get_serial_sequence("
+            "quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname) "
+            "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+            "WHERE n.nspname = %s AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped "
+            "ORDER BY c.relname, a.attnum"):
+        sequence = sequence and unqualified.sub("", sequence)
+        if sequence and default == f"nextval('{sequence}'::regclass)" and not_null:
+            kind, not_null, default = {"bigint": "bigserial"}.get(kind, "serial"), False, None
+        columns.setdefault(table, []).append(
+            f'"{column}" {kind}' + (" NOT NULL" if not_null else "")
+            + (f" DEFAULT {default}" if default is not None else ""))
+    foreign_keys = []
+    for table, name, kind, definition in rows(
+            "SELECT c.relname, k.conname, k.contype, pg_get_constraintdef(k.oid) "
+            "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
+            "ORDER BY c.relname, k.conname"):
+        statement = f'CONSTRAINT "{name}" {unqualified.sub("", definition)}'
+        if kind == "f":  # after every table, which it may point at
+            foreign_keys.append(f'ALTER TABLE "{table}" ADD {statement}')
+        else:
+            columns[table].append(statement)
+    return "".join(f"{' '.join(sql.split())};\n" for sql in [
+        *(f'CREATE TABLE "{table}" ({", ".join(parts)})' for table, parts in columns.items()),
+        *foreign_keys,
+        *(unqualified.sub("", sql) for (sql,) in rows(
+            "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE "
+            "k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype <> 'f') "
+            "ORDER BY c.relname")),
+        *(unqualified.sub("", sql) for (sql,) in rows(
+            "SELECT pg_get_functiondef(p.oid) FROM pg_proc p "
+            "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = %s "
+            "ORDER BY p.proname")),
+        *(unqualified.sub("", sql) for (sql,) in rows(
+            "SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND NOT t.tgisinternal ORDER BY c.relname, t.tgname"))])
 
 
 _pools = weakref.WeakSet()

@@ -29,7 +29,7 @@ from peewee import PostgresqlDatabase, Proxy
 from playhouse.migrate import SchemaMigrator
 
 from balai.db import db
-from balai.dbms import SqliteVillageDatabase
+from balai.dbms import SqliteVillageDatabase, postgres_schema_sql
 from balai.migrations import STEPS
 from balai.schema import MODELS, SchemaVersion, create_new_schema
 
@@ -43,7 +43,7 @@ class MigrationError(click.ClickException):
 
 
 class DryRun(Exception):
-    """Raised inside a dry run's transaction to undo what its steps did."""
+    """Raised inside a transaction to undo it: a dry run's steps, models_schema_sql's tables."""
 
 
 def unwrapped():
@@ -52,8 +52,8 @@ def unwrapped():
 
 
 def engine():
-    """'pg' (PostgreSQL) or 'sqlite': the name snapshots and locks go by."""
-    return "pg" if isinstance(unwrapped(), PostgresqlDatabase) else "sqlite"
+    """'postgresql' or 'sqlite': the name snapshots and locks go by."""
+    return unwrapped().engine
 
 
 def migrate(lock_dir, backup, dry_run=False, steps=STEPS, echo=click.echo):
@@ -97,7 +97,7 @@ def migrate(lock_dir, backup, dry_run=False, steps=STEPS, echo=click.echo):
 @contextlib.contextmanager
 def migration_lock(lock_dir, echo):
     """Held by one migrating process at a time; the others wait for it."""
-    if engine() == "pg":
+    if engine() == "postgresql":
         if not db.execute_sql("SELECT pg_try_advisory_lock(%s)", (ADVISORY_LOCK,)).fetchone()[0]:
             echo("Menunggu migrasi lain selesai...")
             db.execute_sql("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK,))
@@ -155,7 +155,9 @@ def run_step(step, echo, dry_run=False):
                                      f"antartabel, misalnya {sorted(new)[0]}; dibatalkan, "
                                      f"database tetap versi {step.version - 1}.")
             check_rows(step, before, row_counts())
-            SchemaVersion.create_table(safe=True)
+            if not SchemaVersion.table_exists():  # the first step after the baseline
+                SchemaVersion.create_table()
+                db.after_create_tables([SchemaVersion])  # PostgreSQL: its change trigger
             SchemaVersion.insert(id=1, version=step.version).on_conflict(
                 conflict_target=[SchemaVersion.id],
                 update={SchemaVersion.version: step.version}).execute()
@@ -195,9 +197,12 @@ def foreign_key_problems():
 
 
 def schema_sql(database):
-    """The schema of a SQLite database as text, one statement a line, that makes it again: a
-    snapshot. Tables first, then indexes, each sorted by name; without the tables SQLite makes
-    for a full-text index itself."""
+    """The schema of a database as text, one statement a line, that makes it again: a snapshot.
+    On SQLite: tables first, then indexes, each sorted by name; without the tables SQLite makes
+    for a full-text index itself. On PostgreSQL: see dbms.postgres_schema_sql."""
+    database = database.obj if isinstance(database, Proxy) else database
+    if isinstance(database, PostgresqlDatabase):
+        return postgres_schema_sql(database)
     rows = database.execute_sql(
         "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
         "AND name NOT IN (SELECT name FROM pragma_table_list WHERE type = 'shadow') "
@@ -205,15 +210,26 @@ def schema_sql(database):
     return "".join(f"{' '.join(sql.split())};\n" for (sql,) in rows)
 
 
-def models_schema_sql():
-    """The schema today's models make in a new SQLite database."""
-    fresh = SqliteVillageDatabase(":memory:")
-    with fresh.bind_ctx(MODELS + [SchemaVersion]), fresh.connection_context():
-        fresh.create_tables(MODELS + [SchemaVersion])
-        return schema_sql(fresh)
+def models_schema_sql(database=None):
+    """The schema today's models make in a new database: SQLite's (in memory), or with a
+    PostgreSQL database, what create_new_schema makes there in a schema made for it and
+    dropped again (the transaction is undone)."""
+    if database is None or database.engine == "sqlite":
+        fresh = SqliteVillageDatabase(":memory:")
+        with fresh.bind_ctx(MODELS + [SchemaVersion]), fresh.connection_context():
+            fresh.create_tables(MODELS + [SchemaVersion])
+            return schema_sql(fresh)
+    with database.bind_ctx(MODELS + [SchemaVersion]), database.connection_context():
+        with contextlib.suppress(DryRun), database.atomic():
+            database.execute_sql("CREATE SCHEMA balai_models; SET LOCAL search_path = balai_models")
+            create_new_schema()
+            text = schema_sql(database)
+            raise DryRun
+    return text
 
 
 def snapshot_path(version, engine_name="sqlite"):
+    """The snapshot of a version's schema on an engine ('sqlite' or 'postgresql')."""
     return SNAPSHOTS / f"{version:04d}.{engine_name}.sql"
 
 
@@ -240,9 +256,11 @@ def register(app):
 
     @app.cli.command("schema-snapshot")
     def schema_snapshot():
-        """Write the models' schema as the snapshot of the latest step (migrations/snapshots)."""
+        """Write the models' schema as the snapshot of the latest step (migrations/snapshots),
+        for the engine DATABASE_URL names."""
         version = STEPS[-1].version
-        path, text = snapshot_path(version), models_schema_sql()
+        database = unwrapped()
+        path, text = snapshot_path(version, database.engine), models_schema_sql(database)
         if path.exists() and path.read_text() != text:
             raise MigrationError(f"Model berubah, padahal {path.name} sudah mencatat versi "
                                  f"{version}: tulis langkah {version + 1:04d} di balai/migrations "

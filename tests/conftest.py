@@ -1,7 +1,5 @@
-import hashlib
 import os
 import shutil
-import uuid
 
 import pytest
 
@@ -14,22 +12,18 @@ from tests.support import postgres  # noqa: E402
 from tests.support.routes import make_objects  # noqa: E402
 from tests.support.village import BUDI, SITI, Login  # noqa: E402
 
-RUN = uuid.uuid4().hex[:12]
-
 
 @pytest.fixture(autouse=True)
 def store_of_each_village(monkeypatch):
     """An app whose documents go to S3 (BALAI_STORAGE_URL=s3://bucket/prefix set when pytest
     starts, see tests/services/s3.sh, or a test's STORAGE_URL setting) keeps them under
-    prefix/test-<run>-<its data dir's digest>: fresh for each test, the same for two apps of one
-    data dir (a restart)."""
+    prefix/test-<run>-<its data dir's digest> (postgres.store_url): fresh for each test, the same
+    for two apps of one data dir (a restart) and for the servers a test starts on it."""
     init_app = storage.init_app
 
     def per_village(app):
-        url = app.config["STORAGE_URL"]
-        if url.startswith("s3://"):
-            digest = hashlib.sha256(app.config["DATA_DIR"].encode()).hexdigest()[:16]
-            app.config["STORAGE_URL"] = f"{url.rstrip('/')}/test-{RUN}-{digest}"
+        app.config["STORAGE_URL"] = postgres.store_url(app.config["STORAGE_URL"],
+                                                       app.config["DATA_DIR"])
         init_app(app)
     monkeypatch.setattr(storage, "init_app", per_village)
 

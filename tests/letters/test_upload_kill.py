@@ -17,6 +17,7 @@ from pathlib import Path
 from balai.letters.models import Attachment
 from tests.support.files import scan_pdf_bytes
 from tests.support.notify import free_port
+from tests.support.postgres import server_env
 from tests.support.stored import upload_bytes
 from tests.support.village import BUDI, csrf_token_from, make_request
 
@@ -29,8 +30,7 @@ class Served:
 
     def __init__(self, data_dir):
         self.port = free_port()
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("BALAI_")}
-        self.env.update(BALAI_DATA_DIR=str(data_dir), HOST="127.0.0.1", PORT=str(self.port))
+        self.env = server_env(data_dir, HOST="127.0.0.1", PORT=str(self.port))
         self.process = None
 
     def start(self):

@@ -1,17 +1,16 @@
 """Real processes migrating one database: two at once take turns and the step runs once; one
 killed in the middle of a step leaves the database at the version before it, every row there,
 and the next migrate (here, in the test's own process) runs the step. The step
-(tests/support/migrations.py) waits for a file."""
-import sqlite3
+(tests/support/migrations.py) waits for a file. The lock is a file on SQLite, an advisory lock
+on PostgreSQL."""
 import subprocess
 import sys
 import time
-from contextlib import closing
 from pathlib import Path
 
 from balai.migrate import migrate
 from balai.migrations import LATEST, STEPS
-from tests.support.migrations import GO, RUNS, row_counts, waiting_step
+from tests.support.migrations import GO, RUNS, opened, row_counts, waiting_step
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,10 +42,10 @@ def wait_for(condition, seconds=60):
 
 
 def state(data_dir):
-    """(version, person's columns) of the data dir's database."""
-    with closing(sqlite3.connect(data_dir / "balai.db")) as connection:
-        [version] = connection.execute("SELECT version FROM schema_version").fetchone()
-        return version, [row[1] for row in connection.execute("PRAGMA table_info(person)")]
+    """(version, person's columns) of the test's database."""
+    with opened(data_dir) as database:
+        [version] = database.execute_sql("SELECT version FROM schema_version").fetchone()
+        return version, [column.name for column in database.get_columns("person")]
 
 
 def test_two_processes_at_once_take_turns_and_the_step_runs_once(app, tmp_path):

@@ -15,6 +15,7 @@ import balai
 from balai.notify.models import Notification
 from balai.people.models import User
 from tests.support.notify import SMTPSink, letter_journey, official, verified
+from tests.support.postgres import server_env
 from tests.support.village import BUDI, make_request
 
 ROOT = Path(balai.__file__).resolve().parent.parent  # where worker.py is
@@ -25,10 +26,12 @@ class Worker:
 
     def __init__(self, data_dir, smtp_port):
         self.log = open(Path(data_dir) / "worker.log", "ab")
-        self.env = dict(os.environ, BALAI_DATA_DIR=str(data_dir), BALAI_HUEY_IMMEDIATE="0",
-                        BALAI_SECRET_KEY="test", BALAI_SMTP_HOST="127.0.0.1",
-                        BALAI_SMTP_PORT=str(smtp_port), BALAI_NOTIFY_LEASE_SECONDS="2",
-                        BALAI_NOTIFY_RETRY_SECONDS="0.5,0.5,0.5,0.5,0.5,0.5", PYTHONPATH=str(ROOT))
+        self.env = server_env(data_dir, BALAI_HUEY_IMMEDIATE="0", BALAI_SECRET_KEY="test",
+                              BALAI_SMTP_HOST="127.0.0.1", BALAI_SMTP_PORT=str(smtp_port),
+                              BALAI_NOTIFY_LEASE_SECONDS="2",
+                              BALAI_NOTIFY_RETRY_SECONDS="0.5,0.5,0.5,0.5,0.5,0.5",
+                              PYTHONPATH=str(ROOT))
+        self.env.pop("REDIS_URL", None)  # the queue file the test enqueues into (`queue`)
         self.process = None
 
     def start(self):

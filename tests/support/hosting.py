@@ -17,6 +17,7 @@ from balai.letters.models import LetterRequest
 from balai.notify.models import Notification
 from balai.people.models import User
 from tests.support.notify import free_port, official, verified
+from tests.support.postgres import server_env
 from tests.support.village import BUDI, csrf_token_from
 
 ROOT = Path(balai.__file__).resolve().parent.parent  # serve.py, worker.py, app.py
@@ -34,12 +35,13 @@ def wait_until(condition, seconds, pause=0.05):
 
 
 def balai_env(data_dir, smtp_port=None, **settings):
-    """The environment of a Balai process on data_dir: a queue worked by some worker (not the
-    tests' immediate mode), e-mail to the test's SMTP server, quick retries."""
-    env = {k: v for k, v in os.environ.items()  # a queue of its own: no Redis of another test
-           if not k.startswith("BALAI_") and k != "REDIS_URL"}
-    env.update(BALAI_DATA_DIR=str(data_dir), BALAI_SECRET_KEY="test", PYTHONPATH=str(ROOT),
-               BALAI_NOTIFY_RETRY_SECONDS="0.5,0.5,0.5", **settings)
+    """The environment of a Balai process on data_dir (the test's village: its database and
+    documents, tests/support/postgres.py): a queue worked by some worker (not the tests'
+    immediate mode), e-mail to the test's SMTP server, quick retries."""
+    env = server_env(data_dir, BALAI_SECRET_KEY="test", PYTHONPATH=str(ROOT),
+                     BALAI_NOTIFY_RETRY_SECONDS="0.5,0.5,0.5", **settings)
+    if "REDIS_URL" not in settings:  # a queue of its own: no Redis of another test
+        env.pop("REDIS_URL", None)
     if smtp_port:
         env.update(BALAI_SMTP_HOST="127.0.0.1", BALAI_SMTP_PORT=str(smtp_port))
     return env

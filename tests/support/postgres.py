@@ -4,12 +4,14 @@
 - A test with the demo village (`app`) gets the demo database, reset to the seeded village in
   one transaction (rows deleted and copied back from a `seed` schema, sequences set back: some
   20 ms, where CREATE DATABASE ... TEMPLATE takes 0.1-0.7 s and TRUNCATE of every table 1 s).
-  A test that changes the tables themselves breaks the reset; the database is then made again
-  from its pristine template.
+  A test that changes the tables themselves (a migration test) is caught by the schema's
+  fingerprint, or breaks the reset; the database is then made again from its pristine template.
 - Any other test gets an empty schema of its own (search_path in the URL), created in a moment.
 """
+import hashlib
 import itertools
 import os
+import uuid
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
@@ -18,6 +20,7 @@ SERVER = os.environ.get("DATABASE_URL", "")
 ENABLED = SERVER.startswith(("postgresql://", "postgres://"))
 SECRET_KEY = "test-shared-secret"  # a shared backend refuses to start without BALAI_SECRET_KEY
 SCRATCH = f"scratch_{os.getpid()}"  # holds each empty test's schema
+RUN = uuid.uuid4().hex[:12]  # this test run's documents in the object store
 _names = itertools.count()
 
 needs_postgres = pytest.mark.skipif(
@@ -40,8 +43,12 @@ def fresh_name(prefix="test"):
 
 
 def connect(name=None):
+    return connect_url(url(name) if name else SERVER)
+
+
+def connect_url(address):
     import psycopg
-    return psycopg.connect(url(name) if name else SERVER, autocommit=True)
+    return psycopg.connect(address, autocommit=True)
 
 
 def run(statement, database=None):
@@ -68,18 +75,53 @@ def empty_schema():
     return name, url(SCRATCH, name)
 
 
-def server_env(**settings):
-    """The environment of a Balai server that a test starts: none of the test run's BALAI_*
-    settings, and on PostgreSQL the shared key and an empty schema of the server's own (which
-    outlives the test that made it: a server may serve a whole module)."""
+def store_url(url, data_dir):
+    """Where the documents of the village in data_dir go when the run's BALAI_STORAGE_URL is
+    s3://bucket/prefix: prefix/test-<run>-<the data dir's digest>, fresh for each test, the same
+    for every app and server on one data dir. A folder's URL stays as it is."""
+    if not url.startswith("s3://"):
+        return url
+    digest = hashlib.sha256(str(data_dir).encode()).hexdigest()[:16]
+    return f"{url.rstrip('/')}/test-{RUN}-{digest}"
+
+
+def server_env(data_dir=None, **settings):
+    """The environment of a Balai server (web server, worker, flask command) that a test starts:
+    none of the test run's BALAI_* settings, and on a shared backend the shared key.
+    - With data_dir: the server serves the village of the test's app on that data dir: its
+      database (DATABASE_URL as the test set it, on PostgreSQL) and its documents (the store
+      store_url names).
+    - Without: on PostgreSQL, an empty schema of the server's own (which outlives the test that
+      made it: a server may serve a whole module)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("BALAI_")}
     if ENABLED:
-        env.update(BALAI_SECRET_KEY=SECRET_KEY, DATABASE_URL=empty_schema()[1])
+        env.update(BALAI_SECRET_KEY=SECRET_KEY)
+    if data_dir is not None:
+        env.update(BALAI_DATA_DIR=str(data_dir))
+        if store := store_url(os.environ.get("BALAI_STORAGE_URL", ""), data_dir):
+            env.update(BALAI_STORAGE_URL=store)
+    elif ENABLED:
+        env.update(DATABASE_URL=empty_schema()[1])
     return {**env, **settings}
 
 
 def drop_schema(name):
     run(f'DROP SCHEMA IF EXISTS "{name}" CASCADE', SCRATCH)
+
+
+# What the public schema holds: its relations with their columns, constraints, triggers and
+# functions (a test that adds a column or an index changes it).
+FINGERPRINT = """SELECT
+  (SELECT md5(string_agg(concat_ws(':', c.relname, c.relkind, a.attname,
+                                   format_type(a.atttypid, a.atttypmod), a.attnotnull), ','
+                         ORDER BY c.relname, a.attnum))
+   FROM pg_class c LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
+   AND NOT a.attisdropped WHERE c.relnamespace = 'public'::regnamespace),
+  (SELECT md5(string_agg(conname || pg_get_constraintdef(oid), ',' ORDER BY conname))
+   FROM pg_constraint WHERE connamespace = 'public'::regnamespace),
+  (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+   WHERE c.relnamespace = 'public'::regnamespace AND NOT t.tgisinternal),
+  (SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace)"""
 
 
 class DemoDatabase:
@@ -112,11 +154,15 @@ class DemoDatabase:
                "UPDATE public.balai_change SET counter = counter + 1;"])
         self.url = url(self.name)
         create(self.name, self.template)
+        with connect(self.name) as connection:
+            self.fingerprint = connection.execute(FINGERPRINT).fetchone()
 
     def reset(self):
         try:
             with connect(self.name) as connection, connection.transaction():
                 connection.execute("SET LOCAL lock_timeout = '5s'")
+                if connection.execute(FINGERPRINT).fetchone() != self.fingerprint:
+                    raise LookupError("the tables changed")
                 connection.execute(self.reset_sql)
         except Exception:  # a test changed the tables (or holds locks still): made anew
             drop(self.name)
