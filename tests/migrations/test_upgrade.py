@@ -1,6 +1,7 @@
 """A village at work on the previous schema upgrades with `flask --app app migrate`: a backup
 first, every row kept, and the Kades signs the next letter on the upgraded database. On the
 engine of the test run, from its snapshot."""
+import json
 import sqlite3
 from contextlib import closing
 
@@ -11,14 +12,11 @@ from balai import db as database
 from balai.market.orders import OrderItem
 from balai.migrations import LATEST
 from tests.support.migrations import downgraded, row_counts, schema_of, snapshot, village_at_work
-from tests.support.postgres import ENABLED, sqlite_only
+from tests.support.postgres import ENABLED
 from tests.support.signing import approve, reloaded, stored_pdf
 from tests.support.village import make_request
 
 PREVIOUS = 1  # the schema before versions were kept: every step runs
-# migrate backs up with the backup command, which copies SQLite files; on PostgreSQL it refuses
-# until that command runs pg_dump, and migrate says to back up by hand and pass --no-backup.
-backs_up = sqlite_only("the backup before migrating (the backup command: SQLite files only)")
 
 
 def kept_every_row(data_dir, before):
@@ -49,11 +47,14 @@ def test_the_upgrade_backs_up_keeps_every_row_and_signs_the_next_letter(
     assert all(previous_village[table] for table in ("letterrequest", "letterevent",
                                                     "registerentry", "notification", "order",
                                                     "orderitem", "loginsession", "news"))
-    output = migrate(app, *(["--no-backup"] if ENABLED else ["--backup-dir", str(backups)]))
+    output = migrate(app, "--backup-dir", str(backups))
     assert f"Database versi {PREVIOUS}" in output and f"sekarang versi {LATEST}" in output
     kept_every_row(tmp_path, previous_village)
-    if not ENABLED:  # see backs_up
-        [backup] = backups.iterdir()
+    [backup] = backups.iterdir()
+    if ENABLED:  # the database as it was: pg_dump's archive, listed with its checksum
+        manifest = json.loads((backup / "manifest.json").read_text())
+        assert "balai.pgdump" in {entry["path"] for entry in manifest["files"]}
+    else:
         with closing(sqlite3.connect(backup / "balai.db")) as copy:  # the database as it was
             assert not copy.execute("SELECT 1 FROM sqlite_master WHERE name = 'schema_version'"
                                     ).fetchone()
@@ -85,7 +86,6 @@ def test_a_dry_run_prints_the_steps_and_their_sql_and_changes_nothing(
     assert row_counts(tmp_path) == previous_village
 
 
-@backs_up
 def test_init_db_upgrades_too_backing_up_where_the_host_says(
         app, tmp_path, tmp_path_factory, monkeypatch, previous_village):
     backups = tmp_path_factory.mktemp("cadangan-host")
@@ -98,7 +98,6 @@ def test_init_db_upgrades_too_backing_up_where_the_host_says(
     kept_every_row(tmp_path, previous_village)
 
 
-@backs_up
 def test_no_step_runs_when_the_backup_fails(app, tmp_path, previous_village):
     result = app.test_cli_runner().invoke(args=["migrate", "--backup-dir", str(tmp_path / "x")])
     assert result.exit_code != 0 and "di dalam folder data" in result.output
