@@ -76,7 +76,9 @@ class Folder:
     def path(self, key):
         return self.root / checked(key)
 
-    def put(self, key, data):
+    def put(self, key, data, durable=False):
+        """Write the document whole; `durable`: on the disk (fsynced, file and folder) before
+        this returns, so a power cut keeps what was reported as kept."""
         path = self.path(key)
         private_dir(path.parent)
         partial = path.with_name(f"{PARTIAL}{secrets.token_hex(8)}-{path.name}")
@@ -84,10 +86,19 @@ class Folder:
             descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with open(descriptor, "wb") as out:
                 out.write(data)
+                if durable:
+                    out.flush()
+                    os.fsync(out.fileno())
             os.replace(partial, path)
         except BaseException:  # SystemExit too: no partial file is left behind
             partial.unlink(missing_ok=True)
             raise
+        if durable:
+            folder = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
 
     def get(self, key):
         """The document's bytes; FileNotFoundError when there is none."""
@@ -100,18 +111,21 @@ class Folder:
         self.path(key).unlink(missing_ok=True)
 
     def listing(self, prefix):
-        """(key, modified as a Unix time) of every document whose key starts with prefix."""
-        for parent, dirs, files in os.walk(self.root / prefix):
+        """(key, modified as a Unix time) of every document whose key starts with prefix (a
+        folder's, ending in "/", or the start of names in a folder)."""
+        folder = prefix if prefix.endswith("/") else prefix.rpartition("/")[0]
+        for parent, dirs, files in os.walk(self.root / folder):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
-                if name.startswith("."):
-                    continue
                 path = Path(parent, name)
+                key = path.relative_to(self.root).as_posix()
+                if name.startswith(".") or not key.startswith(prefix):
+                    continue
                 try:
                     modified = path.stat().st_mtime
                 except FileNotFoundError:  # deleted meanwhile
                     continue
-                yield path.relative_to(self.root).as_posix(), modified
+                yield key, modified
 
     def response(self, key, mimetype, **options):
         """The document as a response (flask.send_file's options); 404 when there is none."""
@@ -143,7 +157,8 @@ class Bucket:
     def name(self, key):
         return self.prefix + checked(key)
 
-    def put(self, key, data):
+    def put(self, key, data, durable=False):
+        """Write the object whole (S3 keeps it durably once it answers)."""
         self.client.put_object(Bucket=self.bucket, Key=self.name(key), Body=data)
 
     def fetch(self, key):
