@@ -27,6 +27,7 @@ import os
 import re
 import threading
 import weakref
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from peewee import SQL, Expression, SqliteDatabase, fn
@@ -123,6 +124,18 @@ class PostgresVillageDatabase(PooledPostgresqlDatabase):
         later statement sees what the writers before it committed."""
         super().begin(isolation_level)
         self.cursor().execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+    @contextmanager
+    def session_lock(self, key, exclusive=False):
+        """An advisory lock every node sees, held until the block ends, on a connection of its
+        own (outside the pool and any transaction; closing it lets go, also when the process
+        dies). It waits as long as it takes: a backup holds one for minutes."""
+        import psycopg
+        with psycopg.connect(self.database, autocommit=True, **self.connect_params) as connection:
+            connection.execute("SET lock_timeout = 0")
+            kind = "" if exclusive else "_shared"
+            connection.execute(f"SELECT pg_advisory_lock{kind}(%s)", (key,))
+            yield
 
     def describe(self):
         """The URL without its password (for messages and logs)."""

@@ -13,7 +13,8 @@ link into the bucket. Databases, the queue and logs stay in the data dir.
 
 Deleting waits while a backup holds deletions (see balai.backup): the app deletes a document
 only after the row naming it is gone, so a backup's copy of the database names nothing its copy
-of the documents lacks. The lock is a file lock in the data dir, shared by every process there."""
+of the documents lacks. The lock is a file lock in the data dir, shared by every process there,
+or on PostgreSQL an advisory lock shared by every node."""
 import fcntl
 import os
 import secrets
@@ -23,8 +24,11 @@ from urllib.parse import urlparse
 
 from flask import abort, current_app, send_file
 
+from balai.db import db
+
 UPLOADS, LETTERS, KEYS = "uploads", "letters", "keys"  # where each kind of document goes
 LOCK_FILE = ".deletions.lock"
+DELETIONS_LOCK = 0x42616C6164  # the advisory lock's key on PostgreSQL (next to dbms.WRITE_LOCK)
 PARTIAL = ".partial-"  # a folder write in progress; never listed, never a key
 
 
@@ -208,7 +212,13 @@ class Bucket:
 
 @contextmanager
 def deletions_lock(data_dir, held=False):
-    """Taken shared to delete; held (exclusive) by a backup, which no deletion then passes."""
+    """Taken shared to delete; held (exclusive) by a backup, which no deletion then passes.
+    On a database that several nodes share, the database's advisory lock: a backup on one node
+    holds the deletions of every node."""
+    if db.shared:
+        with db.session_lock(DELETIONS_LOCK, exclusive=held):
+            yield
+        return
     with open(Path(data_dir) / LOCK_FILE, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX if held else fcntl.LOCK_SH)
         yield  # closing the file lets go
