@@ -25,6 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from balai.demo.bulk import IN_FLIGHT  # noqa: E402
 from bench import bulk  # noqa: E402
 from bench.server import BIN, ROOT, flask, free_port, wait_until_up  # noqa: E402
 
@@ -141,7 +142,7 @@ def approval(tmp):
 def bulk_on_postgresql(tmp, big_db, residents, letters):
     """bench/bulk.py's pages on PostgreSQL: demo village vs 100k residents and 1M letters."""
     small_env = bulk.postgresql_env(Path(tmp) / "bulk-small", fresh_database("bench_small"))
-    bulk.seed(small_env, 1000, bulk.IN_FLIGHT)
+    bulk.seed(small_env, 1000, IN_FLIGHT)
     big_env = bulk.postgresql_env(Path(tmp) / "bulk-big", big_db and server_url(big_db)
                                   or fresh_database("bench_big"))
     started = time.monotonic()
