@@ -21,6 +21,7 @@ from tests.support.hosting import (
     everyone_by_email,
     gunicorn,
     healthy,
+    same_village,
     wait_until,
 )
 from tests.support.notify import SMTPSink, free_port
@@ -40,9 +41,7 @@ def shared(app, tmp_path):
         pytest.skip("a farm's nodes share their documents: run with BALAI_STORAGE_URL=s3://...")
     (tmp_path / "redis-data").mkdir()
     with RedisServer(tmp_path / "redis-data") as redis_server:
-        yield {"BALAI_STORAGE_URL": f"s3://{store.bucket}/{store.prefix.rstrip('/')}",
-               "REDIS_URL": redis_server.url,
-               "DATABASE_URL": app.config["DATABASE_URL"]}
+        yield {**same_village(app), "REDIS_URL": redis_server.url}
 
 
 @pytest.fixture

@@ -16,7 +16,9 @@ from pathlib import Path
 
 from balai.letters.models import Attachment
 from tests.support.files import scan_pdf_bytes
+from tests.support.hosting import same_village
 from tests.support.notify import free_port
+from tests.support.postgres import server_env
 from tests.support.stored import upload_bytes
 from tests.support.village import BUDI, csrf_token_from, make_request
 
@@ -25,12 +27,12 @@ PIECE = 64 * 1024
 
 
 class Served:
-    """serve.py (as run.sh starts it) on the test's data dir, in a process group of its own."""
+    """serve.py (as run.sh starts it) on the test's village, in a process group of its own."""
 
-    def __init__(self, data_dir):
+    def __init__(self, app):
         self.port = free_port()
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("BALAI_")}
-        self.env.update(BALAI_DATA_DIR=str(data_dir), HOST="127.0.0.1", PORT=str(self.port))
+        self.env = server_env(BALAI_DATA_DIR=app.config["DATA_DIR"], HOST="127.0.0.1",
+                              PORT=str(self.port), **same_village(app))
         self.process = None
 
     def start(self):
@@ -96,10 +98,10 @@ def send_until_cut(phone, location, scan, before_last=lambda: None):
         return False
 
 
-def test_kill_9_at_any_moment_loses_nothing_and_doubles_nothing(app, db, tmp_path):
+def test_kill_9_at_any_moment_loses_nothing_and_doubles_nothing(app, db):
     req = make_request()
     scan = scan_pdf_bytes(1_300_000)
-    server = Served(tmp_path)
+    server = Served(app)
     server.start()
     phone = Phone(server.port)
     phone.log_in(f"/surat/{req.id}/syarat")
