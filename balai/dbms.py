@@ -30,6 +30,7 @@ import os
 import re
 import threading
 import weakref
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from peewee import SQL, Expression, SqliteDatabase, fn
@@ -137,6 +138,32 @@ class PostgresVillageDatabase(PooledPostgresqlDatabase):
         set), where peewee would look in public."""
         return super().get_tables(
             schema or self.execute_sql("SELECT current_schema()").fetchone()[0])
+    @contextmanager
+    def session_lock(self, key, exclusive=False):
+        """An advisory lock every node sees, held until the block ends, on a connection of its
+        own (outside the pool and any transaction; closing it lets go, also when the process
+        dies). It waits as long as it takes: a backup holds one for minutes."""
+        import psycopg
+        with psycopg.connect(self.database, autocommit=True, **self.connect_params) as connection:
+            connection.execute("SET lock_timeout = 0")
+            kind = "" if exclusive else "_shared"
+            connection.execute(f"SELECT pg_advisory_lock{kind}(%s)", (key,))
+            yield
+
+    def copy_rows(self, model, fields, rows):
+        """Add many rows at once with COPY (tens of times faster than INSERTs for the bulk
+        village); run it inside db.atomic(), which takes the write lock first. The model's
+        defaults fill the other fields, as insert_many does."""
+        given = {field.name for field in fields}  # (a field's == builds a query expression)
+        defaulted = [field for field in model._meta.sorted_fields if field.name not in given
+                     and not field.primary_key and field.default is not None]
+        columns = ", ".join(f'"{field.column_name}"' for field in [*fields, *defaulted])
+        with self.cursor().copy(f'COPY "{model._meta.table_name}" ({columns}) FROM STDIN') as copy:
+            for row in rows:
+                values = [*row, *(f.default() if callable(f.default) else f.default
+                                  for f in defaulted)]
+                copy.write_row([field.db_value(value)
+                                for field, value in zip([*fields, *defaulted], values)])
 
     def describe(self):
         """The URL without its password (for messages and logs)."""

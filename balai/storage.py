@@ -13,7 +13,8 @@ link into the bucket. Databases, the queue and logs stay in the data dir.
 
 Deleting waits while a backup holds deletions (see balai.backup): the app deletes a document
 only after the row naming it is gone, so a backup's copy of the database names nothing its copy
-of the documents lacks. The lock is a file lock in the data dir, shared by every process there."""
+of the documents lacks. The lock is a file lock in the data dir, shared by every process there,
+or on PostgreSQL an advisory lock shared by every node."""
 import fcntl
 import os
 import secrets
@@ -23,8 +24,11 @@ from urllib.parse import urlparse
 
 from flask import abort, current_app, send_file
 
+from balai.db import db
+
 UPLOADS, LETTERS, KEYS = "uploads", "letters", "keys"  # where each kind of document goes
 LOCK_FILE = ".deletions.lock"
+DELETIONS_LOCK = 0x42616C6164  # the advisory lock's key on PostgreSQL (next to dbms.WRITE_LOCK)
 PARTIAL = ".partial-"  # a folder write in progress; never listed, never a key
 
 
@@ -76,7 +80,9 @@ class Folder:
     def path(self, key):
         return self.root / checked(key)
 
-    def put(self, key, data):
+    def put(self, key, data, durable=False):
+        """Write the document whole; `durable`: on the disk (fsynced, file and folder) before
+        this returns, so a power cut keeps what was reported as kept."""
         path = self.path(key)
         private_dir(path.parent)
         partial = path.with_name(f"{PARTIAL}{secrets.token_hex(8)}-{path.name}")
@@ -84,10 +90,19 @@ class Folder:
             descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with open(descriptor, "wb") as out:
                 out.write(data)
+                if durable:
+                    out.flush()
+                    os.fsync(out.fileno())
             os.replace(partial, path)
         except BaseException:  # SystemExit too: no partial file is left behind
             partial.unlink(missing_ok=True)
             raise
+        if durable:
+            folder = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
 
     def get(self, key):
         """The document's bytes; FileNotFoundError when there is none."""
@@ -100,18 +115,21 @@ class Folder:
         self.path(key).unlink(missing_ok=True)
 
     def listing(self, prefix):
-        """(key, modified as a Unix time) of every document whose key starts with prefix."""
-        for parent, dirs, files in os.walk(self.root / prefix):
+        """(key, modified as a Unix time) of every document whose key starts with prefix (a
+        folder's, ending in "/", or the start of names in a folder)."""
+        folder = prefix if prefix.endswith("/") else prefix.rpartition("/")[0]
+        for parent, dirs, files in os.walk(self.root / folder):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
-                if name.startswith("."):
-                    continue
                 path = Path(parent, name)
+                key = path.relative_to(self.root).as_posix()
+                if name.startswith(".") or not key.startswith(prefix):
+                    continue
                 try:
                     modified = path.stat().st_mtime
                 except FileNotFoundError:  # deleted meanwhile
                     continue
-                yield path.relative_to(self.root).as_posix(), modified
+                yield key, modified
 
     def response(self, key, mimetype, **options):
         """The document as a response (flask.send_file's options); 404 when there is none."""
@@ -143,7 +161,8 @@ class Bucket:
     def name(self, key):
         return self.prefix + checked(key)
 
-    def put(self, key, data):
+    def put(self, key, data, durable=False):
+        """Write the object whole (S3 keeps it durably once it answers)."""
         self.client.put_object(Bucket=self.bucket, Key=self.name(key), Body=data)
 
     def fetch(self, key):
@@ -193,7 +212,13 @@ class Bucket:
 
 @contextmanager
 def deletions_lock(data_dir, held=False):
-    """Taken shared to delete; held (exclusive) by a backup, which no deletion then passes."""
+    """Taken shared to delete; held (exclusive) by a backup, which no deletion then passes.
+    On a database that several nodes share, the database's advisory lock: a backup on one node
+    holds the deletions of every node."""
+    if db.shared:
+        with db.session_lock(DELETIONS_LOCK, exclusive=held):
+            yield
+        return
     with open(Path(data_dir) / LOCK_FILE, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX if held else fcntl.LOCK_SH)
         yield  # closing the file lets go

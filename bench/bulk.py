@@ -9,6 +9,7 @@ big/small; the goal is <= 1.2x.
     .venv/bin/python bench/bulk.py [--residents 100000] [--letters 1000000] [--big-dir DIR]
 
 --big-dir keeps (or reuses, if seeded already) the large database, which takes minutes to make.
+On PostgreSQL: bench/engines.py --bulk.
 """
 import argparse
 import os
@@ -24,22 +25,41 @@ sys.path.insert(0, str(ROOT))
 ROUNDS, PER_ROUND = 7, 200
 
 
-def seed(data_dir, residents, letters):
-    env = {**os.environ, "BALAI_DATA_DIR": str(data_dir)}
-    if (Path(data_dir) / "balai.db").exists():
+def village_env(data_dir):
+    """The environment of a village in data_dir, its SQLite database there."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    return {**env, "BALAI_DATA_DIR": str(data_dir), "BALAI_SECRET_KEY": "bench"}
+
+
+def postgresql_env(data_dir, url):
+    """The environment of a village in data_dir whose database is `url` (PostgreSQL)."""
+    return {**village_env(data_dir), "DATABASE_URL": url}
+
+
+def seeded(env):
+    if "DATABASE_URL" not in env:
+        return (Path(env["BALAI_DATA_DIR"]) / "balai.db").exists()
+    from playhouse.db_url import connect
+    with connect(env["DATABASE_URL"]) as database:
+        return "person" in database.get_tables()
+
+
+def seed(env, residents, letters):
+    if seeded(env):
         return
+    Path(env["BALAI_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     for args in (["init-db"], ["seed-demo"],
                  ["seed-bulk", "--residents", str(residents), "--letters", str(letters)]):
         subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "app", *args], cwd=ROOT, env=env,
-                       check=True)
+                       check=True, stdout=subprocess.DEVNULL)
 
 
-def timings(data_dir):
-    """Best milliseconds per request for each page, on the database in data_dir."""
+def timings(env):
+    """Best milliseconds per request for each page, on the village of env."""
     code = f"""
 import time
 from balai import create_app
-config = {{"DATA_DIR": {str(data_dir)!r}, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "bench"}}
+config = {{"DATA_DIR": {env["BALAI_DATA_DIR"]!r}, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "bench"}}
 app = create_app(config)
 uncached = create_app({{**config, "PUBLIC_PAGE_CACHE": False}})
 anonymous, kasipem = app.test_client(), app.test_client()
@@ -58,7 +78,7 @@ for name, client, path in (("beranda", anonymous, "/"), ("beranda tanpa cache", 
     print(name, min(rounds))
 """
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         check=True).stdout
+                         check=True, env=env).stdout
     return {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in out.splitlines()}
 
 
@@ -70,19 +90,24 @@ def main():
     parser.add_argument("--big-dir", help="where to keep the large database (reused if present)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="balai-bulk-") as tmp:
-        small, big = Path(tmp) / "small", Path(args.big_dir or Path(tmp) / "big")
+        small = village_env(Path(tmp) / "small")
+        big = village_env(Path(args.big_dir or Path(tmp) / "big"))
         seed(small, 1000, bulk.IN_FLIGHT)
         started = time.monotonic()
         seed(big, args.residents, args.letters)
         print(f"data besar: {args.residents} warga, {args.letters} surat "
               f"(disiapkan dalam {time.monotonic() - started:.0f} s)")
-        runs = [timings(small), timings(big), timings(small), timings(big)]  # alternate: noise
-        small_ms, big_ms = ({page: min(run[page] for run in pair) for page in pair[0]}
-                            for pair in (runs[0::2], runs[1::2]))
+        compare(small, big)
+
+
+def compare(small, big):
+    """Time each page on both villages, alternating (noise), and print the ratios."""
+    runs = [timings(small), timings(big), timings(small), timings(big)]
+    small_ms, big_ms = ({page: min(run[page] for run in pair) for page in pair[0]}
+                        for pair in (runs[0::2], runs[1::2]))
     for page in small_ms:
         print(f"{page:20} kecil {small_ms[page]:6.2f} ms  besar {big_ms[page]:6.2f} ms  "
               f"rasio {big_ms[page] / small_ms[page]:.2f}x")
-
 
 if __name__ == "__main__":
     main()

@@ -1,21 +1,20 @@
 """Syarat files sent in pieces on a weak signal, resumed where they stopped (tus 1.0 core
 semantics on our own routes: the server reports the offset it holds; a piece is accepted only
-at that offset).
+at that offset). Any web node continues any upload: the pieces live in the document store.
 
 The browser makes the upload's id once per chosen file, so the same id sent again (a retry, a
-second tap) finds the same upload and never starts a second one. The offset is the size of the
-bytes held on disk, written and fsynced before it is reported, so a process killed at any
-moment loses nothing the browser was told is kept. When the last byte is in, the file goes
-through the normal syarat upload (drafts.attach_file), and the upload is marked stored in the
-transaction that attaches it: however many finish it at once, one file is kept.
+second tap) finds the same upload and never starts a second one. The offset is where the last
+piece held ends; each piece is stored whole (fsynced in a folder) before the new offset is
+reported, so a process killed at any moment loses nothing the browser was told is kept. When
+the last byte is in, the file goes through the normal syarat upload (drafts.attach_file), and
+the upload is marked stored in the transaction that attaches it: however many finish it at
+once, one file is kept.
 
-The bytes live in DATA_DIR/partial/<id>; only the functions under "Bytes" touch them."""
+Only the functions under "Bytes" know how the pieces are stored."""
 import datetime
-import os
 import re
-from pathlib import Path
+import tempfile
 
-from flask import current_app
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, IntegrityError
 from werkzeug.datastructures import FileStorage
 
@@ -24,10 +23,12 @@ from balai.letters import drafts
 from balai.letters.models import LetterRequest
 from balai.letters.uploads import UploadError
 from balai.letters.workflow import WorkflowError
+from balai.storage import documents
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 PIECE_MAX_BYTES = 1024 * 1024  # the browser sends 256 KB to 1 MB, as its line allows
 ABANDONED_AFTER = datetime.timedelta(days=1)
+SPOOLED_BYTES = 2 * 1024 * 1024  # a finished file larger than this is put together on disk
 
 
 class PartialUpload(BaseModel):
@@ -64,7 +65,7 @@ class PartialUpload(BaseModel):
             held = PartialUpload.get_by_id(self.id).offset  # another request may have stored it
             if offset != held:
                 return False, held
-            return True, append_bytes(self.upload_id, piece) if piece else held
+            return True, append_bytes(self.upload_id, piece, held) if piece else held
 
     def finish(self):
         """Store the complete file as a syarat, once; UploadError or WorkflowError when it is
@@ -107,36 +108,49 @@ class PartialUpload(BaseModel):
             upload.drop()
 
 
-# Bytes: the only code that knows they are files (object storage would replace these four).
+# Bytes: each piece is a document of its own, `partial/<id>.<offset its bytes end at>` (zero
+# padded, so the names sort in order), written whole (an object; in a folder a file renamed into
+# place once fsynced) before its offset is reported. Any node finds every piece, and no piece is
+# ever rewritten: no read-modify-write of one large object, and a process killed mid-write leaves
+# the pieces before it. Nothing names them but the upload's row, so the sweep of unnamed
+# documents (uploads/, letters/, keys/) and the backup leave partial/ alone.
 
-def bytes_path(upload_id):
+PIECES = "partial"
+OFFSET_DIGITS = 12
+
+
+def pieces(upload_id):
+    """The keys of the upload's pieces, in order."""
     if not ID_PATTERN.match(upload_id):
         raise ValueError("not an upload id")
-    return Path(current_app.config["DATA_DIR"]) / "partial" / upload_id
+    return sorted(key for key, _ in documents().listing(f"{PIECES}/{upload_id}."))
 
 
 def held_size(upload_id):
-    """How many bytes are kept: what the last fsynced write left (a write cut by a kill leaves
-    a prefix of its piece, still the right bytes at the right place)."""
-    try:
-        return bytes_path(upload_id).stat().st_size
-    except FileNotFoundError:
-        return 0
+    """How many bytes are kept: where the last piece ends."""
+    keys = pieces(upload_id)
+    return int(keys[-1].rpartition(".")[2]) if keys else 0
 
 
-def append_bytes(upload_id, piece):
-    path = bytes_path(upload_id)
-    path.parent.mkdir(exist_ok=True)
-    with open(path, "ab") as out:
-        out.write(piece)
-        out.flush()
-        os.fsync(out.fileno())
-        return out.tell()
+def append_bytes(upload_id, piece, held=None):
+    """Keep a piece after the `held` bytes (by default, all those kept); the new offset."""
+    end = (held_size(upload_id) if held is None else held) + len(piece)
+    documents().put(f"{PIECES}/{upload_id}.{end:0{OFFSET_DIGITS}d}", piece, durable=True)
+    return end
 
 
 def read_bytes(upload_id):
-    return open(bytes_path(upload_id), "rb")
+    """The whole file, its pieces put together; FileNotFoundError when none is held."""
+    keys = pieces(upload_id)
+    if not keys:
+        raise FileNotFoundError(upload_id)
+    whole = tempfile.SpooledTemporaryFile(max_size=SPOOLED_BYTES)
+    for key in keys:
+        whole.write(documents().get(key))
+    whole.seek(0)
+    return whole
 
 
 def delete_bytes(upload_id):
-    bytes_path(upload_id).unlink(missing_ok=True)
+    for key in pieces(upload_id):
+        documents().delete(key)

@@ -1,8 +1,8 @@
 """Syarat files sent in pieces: a table `partialupload`, one row per upload on its way
 
 A resident's browser sends a syarat file in pieces that resume where they stopped
-(balai/letters/partial_uploads.py); each upload begun is a row, its bytes a file in
-data/partial/. The table is new, so no row of another table changes."""
+(balai/letters/partial_uploads.py); each upload begun is a row, its bytes pieces
+under partial/ in the document store. The table is new, so no row of another table changes."""
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, Model
 
 

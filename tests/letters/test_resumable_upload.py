@@ -8,7 +8,7 @@ import pytest
 
 from balai.db import now
 from balai.letters.models import Attachment
-from balai.letters.partial_uploads import PartialUpload, append_bytes, bytes_path
+from balai.letters.partial_uploads import PartialUpload, append_bytes, pieces
 from balai.letters.uploads import small_name
 from tests.support.files import EXE, photo_bytes, scan_pdf_bytes
 from tests.support.stored import stored_names, upload_bytes
@@ -59,7 +59,7 @@ def test_a_photo_sent_in_pieces_is_stored_once_with_its_thumbnail(app, budi, req
     assert att.content_type == "image/jpeg"
     with app.app_context():
         assert small_name(att.stored_name) in stored_names(app, "uploads")
-        assert not bytes_path(PartialUpload.get().upload_id).exists()  # pieces go once stored
+        assert not pieces(PartialUpload.get().upload_id)  # pieces go once stored
 
 
 def test_a_piece_for_another_offset_gets_409_and_the_real_offset(budi, req):
@@ -182,5 +182,5 @@ def test_an_upload_left_half_way_is_removed_after_a_day(app, budi, req):
     app.extensions["queue"].recover()  # what the worker does at start and every few minutes
     assert [u.upload_id for u in PartialUpload.select()] == [location_id(recent)]
     with app.app_context():
-        assert not bytes_path(location_id(started)).exists()
+        assert not pieces(location_id(started))
     assert budi.get(started.headers["Location"]).status_code == 404

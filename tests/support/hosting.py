@@ -16,6 +16,8 @@ from balai.demo import seed
 from balai.letters.models import LetterRequest
 from balai.notify.models import Notification
 from balai.people.models import User
+from balai.storage import Bucket, documents
+from tests.support import postgres
 from tests.support.notify import free_port, official, verified
 from tests.support.postgres import server_env
 from tests.support.village import BUDI, csrf_token_from
@@ -32,6 +34,16 @@ def wait_until(condition, seconds, pause=0.05):
             return result
         time.sleep(pause)
     return result
+
+
+def same_village(app):
+    """The settings that point a server a test starts at the test app's village: its database
+    on PostgreSQL, its bucket when documents go to S3 (else the server's data dir holds both)."""
+    store = documents(app)
+    settings = {"DATABASE_URL": app.config["DATABASE_URL"]} if postgres.ENABLED else {}
+    if isinstance(store, Bucket):
+        settings["BALAI_STORAGE_URL"] = f"s3://{store.bucket}/{store.prefix.rstrip('/')}"
+    return settings
 
 
 def balai_env(data_dir, smtp_port=None, **settings):

