@@ -122,7 +122,7 @@ class Shop(Moderated):
     location = CharField()  # RT/RW or pickup point
     delivery = CharField(default="ambil")  # comma-separated keys of DELIVERY
     hours = CharField(default="")
-    delivery_fees = JSONField(default=dict)  # {dusun: flat fee}; delivered only where named
+    delivery_fees = JSONField(default=dict)  # {dusun: flat fee}, only where it delivers; {}: free
     payments = CharField(default="tunai")  # comma-separated keys of PAYMENTS
     bank_account = TextField(default="")  # what a buyer who transfers is told, as typed
     qris_file = CharField(default="")  # the stored PNG (balai.market.qris); "" without one
@@ -148,11 +148,12 @@ class Shop(Moderated):
 
     def fee_for(self, dusun):
         """The delivery fee to this dusun, or None when the lapak does not deliver there."""
-        return (self.delivery_fees or {}).get(dusun)
+        return self.delivery_fees.get(dusun) if self.delivery_fees else 0
 
     @staticmethod
     def clean_fees(form, places, errors):
-        """{dusun: fee} from the fee fields, one per place; an empty field is no delivery."""
+        """{dusun: fee} from the fee fields, one per place. An empty field is no delivery there;
+        all of them empty ({}) is free delivery anywhere in the village."""
         fees = {}
         for number, place in enumerate(places):
             text = (form.get(f"fee-{number}") or "").strip()
@@ -160,8 +161,6 @@ class Shop(Moderated):
                 fees[place], message = whole_number(text, 0, FEE_MAX, "ongkos antar")
                 if message:
                     errors[f"fee-{number}"] = message
-        if "antar" in form.getlist("delivery") and not fees and not errors:
-            errors["fee-0"] = "Isi ongkos antar paling sedikit untuk satu dusun (0 jika gratis)."
         return fees
 
     @property
@@ -183,8 +182,7 @@ class Shop(Moderated):
                                              errors, 300, required="transfer" in
                                              form.getlist("payments"))}
         values["delivery_fees"] = Shop.clean_fees(form, delivery_places(), errors)
-        if not values["payments"]:
-            errors["payments"] = "Pilih paling sedikit satu cara bayar."
+        values["payments"] = values["payments"] or "tunai"  # cash at the door is always possible
         values["whatsapp"] = whatsapp_number(form.get("whatsapp"))
         if values["whatsapp"] is None:
             errors["whatsapp"] = WHATSAPP_RULE
