@@ -109,7 +109,8 @@ def store_qris(source):
     image.save(out, "PNG", optimize=True)
     png = out.getvalue()
     if decoded_text(open_untrusted(png, JPEG_OR_PNG)) != text:
-        raise QrisError("Gambar QRIS ini tidak dapat disimpan utuh. Unggah gambar yang lebih jelas.")
+        raise QrisError("Gambar QRIS ini tidak dapat disimpan utuh. "
+                        "Unggah gambar yang lebih jelas.")
     name = f"qris-{secrets.token_urlsafe(12)}.png"
     documents().put(qris_key(name), png)
     return name, qris
