@@ -10,7 +10,8 @@ import time
 from balai.letters.issuance import letter_key
 from balai.letters.models import Attachment, LetterRequest
 from balai.letters.uploads import small_name, upload_key
-from balai.market.models import ProductPhoto
+from balai.market.models import ProductPhoto, Shop
+from balai.market.qris import qris_key
 from balai.media import ImageSet, image_key, logo_key
 from balai.news.models import News
 from balai.people.models import Village
@@ -23,7 +24,8 @@ STRAY_GRACE = datetime.timedelta(hours=1)
 SWEPT = (UPLOADS, LETTERS, KEYS)  # uploads/ holds the photos' uploads/images/ too
 # A column that comes to name a stored document belongs here, with the key of a name in it.
 NAMING_COLUMNS = [(Attachment.stored_name, upload_key), (Village.logo, logo_key),
-                  (LetterRequest.pdf_file, letter_key), (SignerCertificate.key_file, key_file_key)]
+                  (LetterRequest.pdf_file, letter_key), (SignerCertificate.key_file, key_file_key),
+                  (Shop.qris_file, qris_key)]
 PHOTO_COLUMNS = [News.image, ProductPhoto.image]  # an ImageSet's files each
 
 

@@ -2,6 +2,7 @@
 with its CRC and drawn by segno, is taken; a plain QR code, a non-picture and a wrong CRC are
 refused with the reason), stored as lossless PNG that still scans, and shown to the buyer with
 the order's amount and the merchant name read from the payload. No money passes through Balai."""
+import datetime
 import io
 
 import pytest
@@ -133,3 +134,15 @@ def test_a_swapped_picture_is_only_the_sellers_to_replace(app, db, siti, budi):
     assert not documents(app).exists(qris_key(first))
     assert budi.get("/lapak-saya/qris").status_code in (302, 303, 404)
     assert scanned(siti.get("/lapak-saya/qris").data) == [qris_payload(merchant="SITI AMINAH")]
+
+
+def test_the_sweep_keeps_a_lapaks_qris_and_removes_an_unnamed_one(app, db, siti, monkeypatch):
+    from balai import sweep
+    make_shop()
+    upload(siti, qr_png(qris_payload()))
+    kept = qris_key(Shop.get(Shop.owner == user(SITI)).qris_file)
+    documents(app).put(qris_key("qris-left-behind.png"), qr_png(qris_payload()))
+    monkeypatch.setattr(sweep, "STRAY_GRACE", datetime.timedelta(seconds=-60))
+    with app.app_context():
+        strays = sweep.stray_keys()
+    assert kept not in strays and qris_key("qris-left-behind.png") in strays
