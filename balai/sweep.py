@@ -30,6 +30,11 @@ PHOTO_COLUMNS = [News.image, ProductPhoto.image]  # an ImageSet's files each
 
 
 def names_in(column, database=None):
+    """The names a column holds; none in a database older than the column (the backup that
+    migrate takes before the step adding it)."""
+    columns = (database or column.model._meta.database).get_columns(column.model._meta.table_name)
+    if column.column_name not in {found.name for found in columns}:
+        return []
     query = column.model.select(column).where(column.is_null(False)).tuples()
     return [value for (value,) in (query.bind(database) if database else query) if value]
 
