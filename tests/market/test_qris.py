@@ -4,11 +4,14 @@ refused with the reason), stored as lossless PNG that still scans, and shown to 
 the order's amount and the merchant name read from the payload. No money passes through Balai."""
 import datetime
 import io
+import json
+import zipfile
 
 import pytest
 import zxingcpp
 from PIL import Image, PngImagePlugin
 
+from balai import sweep
 from balai.market.models import Shop
 from balai.market.qris import QrisError, qris_key, read_payload, with_crc
 from balai.storage import documents
@@ -137,7 +140,6 @@ def test_a_swapped_picture_is_only_the_sellers_to_replace(app, db, siti, budi):
 
 
 def test_the_sweep_keeps_a_lapaks_qris_and_removes_an_unnamed_one(app, db, siti, monkeypatch):
-    from balai import sweep
     make_shop()
     upload(siti, qr_png(qris_payload()))
     kept = qris_key(Shop.get(Shop.owner == user(SITI)).qris_file)
@@ -146,3 +148,13 @@ def test_the_sweep_keeps_a_lapaks_qris_and_removes_an_unnamed_one(app, db, siti,
     with app.app_context():
         strays = sweep.stray_keys()
     assert kept not in strays and qris_key("qris-left-behind.png") in strays
+
+
+def test_the_sellers_data_download_holds_the_qris_and_the_ways_of_paying(app, db, siti):
+    make_shop()
+    upload(siti, qr_png(qris_payload()), bank_account="BRI 0123")
+    archive = zipfile.ZipFile(io.BytesIO(siti.get("/akun/data-saya.zip").data))
+    lapak = json.loads(archive.read("data.json"))["lapak"]
+    assert (lapak["payments"], lapak["qris_merchant"], lapak["qris"]) == (
+        "tunai,qris", "WARUNG BU SITI", "lapak/qris.png")
+    assert scanned(archive.read("lapak/qris.png")) == [qris_payload()]
