@@ -11,7 +11,8 @@ from balai.letters.issuance import letter_key
 from balai.letters.kept import KeptDocument
 from balai.letters.models import Attachment, LetterRequest
 from balai.letters.uploads import small_name, upload_key
-from balai.market.models import ProductPhoto
+from balai.market.models import ProductPhoto, Shop
+from balai.market.qris import qris_key
 from balai.media import ImageSet, image_key, logo_key
 from balai.news.models import News
 from balai.people.models import Village
@@ -25,19 +26,22 @@ SWEPT = (UPLOADS, LETTERS, KEYS)  # uploads/ holds the photos' uploads/images/ t
 # A column that comes to name a stored document belongs here, with the key of a name in it.
 NAMING_COLUMNS = [(Attachment.stored_name, upload_key), (KeptDocument.stored_name, upload_key),
                   (Village.logo, logo_key),
-                  (LetterRequest.pdf_file, letter_key), (SignerCertificate.key_file, key_file_key)]
+                  (LetterRequest.pdf_file, letter_key), (SignerCertificate.key_file, key_file_key),
+                  (Shop.qris_file, qris_key)]
 PHOTO_COLUMNS = [News.image, ProductPhoto.image]  # an ImageSet's files each
 SCANS = [Attachment.stored_name, KeptDocument.stored_name]  # a picture's thumbnail beside it
 
 
 def names_in(column, database=None):
-    """The names in a column, of the app's database or `database`: a backup's copy, perhaps
-    from a version before the column's table was made (then none)."""
-    query = column.model.select(column).where(column.is_null(False)).tuples()
-    if database is not None:
-        if not database.table_exists(column.model._meta.table_name):
-            return []
-        query = query.bind(database)
+    """The names in a column, of the app's database or `database` (a backup's copy): none in a
+    database from a version before the column or its table was made (the backup that migrate
+    takes before the step adding it, or an old backup)."""
+    database = database or column.model._meta.database
+    table = column.model._meta.table_name
+    if not database.table_exists(table) or column.column_name not in {
+            found.name for found in database.get_columns(table)}:
+        return []
+    query = column.model.select(column).where(column.is_null(False)).tuples().bind(database)
     return [value for (value,) in query if value]
 
 

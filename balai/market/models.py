@@ -15,7 +15,7 @@ from balai.db import BaseModel, JSONField, db, now
 from balai.media import ImageSet
 from balai.notify.outbox import send
 from balai.people.contact import WHATSAPP_RULE, whatsapp_number
-from balai.people.models import User
+from balai.people.models import Person, User
 
 
 class OrderError(Exception):
@@ -33,6 +33,10 @@ CATEGORIES = {
 }
 UNITS = ("pcs", "kg", "ikat", "porsi", "bungkus", "liter", "ekor", "sisir", "paket")
 DELIVERY = {"ambil": "Ambil sendiri", "antar": "Antar dalam desa"}
+PAYMENTS = {"tunai": "Bayar di tempat (tunai saat diantar atau diambil)",
+            "transfer": "Transfer bank", "qris": "QRIS"}
+WHOLE_VILLAGE = ""  # the delivery fee's key when the population records name no dusun
+FEE_MAX = 1_000_000
 PRICE_MAX = 100_000_000
 STOCK_MAX = 100_000
 PHOTOS_MAX = 3
@@ -118,6 +122,12 @@ class Shop(Moderated):
     location = CharField()  # RT/RW or pickup point
     delivery = CharField(default="ambil")  # comma-separated keys of DELIVERY
     hours = CharField(default="")
+    delivery_fees = JSONField(default=dict)  # {dusun: flat fee}, only where it delivers; {}: free
+    payments = CharField(default="tunai")  # comma-separated keys of PAYMENTS
+    bank_account = TextField(default="")  # what a buyer who transfers is told, as typed
+    qris_file = CharField(default="")  # the stored PNG (balai.market.qris); "" without one
+    qris_merchant = CharField(default="")  # read from its payload when it was uploaded
+    qris_city = CharField(default="")
 
     @property
     def seller(self):
@@ -132,6 +142,28 @@ class Shop(Moderated):
         return ", ".join(DELIVERY[key] for key in self.delivery_options)
 
     @property
+    def payment_options(self):
+        return [key for key in self.payments.split(",") if key in PAYMENTS
+                and (key != "qris" or self.qris_file)]
+
+    def fee_for(self, dusun):
+        """The delivery fee to this dusun, or None when the lapak does not deliver there."""
+        return self.delivery_fees.get(dusun) if self.delivery_fees else 0
+
+    @staticmethod
+    def clean_fees(form, places, errors):
+        """{dusun: fee} from the fee fields, one per place. An empty field is no delivery there;
+        all of them empty ({}) is free delivery anywhere in the village."""
+        fees = {}
+        for number, place in enumerate(places):
+            text = (form.get(f"fee-{number}") or "").strip()
+            if text:
+                fees[place], message = whole_number(text, 0, FEE_MAX, "ongkos antar")
+                if message:
+                    errors[f"fee-{number}"] = message
+        return fees
+
+    @property
     def is_public(self):
         return self.status == "disetujui"
 
@@ -144,7 +176,13 @@ class Shop(Moderated):
                                             300, required=False),
                   "location": text_field(form, "location", "RT/RW atau tempat ambil", errors, 120),
                   "hours": text_field(form, "hours", "jam buka", errors, 80, required=False),
-                  "delivery": ",".join(k for k in DELIVERY if k in form.getlist("delivery"))}
+                  "delivery": ",".join(k for k in DELIVERY if k in form.getlist("delivery")),
+                  "payments": ",".join(k for k in PAYMENTS if k in form.getlist("payments")),
+                  "bank_account": text_field(form, "bank_account", "rekening tujuan transfer",
+                                             errors, 300, required="transfer" in
+                                             form.getlist("payments"))}
+        values["delivery_fees"] = Shop.clean_fees(form, delivery_places(), errors)
+        values["payments"] = values["payments"] or "tunai"  # cash at the door is always possible
         values["whatsapp"] = whatsapp_number(form.get("whatsapp"))
         if values["whatsapp"] is None:
             errors["whatsapp"] = WHATSAPP_RULE
@@ -284,6 +322,11 @@ class ProductPhoto(BaseModel):
     @property
     def image_set(self):
         return ImageSet.from_dict(self.image)
+
+
+def delivery_places():
+    """Where a lapak can deliver: each dusun of the village, or the whole village in one."""
+    return Person.dusun_names() or [WHOLE_VILLAGE]
 
 
 def whatsapp_link(number, message):

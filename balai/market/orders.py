@@ -13,6 +13,7 @@ from peewee import (
 from balai.db import BaseModel, db, now
 from balai.market.models import (
     DELIVERY,
+    PAYMENTS,
     OrderError,
     Product,
     Shop,
@@ -57,6 +58,9 @@ BUYER_NEWS = {
     "dibatalkan": "dibatalkan penjual. Alasan: {reason}.",
     "lunas": "sudah dicatat lunas oleh penjual.",
 }
+PAID_LABELS = {"tunai": "Tandai lunas: uang tunai sudah diterima",
+               "transfer": "Tandai lunas: transfer sudah masuk",
+               "qris": "Tandai lunas: pembayaran QRIS sudah masuk"}
 QUANTITY_MAX = 1000
 NOTE_MAX = 500
 
@@ -75,6 +79,9 @@ class Order(BaseModel):
     version = IntegerField(default=0)
     created_at = DateTimeField(default=now, index=True)
     updated_at = DateTimeField(default=now)
+    dusun = CharField(default="")  # where it is delivered (a key of the lapak's delivery fees)
+    delivery_fee = IntegerField(default=0)  # part of the total
+    payment = CharField(default="tunai")  # a key of PAYMENTS
 
     @property
     def status_label(self):
@@ -88,7 +95,17 @@ class Order(BaseModel):
 
     @property
     def delivery_label(self):
-        return DELIVERY.get(self.delivery, self.delivery)
+        label = DELIVERY.get(self.delivery, self.delivery)
+        return f"{label} ke {self.dusun}" if self.delivery == "antar" and self.dusun else label
+
+    @property
+    def payment_label(self):
+        return PAYMENTS.get(self.payment, self.payment)
+
+    @property
+    def paid_label(self):
+        """The seller's receipt confirmation, in the words of the way the buyer pays."""
+        return PAID_LABELS.get(self.payment, "Tandai lunas")
 
     @classmethod
     def for_buyer(cls, user):
@@ -117,7 +134,8 @@ class Order(BaseModel):
 
     @staticmethod
     def clean(shop, buyer, form):
-        """(lines, delivery, note, errors) from the order form; lines are (product, quantity)."""
+        """(lines, choice, errors) from the order form; lines are (product, quantity), choice
+        the delivery, dusun, payment and note (what Order.place takes besides the lines)."""
         errors, lines = {}, []
         if shop.owner_id == buyer.id:
             errors["items"] = "Anda tidak dapat memesan dari lapak Anda sendiri."
@@ -136,25 +154,50 @@ class Order(BaseModel):
             errors["items"] = "Ada produk yang sedang tidak dijual. Periksa lagi pesanan Anda."
         elif not lines and not errors:
             errors["items"] = "Isi jumlah paling sedikit satu produk."
-        delivery = form.get("delivery", "")
-        if delivery not in shop.delivery_options:
+        choice = {key: (form.get(key) or "").strip()
+                  for key in ("delivery", "dusun", "payment", "note")}
+        Order.check_choice(shop, choice, errors)
+        return lines, choice, errors
+
+    @staticmethod
+    def check_choice(shop, choice, errors):
+        """Record in errors what the lapak does not offer of the buyer's choice; where it
+        offers one way only, that is the choice."""
+        for key, offered in (("payment", shop.payment_options), ("dusun", shop.delivery_fees)):
+            if not choice[key] and len(offered) == 1:
+                choice[key] = next(iter(offered))
+        if choice["delivery"] not in shop.delivery_options:
             errors["delivery"] = "Pilih cara terima barang: " + " atau ".join(
                 DELIVERY[k].lower() for k in shop.delivery_options) + "."
-        note = (form.get("note") or "").strip()
-        if len(note) > NOTE_MAX:
+        elif choice["delivery"] != "antar":
+            choice["dusun"] = ""
+        elif shop.delivery_fees and shop.fee_for(choice["dusun"]) is None:
+            errors["dusun"] = "Pilih dusun tujuan dari daftar: lapak ini mengantar ke " + ", ".join(
+                place or "seluruh desa" for place in shop.delivery_fees) + "."
+        if choice["payment"] not in shop.payment_options:
+            errors["payment"] = "Pilih cara bayar: " + " atau ".join(
+                PAYMENTS[k].lower() for k in shop.payment_options) + "."
+        if len(choice["note"]) > NOTE_MAX:
             errors["note"] = f"Catatan terlalu panjang: paling banyak {NOTE_MAX} huruf."
-        return lines, delivery, note, errors
+
+    @staticmethod
+    def total_of(shop, lines, choice):
+        """(delivery fee, total) of the lines and the buyer's choice."""
+        fee = (shop.fee_for(choice["dusun"]) or 0) if choice["delivery"] == "antar" else 0
+        return fee, fee + sum(product.price * quantity for product, quantity in lines)
 
     @classmethod
-    def place(cls, buyer, shop, quantities, delivery, note, form_key):
+    def place(cls, buyer, shop, quantities, delivery, note, form_key, dusun="", payment="tunai"):
         """Create the order and take the stock, all or nothing.
 
         The stock update is conditional (stock >= quantity) and runs under the write lock,
         so two buyers can never both take the last item. A reused form_key raises
         IntegrityError: the caller shows the order the first click made."""
         with db.atomic():
+            fee, _ = cls.total_of(shop, [], {"delivery": delivery, "dusun": dusun})
             order = cls.create(buyer=buyer, shop=shop, delivery=delivery, note=note,
-                               form_key=form_key)
+                               form_key=form_key, dusun=dusun if delivery == "antar" else "",
+                               delivery_fee=fee, payment=payment, total=fee)
             for product, quantity in quantities:
                 taken = (Product.update(stock=Product.stock - quantity)
                          .where((Product.id == product.id) & (Product.stock >= quantity))
@@ -210,7 +253,8 @@ class Order(BaseModel):
         return new_status
 
     def mark_paid(self, user, seen_version=None):
-        """The seller records that the buyer paid (cash or transfer, outside the app)."""
+        """The seller confirms receipt of the payment (cash, transfer or QRIS, all outside the
+        app: no money passes through Balai)."""
         if "penjual" not in self.roles_of(user) or self.status == "dibatalkan" or self.paid:
             raise OrderError("Pesanan ini tidak dapat ditandai lunas sekarang.")
         with db.atomic():

@@ -137,6 +137,12 @@ class Person(BaseModel):
         return cls.select().where(cls.kk_number == kk_number).order_by(rank, cls.birth_date)
 
     @classmethod
+    def dusun_names(cls):
+        """The village's dusun, as the population records name them."""
+        return [name for (name,) in cls.select(cls.dusun).where(cls.dusun != "").distinct()
+                .order_by(cls.dusun).tuples()]
+
+    @classmethod
     def matching(cls, nik, kk_number, birth_date):
         """The record with all three facts, or None."""
         return cls.get_or_none((cls.nik == nik) & (cls.kk_number == kk_number)

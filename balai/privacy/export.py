@@ -19,6 +19,7 @@ from balai.letters.models import LetterEvent, LetterRequest
 from balai.letters.uploads import upload_key
 from balai.market.models import Product, Shop
 from balai.market.orders import Order, OrderItem
+from balai.market.qris import qris_key
 from balai.media import image_key
 from balai.notify.models import ContactPoint, Notification
 from balai.people.models import Person, Village
@@ -108,7 +109,10 @@ class Export:
         if shop is None:
             return None
         row = fields(shop, "name", "description", "whatsapp", "location", "delivery", "hours",
-                     "status", "status_reason", "created_at")
+                     "status", "status_reason", "created_at", "delivery_fees", "payments",
+                     "bank_account", "qris_merchant", "qris_city")
+        if shop.qris_file:
+            row["qris"] = self.add_file("lapak/qris.png", qris_key(shop.qris_file))
         row["produk"] = []
         for product in shop.products.order_by(Product.id):
             item = fields(product, "id", "name", "category", "price", "unit", "stock",
@@ -121,8 +125,8 @@ class Export:
 
     def order(self, order, *own):
         """An order with its lines; `own` names the fields that are this account's words."""
-        row = fields(order, "id", "status", "paid", "delivery", "cancel_reason", "total",
-                     "created_at", "updated_at", *own)
+        row = fields(order, "id", "status", "paid", "delivery", "dusun", "delivery_fee",
+                     "payment", "cancel_reason", "total", "created_at", "updated_at", *own)
         row["lapak"] = order.shop.name
         row["barang"] = [fields(i, "name", "price", "unit", "quantity")
                          for i in order.items.order_by(OrderItem.id)]

@@ -23,10 +23,10 @@ def make_product(shop, name="Keripik tempe", price=15000, stock=5, status="diset
                           stock=stock, status=status, active=active)
 
 
-def place(product, quantity=1, buyer=BUDI, delivery="antar"):
+def place(product, quantity=1, buyer=BUDI, delivery="antar", dusun="", payment="tunai"):
     """An order for one product, placed as the buyer would."""
     return Order.place(user(buyer).id, product.shop, [(product, quantity)], delivery, "",
-                       secrets.token_hex(8))
+                       secrets.token_hex(8), dusun, payment)
 
 
 def stock_of(product):

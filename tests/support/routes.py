@@ -11,6 +11,7 @@ from balai.letters.register import RegisterEntry
 from balai.letters.uploads import upload_key
 from balai.letters.workdays import DayOff
 from balai.market.models import Product, ProductPhoto
+from balai.market.qris import store_qris
 from balai.media import process_image
 from balai.news.models import News
 from balai.notify.models import Notification
@@ -20,6 +21,7 @@ from balai.signing.models import SignerCertificate
 from balai.storage import documents
 from tests.support.files import image_bytes
 from tests.support.market import place
+from tests.support.qris import qr_png, qris_payload
 from tests.support.spreadsheets import HEADER, csv_bytes, resident_rows
 from tests.support.village import BUDI, make_request
 
@@ -54,9 +56,14 @@ def make_objects(app):
         attachments = [with_attachment(draft), with_attachment(issued)]
         picture = process_image(image_bytes(size=(400, 300)))
         product_picture = process_image(image_bytes(size=(400, 300)))
+        qris_name, qris = store_qris(qr_png(qris_payload()))
     product = Product.public().order_by(Product.id).first()
     ProductPhoto.create(product=product, key=product_picture.key, image=product_picture.as_dict())
-    order = place(product)  # Budi buys from a demo lapak
+    shop = product.shop  # the demo lapak takes its own QRIS too, and Budi pays by it
+    shop.payments, shop.qris_file = "tunai,qris", qris_name
+    shop.qris_merchant, shop.qris_city = qris.merchant, qris.city
+    shop.save()
+    order = place(product, payment="qris")  # Budi buys from a demo lapak
     news = News.select().first()
     news.image, news.image_key = picture.as_dict(), picture.key
     news.save()

@@ -8,6 +8,7 @@ from peewee import IntegrityError
 from balai.market.models import (
     CATEGORIES,
     DELIVERY,
+    PAYMENTS,
     OrderError,
     Product,
     ProductPhoto,
@@ -15,12 +16,15 @@ from balai.market.models import (
     format_rupiah,
 )
 from balai.market.orders import ORDER_ACTION_LABELS, Order
+from balai.market.qris import qris_key
 from balai.media import key_of, send_image
+from balai.storage import documents
 from balai.web.htmx import is_htmx, render_page_or_block
 from balai.web.paging import page_of
 
 bp = Blueprint("market", __name__)
 bp.add_app_template_global(DELIVERY, "delivery_names")
+bp.add_app_template_global(PAYMENTS, "payment_names")
 bp.add_app_template_global(ORDER_ACTION_LABELS, "order_action_labels")
 
 PER_PAGE = 10
@@ -74,12 +78,12 @@ def order_form(shop_id):
     if request.method == "GET":
         form = {f"qty-{request.args.get('produk', '')}": "1"}
         return render_order_form(shop, form, {})
-    lines, delivery, note, errors = Order.clean(shop, current_user, request.form)
+    lines, choice, errors = Order.clean(shop, current_user, request.form)
     if errors or request.form.get("ubah"):
         return render_order_form(shop, request.form, errors), 422 if errors else 200
-    return render_template("market/order_check.html", shop=shop, lines=lines, delivery=delivery,
-                           note=note, total=sum(p.price * q for p, q in lines),
-                           form_key=secrets.token_urlsafe(16))
+    fee, total = Order.total_of(shop, lines, choice)
+    return render_template("market/order_check.html", shop=shop, lines=lines, choice=choice,
+                           fee=fee, total=total, form_key=secrets.token_urlsafe(16))
 
 
 def render_order_form(shop, form, errors):
@@ -94,10 +98,11 @@ def place_order(shop_id):
     """Step 2: the checked order is placed; a second click lands on the order the first made."""
     shop = public_shop_or_404(shop_id)
     form_key = request.form.get("form_key") or secrets.token_urlsafe(16)
-    lines, delivery, note, errors = Order.clean(shop, current_user, request.form)
+    lines, choice, errors = Order.clean(shop, current_user, request.form)
     try:
         if not errors:
-            order = Order.place(current_user.id, shop, lines, delivery, note, form_key)
+            order = Order.place(current_user.id, shop, lines, choice["delivery"], choice["note"],
+                                form_key, choice["dusun"], choice["payment"])
             flash("Pesanan terkirim ke penjual. Anda akan diberi tahu setiap ada perubahan.",
                   "success")
             return redirect(url_for("market.order", order_id=order.id), 303)
@@ -121,6 +126,16 @@ def my_orders():
 def order(order_id):
     order = Order.visible_to(order_id, current_user) or abort(404)
     return render_template("market/order.html", order=Order.with_buyer_whatsapp([order])[0])
+
+
+@bp.route("/pesanan/<int:order_id>/qris")
+@login_required
+def order_qris(order_id):
+    """The lapak's QRIS picture, for the buyer and seller of an order paid by QRIS."""
+    order = Order.visible_to(order_id, current_user) or abort(404)
+    if order.payment != "qris" or not order.shop.qris_file:
+        abort(404)
+    return documents().response(qris_key(order.shop.qris_file), "image/png")
 
 
 @bp.route("/pesanan/<int:order_id>/langkah", methods=["POST"])

@@ -7,15 +7,19 @@ from balai.db import db
 from balai.market.models import (
     CATEGORIES,
     DELIVERY,
+    PAYMENTS,
     PHOTOS_MAX,
     UNITS,
     OrderError,
     Product,
     ProductPhoto,
     Shop,
+    delivery_places,
 )
 from balai.market.orders import Order
+from balai.market.qris import QrisError, qris_key, store_qris
 from balai.media import ImageError, delete_image, process_image
+from balai.storage import delete_documents, documents
 from balai.web.access import operator_required
 
 bp = Blueprint("shop", __name__)
@@ -49,30 +53,69 @@ def dashboard():
 def edit_shop():
     shop = my_shop_or_redirect()
     if request.method == "GET":
-        form = shop.__data__ if shop else {"delivery": "ambil"}
-        return render_template("market/shop_form.html", shop=shop, form=form, errors={},
-                               delivery=DELIVERY)
+        form = shop.__data__ if shop else {"delivery": "ambil", "payments": "tunai"}
+        return render_shop_form(shop, form, {})
     values, errors = Shop.clean(request.form)
+    if not errors:
+        values.update(uploaded_qris(shop, values, errors))
     if errors:
-        return render_template("market/shop_form.html", shop=shop, form=request.form,
-                               errors=errors, delivery=DELIVERY), 422
-    save_shop(shop, values)
+        return render_shop_form(shop, request.form, errors), 422
+    replaced = save_shop(shop, values)
+    if replaced:
+        delete_documents(qris_key(replaced))
     flash("Lapak tersimpan." if shop else
           "Lapak dibuka. Operator desa akan memeriksanya sebelum tampil di katalog.", "success")
     return redirect(url_for("shop.dashboard"), 303)
 
 
+def render_shop_form(shop, form, errors):
+    """The lapak form; a fee field shows what was typed, else what is stored for its dusun."""
+    places = delivery_places()
+    stored = (shop.delivery_fees or {}) if shop and form is shop.__data__ else {}
+    fees = {f"fee-{number}": form.get(f"fee-{number}", stored.get(place, ""))
+            for number, place in enumerate(places)}
+    return render_template("market/shop_form.html", shop=shop, form=form, errors=errors,
+                           delivery=DELIVERY, payments=PAYMENTS, places=places, fees=fees)
+
+
+def uploaded_qris(shop, values, errors):
+    """The new QRIS's fields when one is uploaded; an error if QRIS is chosen without one."""
+    file = request.files.get("qris")
+    if file and file.filename:
+        try:
+            name, qris = store_qris(file)
+            return {"qris_file": name, "qris_merchant": qris.merchant, "qris_city": qris.city}
+        except QrisError as error:
+            errors["qris"] = f"{error} Gambar QRIS tidak disimpan; data lain belum disimpan."
+    elif "qris" in values["payments"].split(",") and not (shop and shop.qris_file):
+        errors["qris"] = "Unggah gambar QRIS lapak Anda, atau jangan pilih QRIS."
+    return {}
+
+
 def save_shop(shop, values):
+    """Write the lapak; the QRIS file it replaced, if any, for deleting after the write."""
     try:
         with db.atomic():
             if shop is None:
                 Shop.create(owner=current_user.id, **values)
-                return
+                return None
+            replaced = shop.qris_file if values.get("qris_file") else None
             shop.__data__.update(values)
             shop.resubmit_if_hidden()
             shop.save()
+            return replaced
     except IntegrityError:
-        pass  # a second click opened the same lapak; the first one stands
+        return None  # a second click opened the same lapak; the first one stands
+
+
+@bp.route("/lapak-saya/qris")
+@login_required
+def my_qris():
+    """The seller's own QRIS picture, as buyers are shown it."""
+    shop = my_shop_or_redirect()
+    if shop is None or not shop.qris_file:
+        abort(404)
+    return documents().response(qris_key(shop.qris_file), "image/png")
 
 
 def my_product_or_404(product_id):
