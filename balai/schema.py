@@ -5,6 +5,7 @@ from peewee import Check, IntegerField
 from balai.db import BaseModel, db
 from balai.letters.models import Attachment, LetterEvent, LetterRequest, LetterType
 from balai.letters.partial_uploads import PartialUpload
+from balai.letters.preview import LetterPreview
 from balai.letters.register import RegisterEntry
 from balai.market.models import Product, ProductPhoto, Shop
 from balai.market.orders import Order, OrderItem
@@ -20,6 +21,7 @@ from balai.signing.models import SignerCertificate, VerifyHit
 MODELS = [Village, Person, User, LoginFailure, LoginSession, SecondFactor, RecoveryCode,
           AccessLogEntry,
           LetterType, LetterRequest, Attachment, PartialUpload, LetterEvent, RegisterEntry,
+          LetterPreview,
           Notification, ContactPoint, SignerCertificate, VerifyHit, News, NewsIndex,
           Shop, Product, ProductPhoto, Order, OrderItem]
 

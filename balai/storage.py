@@ -24,6 +24,7 @@ from urllib.parse import urlparse
 from flask import abort, current_app, send_file
 
 UPLOADS, LETTERS, KEYS = "uploads", "letters", "keys"  # where each kind of document goes
+PREVIEWS = "previews"  # images of draft letters, remade at will (balai.letters.preview)
 LOCK_FILE = ".deletions.lock"
 PARTIAL = ".partial-"  # a folder write in progress; never listed, never a key
 
