@@ -11,11 +11,12 @@ import io
 import threading
 
 import pypdfium2
+from flask import current_app
 from peewee import DateTimeField, ForeignKeyField, IntegerField
 
 from balai.db import BaseModel, db, now
 from balai.letters.models import LetterRequest
-from balai.letters.pdf import render_draft
+from balai.letters.pdf import PAPER_SIZES, render_draft
 from balai.letters.workflow import STEPS
 from balai.people.models import Village
 from balai.storage import PREVIEWS, delete_documents, documents
@@ -34,6 +35,13 @@ class LetterPreview(BaseModel):
     version = IntegerField()
     pages = IntegerField(default=0)
     asked_at = DateTimeField(default=now)
+
+    @property
+    def height(self):
+        """The images' height in pixels, by the village's paper (for the page's layout)."""
+        width, height = (float(mm.removesuffix("mm")) for mm in
+                         PAPER_SIZES.get(Village.current().paper, PAPER_SIZES["A4"]).split())
+        return round(WIDTH * height / width)
 
     @classmethod
     def wanted(cls, letter):
@@ -68,6 +76,17 @@ class LetterPreview(BaseModel):
                         & LetterRequest.status.in_(OFFICIAL_STEPS)).tuples())
         return {page_key(request_id, version, page)
                 for request_id, version, pages in query for page in range(1, pages + 1)}
+
+
+def preview_of(letter):
+    """The request's preview: ready (pages > 0), or not yet (pages = 0; its render asked for
+    when new or lost); None for a request at no official's step, which has no draft to show."""
+    if letter.status not in OFFICIAL_STEPS:
+        return None
+    row, queue = LetterPreview.wanted(letter)
+    if queue:
+        current_app.extensions["queue"].enqueue("render_preview", letter.id, letter.version)
+    return row or LetterPreview(request=letter.id, version=letter.version, pages=0)
 
 
 def page_key(request_id, version, page):
