@@ -8,6 +8,7 @@ ready); the worker's start-up queues every render asked for and not ready. Old v
 go on the next render, and the sweep removes any image no row names."""
 import datetime
 import io
+import math
 import threading
 
 import pypdfium2
@@ -41,7 +42,7 @@ class LetterPreview(BaseModel):
         """The images' height in pixels, by the village's paper (for the page's layout)."""
         width, height = (float(mm.removesuffix("mm")) for mm in
                          PAPER_SIZES.get(Village.current().paper, PAPER_SIZES["A4"]).split())
-        return round(WIDTH * height / width)
+        return math.ceil(WIDTH * height / width)  # as pdfium rounds
 
     @classmethod
     def wanted(cls, letter):
@@ -86,11 +87,12 @@ def preview_of(letter):
     row, queue = LetterPreview.wanted(letter)
     if queue:
         current_app.extensions["queue"].enqueue("render_preview", letter.id, letter.version)
+        row, _ = LetterPreview.wanted(letter)  # made already by a quick (or inline) worker
     return row or LetterPreview(request=letter.id, version=letter.version, pages=0)
 
 
 def page_key(request_id, version, page):
-    return f"{PREVIEWS}/{request_id}-{version}-{page}.png"
+    return f"{PREVIEWS}/{request_id}/{version}-{page}.png"
 
 
 def rasterise(pdf):
@@ -126,5 +128,5 @@ def render(request_id, version):
         LetterPreview.update(pages=len(images)).where(
             (LetterPreview.request == request_id) & (LetterPreview.version == version)).execute()
     mine = {page_key(request_id, version, page) for page in range(1, len(images) + 1)}
-    delete_documents(*[key for key, _ in documents().listing(f"{PREVIEWS}/{request_id}-")
+    delete_documents(*[key for key, _ in documents().listing(f"{PREVIEWS}/{request_id}/")
                        if key not in mine])
