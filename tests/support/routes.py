@@ -68,6 +68,8 @@ def make_objects(app):
         "cert_id": SignerCertificate.get().id,
         "upload_id": upload.upload_id,
         "figure": "permohonan",
+        "version": 0,  # a draft letter's preview images: none for these two (at no step)
+        "page": 1,
     }
 
 
