@@ -62,6 +62,13 @@ class LetterPreview(BaseModel):
         return None, True
 
     @classmethod
+    def lost(cls, request_id):
+        """Its images are gone (a backup restored without them): made again when next asked."""
+        with db.atomic():
+            cls.update(pages=0, asked_at=now() - LOST_AFTER).where(
+                cls.request == request_id).execute()
+
+    @classmethod
     def unfinished(cls, horizon=None):
         """(request id, version) of each render asked for, not ready, of a request still there."""
         query = (cls.select(cls.request, cls.version).join(LetterRequest)

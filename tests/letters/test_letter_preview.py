@@ -48,7 +48,7 @@ def test_the_decision_follows_the_letter_before_the_data(kades):
     letter = make_request(status="diperiksa")
     html = kades.get(f"/kotak-masuk/{letter.id}").get_data(as_text=True)
     assert html.index("Surat yang akan dicetak") < html.index("Keputusan Anda") \
-        < html.index("Data penduduk")
+        < html.index('<h2 id="data">Data penduduk</h2>')
 
 
 def test_while_it_is_made_the_page_says_so_and_polls(app, kades):
@@ -111,3 +111,14 @@ def test_only_those_who_may_see_the_request_get_its_images(app, kasipem, sekdes,
     assert kasikesra.get(url).status_code == 403  # not this letter's Kasi
     assert budi.get(url).status_code == 403  # residents have no inbox
     assert app.test_client().get(url).status_code == 302  # to the login page
+
+
+def test_images_gone_from_the_store_are_made_again(app, kades):
+    """A backup restored without them (the rows say they were made): the page asks again."""
+    letter = make_request(status="diperiksa")
+    url = image_urls(kades.get(f"/kotak-masuk/{letter.id}").get_data(as_text=True))[0]
+    with app.app_context():
+        documents().delete(page_key(letter.id, letter.version, 1))
+    assert kades.get(url).status_code == 404
+    assert image_urls(kades.get(f"/kotak-masuk/{letter.id}").get_data(as_text=True)) == [url]
+    assert kades.get(url).status_code == 200

@@ -27,4 +27,8 @@ def page(request_id, version, page):
     row = LetterPreview.get_or_none(LetterPreview.request == letter.id)
     if not (row and row.version == version == letter.version and 1 <= page <= row.pages):
         abort(404)
-    return documents().response(page_key(letter.id, version, page), "image/png")
+    key = page_key(letter.id, version, page)
+    if not documents().exists(key):
+        LetterPreview.lost(letter.id)
+        abort(404)
+    return documents().response(key, "image/png")
