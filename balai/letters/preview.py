@@ -11,7 +11,6 @@ import io
 import math
 import threading
 
-import pypdfium2
 from flask import current_app
 from peewee import DateTimeField, ForeignKeyField, IntegerField
 
@@ -26,8 +25,9 @@ WIDTH = 800  # pixels: readable on a phone, zoomable to a printed line
 LOST_AFTER = datetime.timedelta(minutes=2)
 OFFICIAL_STEPS = [state for state, step in STEPS.items() if step.official]
 
-# pdfium, like xhtml2pdf, is one document at a time per process.
-_raster_lock = threading.Lock()
+# One render at a time per process: xhtml2pdf and pdfium each take one document at a time, and
+# a second ask for the same preview finds it made once the first is done.
+_one_render = threading.Lock()
 
 
 class LetterPreview(BaseModel):
@@ -103,25 +103,32 @@ def page_key(request_id, version, page):
 
 
 def rasterise(pdf):
-    """Each page of the PDF as a PNG WIDTH pixels wide, in 16 greys (small, and sharp text)."""
+    """Each page of the PDF as a PNG WIDTH pixels wide, in 16 greys (small, and sharp text).
+    Called under _one_render. pdfium (10 MB) is loaded here, in the worker, not by every web
+    process that imports this module."""
+    import pypdfium2
     images = []
-    with _raster_lock:
-        document = pypdfium2.PdfDocument(pdf)
-        try:
-            for page in document:
-                bitmap = page.render(scale=WIDTH / page.get_width(), grayscale=True)
-                image = bitmap.to_pil().convert("L").quantize(16, dither=0)
-                buffer = io.BytesIO()
-                image.save(buffer, "PNG", optimize=True, bits=4)
-                images.append(buffer.getvalue())
-                page.close()
-        finally:
-            document.close()
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        for page in document:
+            bitmap = page.render(scale=WIDTH / page.get_width(), grayscale=True)
+            image = bitmap.to_pil().convert("L").quantize(16, dither=0)
+            buffer = io.BytesIO()
+            image.save(buffer, "PNG", optimize=True, bits=4)
+            images.append(buffer.getvalue())
+            page.close()
+    finally:
+        document.close()
     return images
 
 
 def render(request_id, version):
     """Make the preview of `version` of the request, unless it moved on or is made already."""
+    with _one_render:
+        _render(request_id, version)
+
+
+def _render(request_id, version):
     letter = LetterRequest.get_or_none(LetterRequest.id == request_id)
     row = LetterPreview.get_or_none(LetterPreview.request == request_id)
     if (letter is None or letter.version != version or letter.status not in OFFICIAL_STEPS

@@ -5,10 +5,13 @@ asked for again by the page or by the worker's start-up."""
 import datetime
 import io
 import re
+import threading
+import time
 
 from PIL import Image
 
 from balai.db import now
+from balai.letters import preview
 from balai.letters.models import LetterRequest
 from balai.letters.preview import LetterPreview, page_key
 from balai.storage import documents
@@ -122,3 +125,36 @@ def test_images_gone_from_the_store_are_made_again(app, kades):
     assert kades.get(url).status_code == 404
     assert image_urls(kades.get(f"/kotak-masuk/{letter.id}").get_data(as_text=True)) == [url]
     assert kades.get(url).status_code == 200
+
+
+def test_one_render_at_a_time_and_a_second_ask_finds_it_made(app, db, monkeypatch):
+    """Two worker threads given the same request: one draws the letter, the other waits and
+    finds it made; never two drawings at once (xhtml2pdf and pdfium take one document each)."""
+    letter = make_request(status="diperiksa")
+    LetterPreview.create(request=letter.id, version=letter.version, pages=0, asked_at=now())
+    drawing, drawn, most = [], [], []
+    real = preview.render_draft
+
+    def watched(*args):
+        drawing.append(1)
+        most.append(len(drawing))
+        time.sleep(0.2)
+        try:
+            return real(*args)
+        finally:
+            drawing.pop()
+            drawn.append(1)
+
+    monkeypatch.setattr(preview, "render_draft", watched)
+
+    def worker():
+        with app.extensions["queue"].context():
+            preview.render(letter.id, letter.version)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(drawn) == 1 and max(most) == 1
+    assert LetterPreview.get(LetterPreview.request == letter.id).pages == 1
