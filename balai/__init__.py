@@ -18,6 +18,7 @@ from balai.figures import views as figures
 from balai.letters import tasks as letter_tasks
 from balai.letters.models import LetterRequest
 from balai.letters.views import documents, inbox, kept, standards, types, verify
+from balai.letters.views import preview as letter_preview
 from balai.letters.views import requests as letter_requests
 from balai.letters.views import uploads as syarat_uploads
 from balai.market.views import catalogue, shop
@@ -189,10 +190,10 @@ def init_queue(app):
 
 
 def register_blueprints(app):
-    for module in (home, auth, letter_requests, syarat_uploads, inbox, documents, operator,
-                   population, population_import, accounts, types, notifications, verify,
-                   articles, signing, pwa, catalogue, shop, second_factor, privacy, health,
-                   figures, standards, kept):
+    for module in (home, auth, letter_requests, syarat_uploads, inbox, letter_preview, documents,
+                   operator, population, population_import, accounts, types, notifications,
+                   verify, articles, signing, pwa, catalogue, shop, second_factor, privacy,
+                   health, figures, standards, kept):
         app.register_blueprint(module.bp)
 
 

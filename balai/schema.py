@@ -6,6 +6,7 @@ from balai.db import BaseModel, db
 from balai.letters.kept import KeptDocument
 from balai.letters.models import Attachment, LetterEvent, LetterRequest, LetterType
 from balai.letters.partial_uploads import PartialUpload
+from balai.letters.preview import LetterPreview
 from balai.letters.register import RegisterEntry
 from balai.letters.reminders import StepReminder
 from balai.letters.workdays import DayOff
@@ -24,7 +25,7 @@ from balai.signing.models import SignerCertificate, VerifyHit
 MODELS = [Village, Person, User, LoginFailure, LoginSession, SecondFactor, RecoveryCode,
           AccessLogEntry,
           LetterType, LetterRequest, Attachment, PartialUpload, LetterEvent, RegisterEntry,
-          DayOff, StepReminder, KeptDocument,
+          DayOff, StepReminder, KeptDocument, LetterPreview,
           Notification, ContactPoint, SignerCertificate, VerifyHit, News, NewsIndex,
           Shop, Product, ProductPhoto, Order, OrderItem, PopulationImport, StagedRow]
 

@@ -27,6 +27,7 @@ from flask import abort, current_app, send_file
 from balai.db import db
 
 UPLOADS, LETTERS, KEYS = "uploads", "letters", "keys"  # where each kind of document goes
+PREVIEWS = "previews"  # images of draft letters, remade at will (balai.letters.preview)
 LOCK_FILE = ".deletions.lock"
 DELETIONS_LOCK = 0x42616C6164  # the advisory lock's key on PostgreSQL (next to dbms.WRITE_LOCK)
 PARTIAL = ".partial-"  # a folder write in progress; never listed, never a key

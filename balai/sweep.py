@@ -2,7 +2,7 @@
 
 A document is written just before the row that names it commits, so one whose row never
 committed (a process killed outright, a database error) is left behind. The worker removes any
-document under uploads/, letters/ or keys/ that no row names once it is older than STRAY_GRACE,
+document under uploads/, letters/, keys/ or previews/ that no row names once it is older than STRAY_GRACE,
 in the folder or the bucket alike (it lists them with their time of writing)."""
 import datetime
 import time
@@ -10,6 +10,7 @@ import time
 from balai.letters.issuance import letter_key
 from balai.letters.kept import KeptDocument
 from balai.letters.models import Attachment, LetterRequest
+from balai.letters.preview import LetterPreview
 from balai.letters.uploads import small_name, upload_key
 from balai.market.models import ProductPhoto, Shop
 from balai.market.qris import qris_key
@@ -19,10 +20,10 @@ from balai.people.models import Village
 from balai.queue import once_if
 from balai.signing.keys import CA_FILE, CA_PEM_FILE, key_file_key
 from balai.signing.models import SignerCertificate
-from balai.storage import KEYS, LETTERS, UPLOADS, delete_documents, documents
+from balai.storage import KEYS, LETTERS, PREVIEWS, UPLOADS, delete_documents, documents
 
 STRAY_GRACE = datetime.timedelta(hours=1)
-SWEPT = (UPLOADS, LETTERS, KEYS)  # uploads/ holds the photos' uploads/images/ too
+SWEPT = (UPLOADS, LETTERS, KEYS, PREVIEWS)  # uploads/ holds the photos' uploads/images/ too
 # A column that comes to name a stored document belongs here, with the key of a name in it.
 NAMING_COLUMNS = [(Attachment.stored_name, upload_key), (KeptDocument.stored_name, upload_key),
                   (Village.logo, logo_key),
@@ -54,9 +55,11 @@ def named_keys(database=None):
 
 
 def kept_keys():
-    """What the sweep keeps: the named, a scan's thumbnail, the village CA."""
+    """What the sweep keeps: the named, a scan's thumbnail, the village CA, the draft letters'
+    images of requests still at that version and step."""
     thumbnails = {upload_key(small_name(name)) for column in SCANS for name in names_in(column)}
-    return named_keys() | thumbnails | {key_file_key(CA_FILE), key_file_key(CA_PEM_FILE)}
+    return (named_keys() | thumbnails | LetterPreview.current_keys()
+            | {key_file_key(CA_FILE), key_file_key(CA_PEM_FILE)})
 
 
 def stray_keys():

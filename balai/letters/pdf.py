@@ -12,6 +12,7 @@ from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from balai.letters import text as letter_text
 from balai.media import logo_key
+from balai.signing.issuer import certificate_issuer, kades_certificate
 from balai.storage import documents
 from balai.web.filters import indonesian_date
 
@@ -88,19 +89,46 @@ def signer_title(position, village):
 def render_letter(letter, village, number, issued_on, verify_url, signer):
     """The PDF bytes of an issued letter, signed by `signer` (a SignerCertificate: name and
     title). issued_on is the date in the village's time zone."""
+    html = letter_html(letter, village, issued_on, number=number, qr=qr_data_uri(verify_url),
+                       signer_name=signer.holder_name,
+                       signer_title=signer_title(signer.position, village),
+                       issuer=certificate_issuer(signer, current_app.config))
+    return pdf_from(html)
+
+
+def render_draft(letter, village, today):
+    """The letter as it will print, marked DRAF / CONTOH: no number, no QR code, no signature;
+    the signer the Kades's step would sign with today, when there is one."""
+    signer = kades_certificate()
+    title = (signer_title(signer.position, village) if signer
+             else signer_title("Kepala Desa", village))
+    html = letter_html(letter, village, today, number=None, qr=None,
+                       signer_name=signer.holder_name if signer else "",
+                       signer_title=title, issuer=certificate_issuer(signer, current_app.config),
+                       draft=True)
+    return pdf_from(html)
+
+
+def letter_html(letter, village, issued_on, *, number, qr, signer_name, signer_title, issuer,
+                draft=False):
+    """The HTML xhtml2pdf makes the letter from (number and qr None in a draft)."""
     valid_until = issued_on + datetime.timedelta(days=letter.letter_type.validity_days)
     body = letter_text.render_body(letter.letter_type.body_template,
                                    body_values(letter, village, valid_until))
-    html = render_template(
-        "pdf/letter.html", letter=letter, village=village, number=number,
+    return render_template(
+        "pdf/letter.html", letter=letter, village=village, number=number, draft=draft,
         paragraphs=[p for p in body.split("\n\n") if p.strip()],
-        date=indonesian_date(issued_on),
+        date=indonesian_date(issued_on), valid_until=indonesian_date(valid_until),
         page_size=PAPER_SIZES.get(village.paper, PAPER_SIZES["A4"]),
         birth_date=indonesian_date(letter.person.birth_date),
         extra_fields=[(f["label"], (letter.fields or {}).get(f["key"], ""))
                       for f in letter.letter_type.extra_fields],
-        logo=logo_data_uri(village), qr=qr_data_uri(verify_url), signer_name=signer.holder_name,
-        signer_title=signer_title(signer.position, village))
+        logo=logo_data_uri(village), qr=qr, signer_name=signer_name,
+        signer_title=signer_title, issuer=issuer,
+        verify_address=f"{village.public_url.rstrip('/')}/verifikasi")
+
+
+def pdf_from(html):
     output = io.BytesIO()
     with _render_lock:
         result = pisa.CreatePDF(html, dest=output, link_callback=link_callback, encoding="utf-8",

@@ -3,8 +3,10 @@ files past their retention, and the numbers a process killed outright (no cleanu
 provisional: one older than the register's bound is issued if its letter carries it, else
 voided with the reason. Files that no row names are balai.sweep's. Uploads sent in
 pieces are dropped a day after they began (partial_uploads.ABANDONED_AFTER). Every sweep
-scans the waiting requests for steps past their target (reminders.remind_overdue)."""
-from balai.letters import reminders, retention
+scans the waiting requests for steps past their target (reminders.remind_overdue). The draft
+letter's images are made when an official's page asks for them, one render at a time
+(preview.py)."""
+from balai.letters import preview, reminders, retention
 from balai.letters.partial_uploads import PartialUpload
 from balai.letters.register import RegisterEntry
 from balai.queue import once_if
@@ -35,7 +37,14 @@ def register(queue):
         with queue.context():
             reminders.remind_overdue()
 
+    @queue.huey.task()
+    def render_preview(request_id, version):
+        """Make the images of a request's draft letter for the officials who decide it."""
+        with queue.context():
+            preview.render(request_id, version)
+
     queue.add("forget_syarat", forget_syarat, retention.due)
+    queue.add("render_preview", render_preview, preview.LetterPreview.unfinished)
     queue.add("settle_numbers", settle_numbers, lambda horizon: once_if(
         RegisterEntry.select().where(RegisterEntry.abandoned()).exists()))
     queue.add("remove_abandoned_uploads", remove_abandoned_uploads,

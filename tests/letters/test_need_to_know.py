@@ -11,8 +11,9 @@ import pytest
 
 from balai.db import now
 from balai.demo import seed
-from balai.letters import issuance
+from balai.letters import issuance, preview
 from balai.letters.models import Attachment, LetterRequest
+from balai.letters.preview import OFFICIAL_STEPS
 from balai.letters.uploads import upload_key
 from balai.notify.models import Notification
 from balai.people.audit import AccessLogEntry
@@ -74,6 +75,10 @@ def expected(endpoint, method, case, role, status):
     issued = status == "selesai"
     if endpoint in ("inbox.detail", "inbox.act"):
         return (200 if get else 409) if role in INBOX & case.sees else 403
+    if endpoint.startswith("letter_preview."):  # the draft letter, made below for each case
+        if role not in INBOX & case.sees:
+            return 403
+        return 200 if endpoint == "letter_preview.status" or status in OFFICIAL_STEPS else 404
     if endpoint in ("letters.open_anyway", "people.edit", "people.family"):
         return (200 if get else 422) if role == "operator" else 403
     if endpoint == "documents.revoke":
@@ -148,13 +153,18 @@ def answer(response):
 @pytest.mark.parametrize("role", ROLES)
 def test_every_id_route_answers_every_role_by_the_rule(request, app, db, role):
     built = {name: build(app, case) for name, case in SCENARIOS.items()}
+    with app.test_request_context():
+        for req, _ in built.values():
+            if preview.preview_of(req) is not None:  # at an official's step: made now
+                preview.render(req.id, req.version)
     client = request.getfixturevalue(role) if role else app.test_client()
     wrong, seen = [], set()
     for endpoint, method, rule in id_routes(app):
         seen.add(endpoint)
         for name, (req, scan) in built.items():
             args = {"request_id": req.id, "attachment_id": scan.id, "key": "kk",
-                    "person_id": req.person_id, "upload_id": "tidak-pernah-dimulai"}
+                    "person_id": req.person_id, "upload_id": "tidak-pernah-dimulai",
+                    "version": req.version, "page": 1}
             with app.test_request_context():
                 url = app.url_for(endpoint, **{arg: args[arg] for arg in rule.arguments})
             response = (client.get(url) if method == "GET"
@@ -168,7 +178,8 @@ def test_every_id_route_answers_every_role_by_the_rule(request, app, db, role):
                     "letters.check", "letters.submit", "letters.show", "letters.open_anyway",
                     "letters.cancel", "letters.attachment", "inbox.detail", "inbox.act",
                     "documents.letter_pdf", "documents.revoke", "people.edit", "people.family",
-                    "syarat_uploads.begin", "syarat_uploads.status", "letters.use_kept"}
+                    "syarat_uploads.begin", "syarat_uploads.status", "letters.use_kept",
+                    "letter_preview.status", "letter_preview.page"}
     for req, _ in built.values():  # nothing the matrix sent changed a request
         again = LetterRequest.get_by_id(req.id)
         assert (again.status, again.version, again.revoked_at) == (req.status, req.version, None)

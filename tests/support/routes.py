@@ -93,6 +93,8 @@ def make_objects(app):
         "figure": "permohonan",
         "day_id": day_off.id,
         "import_id": staged_import(app, User.by_login("operator")),
+        "version": 0,  # a draft letter's preview images: none for these two (at no step)
+        "page": 1,
     }
 
 

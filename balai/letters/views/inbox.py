@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 
 from balai.letters.issuance import BATCH_MAX, approve, issue_many, signer_of
 from balai.letters.models import LetterRequest, LetterType
+from balai.letters.preview import preview_of
 from balai.letters.register import RegisterEntry
 from balai.letters.standards import mark_targets
 from balai.letters.views.requests import viewable_request
@@ -66,7 +67,8 @@ def render_inbox(errors, picked=(), status=200):
 def detail(request_id):
     letter = official_letter(request_id)
     letter.record_view(current_user, "permohonan", letter.id)
-    return render_template("inbox/detail.html", letter=letter, errors={}, note="", category="")
+    return render_template("inbox/detail.html", letter=letter, preview=preview_of(letter),
+                           errors={}, note="", category="")
 
 
 @bp.post("/kotak-masuk/<int:request_id>")
@@ -103,8 +105,8 @@ def refused(letter, error, note, category):
     if is_htmx() or not (isinstance(error, SigningError) or error.status == 422):
         return error_page(str(error), error.status)
     field = "passphrase" if isinstance(error, SigningError) else f"{error.field}-{letter.id}"
-    return render_template("inbox/detail.html", letter=letter, errors={field: str(error)},
-                           note=note, category=category), error.status
+    return render_template("inbox/detail.html", letter=letter, preview=preview_of(letter),
+                           errors={field: str(error)}, note=note, category=category), error.status
 
 
 @bp.post("/kotak-masuk/tandatangani")
