@@ -83,7 +83,7 @@ class StaticAssets:
     def data_url(self, name):
         """A small file written into the page itself: one request fewer (used for the icon)."""
         asset = self.assets[name]
-        return f"data:{asset.mimetype},{quote(asset.body, safe=' /=:#;,-.')}"
+        return f"data:{asset.mimetype},{quote(asset.body.strip(), safe='/=:;,-.')}"
 
     def fingerprint_url(self, endpoint, values):
         if endpoint == "static" and values.get("filename") in self.assets:

@@ -79,7 +79,7 @@ def test_search_as_you_type_sends_one_request_after_a_pause(many_news, live_serv
     assert len(searches) == 1, [r.url for r in searches]
     assert searches[0].headers.get("hx-request") == "true"
     assert "q=kabar+nomor+12" in searches[0].url
-    assert page.locator("#hasil h3").first.inner_text() == "Kabar desa nomor 12"
+    assert page.locator("#hasil h2").first.inner_text() == "Kabar desa nomor 12"
     assert page.evaluate("window.sameDocument") is True
 
 
@@ -89,7 +89,7 @@ def test_search_is_a_plain_get_form_without_javascript(many_news, live_server, n
     page.fill("#q", "posyandu RW 7")
     page.click("form.search button")
     page.wait_for_url("**/berita/cari?q=posyandu+RW+7")
-    assert page.locator("#hasil h3").first.inner_text() == "Kabar desa nomor 7"
+    assert page.locator("#hasil h2").first.inner_text() == "Kabar desa nomor 7"
     assert page.locator("#q").input_value() == "posyandu RW 7"
 
 

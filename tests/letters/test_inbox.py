@@ -178,7 +178,7 @@ def test_htmx_approval_removes_the_row_and_updates_the_count(db, kasipem):
     response = decide(kasipem, letter, "kembalikan", note="Foto KTP buram", headers=HTMX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html and len(response.data) <= 2048
-    assert '<hx-partial hx-target="#inbox-count" hx-swap="outerHTML">' in html
+    assert '<hx-partial data-hx-target="#inbox-count" data-hx-swap="outerHTML">' in html
     assert 'id="inbox-count" class="count">1<' in html
     assert 'hx-target="#pesan"' in html and "dikembalikan kepada pemohon" in html
     assert status_of(letter) == "dikembalikan" and status_of(other) == "diajukan"
