@@ -59,7 +59,7 @@ def test_while_it_is_made_the_page_says_so_and_polls(app, kades):
     LetterPreview.create(request=letter.id, version=letter.version, pages=0, asked_at=now())
     html = kades.get(f"/kotak-masuk/{letter.id}").get_data(as_text=True)
     assert PENDING in html and not image_urls(html)
-    assert f'hx-get="/kotak-masuk/{letter.id}/pratinjau" hx-trigger="every 2s"' in html
+    assert f'data-hx-get="/kotak-masuk/{letter.id}/pratinjau" data-hx-trigger="every 2s"' in html
     assert f'href="/kotak-masuk/{letter.id}">Muat ulang halaman</a>' in html  # no JS
     piece = kades.get(f"/kotak-masuk/{letter.id}/pratinjau").get_data(as_text=True)
     assert PENDING in piece and "<html" not in piece
