@@ -26,6 +26,7 @@ WHOLE_MAX_PIXELS = 24_000_000
 WEBP_MAX_PIXELS = 12_000_000
 PHOTO_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}
 JPEG_OR_PNG = {"JPEG", "MPO", "PNG"}  # MPO is the JPEG that phones with two cameras write
+DOCUMENT_FORMATS = JPEG_OR_PNG | {"WEBP"}  # a browser shrinks a syarat photo to WebP
 # name -> (width in px, budget in bytes for each encoded file)
 SIZES = {"thumb": (320, 12 * 1024), "article": (800, 60 * 1024)}
 QUALITIES = (82, 74, 66, 58, 50, 42, 34, 26)
@@ -165,15 +166,16 @@ def flatten(image):
 def document_image(data):
     """(bytes, format) of a syarat picture at most DOCUMENT_SIDE long.
 
-    A PNG stays a PNG, so the text of a screenshot stays sharp; anything else becomes a JPEG.
+    A PNG stays a PNG, so the text of a screenshot stays sharp; anything else (a WebP too)
+    becomes a JPEG, which every printer and PDF renderer reads.
     """
-    image = open_untrusted(data, JPEG_OR_PNG, box=(DOCUMENT_SIDE, DOCUMENT_SIDE))
+    image = open_untrusted(data, DOCUMENT_FORMATS, box=(DOCUMENT_SIDE, DOCUMENT_SIDE))
     image.thumbnail((DOCUMENT_SIDE, DOCUMENT_SIDE))
     out = io.BytesIO()
     if image.format == "PNG":
         image.save(out, "PNG", optimize=True)
         return out.getvalue(), "PNG"
-    image.convert("RGB").save(out, "JPEG", quality=DOCUMENT_QUALITY, optimize=True)
+    flatten(image).save(out, "JPEG", quality=DOCUMENT_QUALITY, optimize=True)
     return out.getvalue(), "JPEG"
 
 

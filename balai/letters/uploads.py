@@ -17,7 +17,13 @@ STORED_AS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
 # What a file claims to be picks its parser, and which message a refusal gets
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 JPEG_SIGNATURE = b"\xff\xd8\xff"
-ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
+ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.jpg,.jpeg,.png,.webp,.pdf"
+
+
+def is_picture(data):
+    """Whether the file starts as a JPEG, a PNG or a WebP (what a phone's browser shrinks to)."""
+    webp = data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    return webp or data.startswith(JPEG_SIGNATURE) or data.startswith(PNG_SIGNATURE)
 
 
 class UploadError(Exception):
@@ -35,7 +41,7 @@ def save_upload(file_storage):
         raise UploadError(too_large(name))
     if data.startswith(b"%PDF-"):
         content, content_type, suffix = checked_pdf(data, name), "application/pdf", ".pdf"
-    elif data.startswith(JPEG_SIGNATURE) or data.startswith(PNG_SIGNATURE):
+    elif is_picture(data):
         content, content_type, suffix = reencoded_image(data, name)
     else:
         raise UploadError(f"Berkas {name} bukan foto JPEG/PNG atau PDF. "
