@@ -13,7 +13,13 @@ from balai.letters.issuance import letter_key
 from balai.letters.models import Attachment, LetterRequest
 from balai.letters.uploads import upload_key
 from balai.storage import documents
-from tests.support.backups import Writer, checks_as_asli, issue_letter, run_command
+from tests.support.backups import (
+    Writer,
+    backup_under_a_writer,
+    checks_as_asli,
+    issue_letter,
+    run_command,
+)
 from tests.support.files import pdf_bytes
 from tests.support.postgres import sqlite_only
 from tests.support.village import make_request
@@ -41,19 +47,7 @@ def test_a_backup_taken_while_residents_upload_restores_a_village_that_still_sig
         app, db, folders):
     target, fresh = folders
     old = issue_letter(app)
-    writer = Writer(app, make_request(), letters=True)
-    writer.start()
-    try:
-        while writer.done < 3 and writer.is_alive():
-            writer.join(0.05)
-        started = time.monotonic()
-        result = run_command(app, "backup", str(target))
-        ended = time.monotonic()
-    finally:
-        writer.stop.set()
-        writer.join(30)
-    assert writer.error is None
-    assert any(start < ended and end > started for start, end in writer.writing)
+    result = backup_under_a_writer(app, target)
     assert result.exit_code == 0, result.output
     assert "Cadangan selesai" in result.output and private(target)
 

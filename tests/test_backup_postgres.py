@@ -2,7 +2,6 @@
 Kades signs restores into a new database that still signs letters; a damaged backup, a database
 that holds data, a backup of another engine or schema are refused; `migrate` backs up first."""
 import json
-import time
 
 import pytest
 
@@ -17,7 +16,7 @@ from balai.people.models import Person
 from balai.storage import documents
 from tests.support import postgres
 from tests.support.backups import (
-    Writer,
+    backup_under_a_writer,
     checks_as_asli,
     issue_letter,
     other_database,
@@ -49,19 +48,7 @@ def test_a_dump_taken_while_residents_upload_restores_a_village_that_still_signs
         app, db, folders, elsewhere):
     target, fresh = folders
     old = issue_letter(app)
-    writer = Writer(app, make_request(), letters=True)
-    writer.start()
-    try:
-        while writer.done < 3 and writer.is_alive():
-            writer.join(0.05)
-        started = time.monotonic()
-        result = run_command(app, "backup", str(target))
-        ended = time.monotonic()
-    finally:
-        writer.stop.set()
-        writer.join(30)
-    assert writer.error is None
-    assert any(start < ended and end > started for start, end in writer.writing)
+    result = backup_under_a_writer(app, target)
     assert result.exit_code == 0, result.output
     manifest = json.loads((target / "manifest.json").read_text())
     assert manifest["postgresql"] == {"schema": "public"}

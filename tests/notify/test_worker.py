@@ -17,6 +17,7 @@ from balai.people.models import User
 from tests.support.notify import SMTPSink, letter_journey, official, verified
 from tests.support.postgres import server_env
 from tests.support.village import BUDI, make_request
+from tests.support.worker import wait_until
 
 ROOT = Path(balai.__file__).resolve().parent.parent  # where worker.py is
 
@@ -61,15 +62,6 @@ def everyone_by_email(db):
     for username in ("kasipem", "sekdes", "kades"):
         verified(official(username), "email", f"{username}@desa.id")
     verified(User.by_login(BUDI), "email", "budi@contoh.id")
-
-
-def wait_until(condition, seconds):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 def email_rows():

@@ -73,6 +73,25 @@ class Writer(threading.Thread):
                 db.close()
 
 
+def backup_under_a_writer(app, target):
+    """`flask backup target` while a resident uploads and letters are issued (the backup and
+    the writing overlap): the command's result."""
+    writer = Writer(app, make_request(), letters=True)
+    writer.start()
+    try:
+        while writer.done < 3 and writer.is_alive():
+            writer.join(0.05)
+        started = time.monotonic()
+        result = run_command(app, "backup", str(target))
+        ended = time.monotonic()
+    finally:
+        writer.stop.set()
+        writer.join(30)
+    assert writer.error is None
+    assert any(start < ended and end > started for start, end in writer.writing)
+    return result
+
+
 def run_command(app, *args):
     return app.test_cli_runner().invoke(args=list(args))
 
