@@ -46,7 +46,7 @@ TEST_FORM = """() => {
 }"""
 SHRUNK = """() => {
   const file = document.querySelector("input[data-shrink]").files[0];
-  return file && file.type === "image/jpeg" && createImageBitmap(file)
+  return file && ["image/webp", "image/jpeg"].includes(file.type) && createImageBitmap(file)
     .then(image => [file.size, image.width, image.height]);
 }"""
 
