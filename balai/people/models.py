@@ -3,7 +3,7 @@ import datetime
 import functools
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_login import UserMixin
 from peewee import (
     BooleanField,
@@ -43,7 +43,19 @@ class Village(BaseModel):
 
     @classmethod
     def current(cls):
-        """The profile, read again only after the database has changed (a copy: safe to edit)."""
+        """The profile (a copy: safe to edit), read again only after the database has changed;
+        within a request the stamp is asked once (on PostgreSQL asking is a query)."""
+        data = g.get("village_profile") if has_request_context() else None
+        if data is None or db.in_transaction():
+            data = cls._fresh_profile()
+            if has_request_context() and not db.in_transaction():
+                g.village_profile = data
+        village = cls(**data)
+        village._dirty.clear()
+        return village
+
+    @classmethod
+    def _fresh_profile(cls):
         stamp, data = cls._cached
         fresh = change_stamp()  # read before the row: a commit in between is read again next time
         if db.in_transaction() or stamp != fresh:
@@ -51,9 +63,7 @@ class Village(BaseModel):
             data = dict(village.__data__)
             if not db.in_transaction():
                 cls._cached = (fresh, data)
-        village = cls(**data)
-        village._dirty.clear()
-        return village
+        return data
 
     def localtime(self, moment):
         """A stored (naive UTC) moment as the village's wall-clock time."""

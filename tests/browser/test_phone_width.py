@@ -17,7 +17,7 @@ LOGINS = {"budi": BUDI, "siti": SITI}
 PHONE = {"width": 360, "height": 740}
 # What is wrong with the laid-out page, or null: wider than the screen (and what sticks out),
 # or a label of a facts list broken inside a word ("Kewarganegar|aan").
-PROBLEMS = """() => {
+PROBLEMS = r"""() => {
     const root = document.documentElement;
     const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '');
     const split = [];

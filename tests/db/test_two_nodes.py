@@ -111,8 +111,3 @@ def test_a_shared_database_without_a_secret_key_refuses_to_start(tmp_path, monke
     with pytest.raises(RuntimeError, match="BALAI_SECRET_KEY"):
         create_app({"DATA_DIR": str(tmp_path)})
     assert not (tmp_path / "secret_key").exists()
-
-
-def test_backup_says_a_postgresql_database_is_not_its_to_copy(app, tmp_path):
-    result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "cadangan")])
-    assert result.exit_code == 1 and "pg_dump" in result.output
