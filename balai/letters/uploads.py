@@ -44,8 +44,8 @@ def save_upload(file_storage):
     elif is_picture(data):
         content, content_type, suffix = reencoded_image(data, name)
     else:
-        raise UploadError(f"Berkas {name} bukan foto JPEG/PNG atau PDF. "
-                          "Unggah foto (JPG atau PNG) atau hasil pindaian PDF.")
+        raise UploadError(f"Berkas {name} bukan foto JPEG/PNG/WebP atau PDF. "
+                          "Unggah foto (JPG, PNG atau WebP) atau hasil pindaian PDF.")
     stored_name = stored(content, suffix, content_type)
     return {"stored_name": stored_name, "content_type": content_type, "size": len(content),
             "original_name": name[:200]}
@@ -103,7 +103,7 @@ def reencoded_image(data, name):
         raise UploadError(f"Gambar {name} terlalu besar ukurannya (piksel). "
                           "Perkecil foto lalu unggah ulang.") from None
     except ImageError:
-        raise UploadError(f"Gambar {name} rusak atau bukan JPEG/PNG yang benar. Ambil foto lagi "
+        raise UploadError(f"Gambar {name} rusak atau bukan JPEG/PNG/WebP yang benar. Ambil foto lagi "
                           "lalu unggah ulang.") from None
     return (content, *STORED_AS[fmt])
 

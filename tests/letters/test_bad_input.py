@@ -15,8 +15,8 @@ def stored_files(app):
 
 
 @pytest.mark.parametrize("data, name, status, message", [
-    (EXE, "ktp.pdf", 422, "bukan foto JPEG/PNG atau PDF"),
-    (FAKE_PNG, "ktp.png", 422, "rusak atau bukan JPEG/PNG"),
+    (EXE, "ktp.pdf", 422, "bukan foto JPEG/PNG/WebP atau PDF"),
+    (FAKE_PNG, "ktp.png", 422, "rusak atau bukan JPEG/PNG/WebP"),
     (b"%PDF-1.4 not really", "ktp.pdf", 422, "bukan PDF yang dapat dibuka"),
     (b"", "ktp.jpg", 422, "Berkas ktp.jpg kosong"),
     (b"\xff\xd8\xff" + b"\0" * THIRTY_MB, "ktp.jpg", 413, "Berkas yang Anda kirim terlalu besar"),

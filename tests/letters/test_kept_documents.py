@@ -131,7 +131,7 @@ def test_a_bad_file_on_dokumen_saya_is_refused_and_keeps_the_old_one(app, db, bu
     refused = budi.post("/akun/dokumen/ktp", content_type="multipart/form-data",
                         data={"berkas": upload(b"MZ not an image", "ktp.jpg")})
     assert refused.status_code == 422
-    assert "bukan foto JPEG/PNG atau PDF" in refused.get_data(as_text=True)
+    assert "bukan foto JPEG/PNG/WebP atau PDF" in refused.get_data(as_text=True)
     assert kept_of()["ktp"].stored_name == before
 
 

@@ -172,7 +172,7 @@ def test_valid_uploads_are_kept_when_another_fails(budi, db):
     response = upload_both(budi, req, kk=EXE)
     assert response.status_code == 422
     html = page(response)
-    assert "bukan foto JPEG/PNG atau PDF" in html and 'href="#syarat-kk"' in html
+    assert "bukan foto JPEG/PNG/WebP atau PDF" in html and 'href="#syarat-kk"' in html
     assert req.attachment_for("ktp") is not None and req.attachment_for("kk") is None
     assert "Sudah diunggah" in html  # the kept one is shown, no need to send it again
     fixed = budi.post(f"/surat/{req.id}/syarat", content_type="multipart/form-data",

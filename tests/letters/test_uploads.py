@@ -38,8 +38,8 @@ def test_real_files_are_stored_under_the_upload_dir_with_random_names(ctx, data,
 
 
 @pytest.mark.parametrize("data, name, message", [
-    (EXE, "ijazah.pdf", "bukan foto JPEG/PNG atau PDF"),
-    (FAKE_PNG, "ktp.png", "rusak atau bukan JPEG/PNG"),
+    (EXE, "ijazah.pdf", "bukan foto JPEG/PNG/WebP atau PDF"),
+    (FAKE_PNG, "ktp.png", "rusak atau bukan JPEG/PNG/WebP"),
     (b"%PDF-1.7\nnot really a pdf at all", "kk.pdf", "bukan PDF yang dapat dibuka"),
     (b"", "kosong.jpg", "kosong"),
     (b"\xff\xd8\xff" + b"\x00" * (5 * 1024 * 1024), "besar.jpg", "terlalu besar"),
