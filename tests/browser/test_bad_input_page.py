@@ -75,7 +75,8 @@ def test_an_expired_token_on_an_htmx_removal_keeps_the_file(browser, live_server
     page = login_page(browser, live_server, BUDI)
     page.goto(f"{live_server}/surat/{req.id}/syarat")
     page.set_input_files("#syarat-kk", str(tmp_path / "kk.pdf"))
-    page.click("text=Simpan dan lanjutkan")  # KTP still missing: the page comes back
+    with page.expect_navigation():  # the file went up when chosen; this reloads the page
+        page.click("text=Simpan dan lanjutkan")  # KTP still missing: the page comes back
     expect(page.locator("main")).to_contain_text("Sudah diunggah")
     expire_form_tokens(page)
     page.click("button:has-text('Hapus Foto Kartu Keluarga')")
