@@ -18,6 +18,7 @@ STORED_AS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 JPEG_SIGNATURE = b"\xff\xd8\xff"
 ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.jpg,.jpeg,.png,.webp,.pdf"
+PHOTOS = "JPEG/PNG/WebP"  # the photos is_picture takes, as the refusals name them
 
 
 def is_picture(data):
@@ -44,7 +45,7 @@ def save_upload(file_storage):
     elif is_picture(data):
         content, content_type, suffix = reencoded_image(data, name)
     else:
-        raise UploadError(f"Berkas {name} bukan foto JPEG/PNG/WebP atau PDF. "
+        raise UploadError(f"Berkas {name} bukan foto {PHOTOS} atau PDF. "
                           "Unggah foto (JPG, PNG atau WebP) atau hasil pindaian PDF.")
     stored_name = stored(content, suffix, content_type)
     return {"stored_name": stored_name, "content_type": content_type, "size": len(content),
@@ -103,8 +104,8 @@ def reencoded_image(data, name):
         raise UploadError(f"Gambar {name} terlalu besar ukurannya (piksel). "
                           "Perkecil foto lalu unggah ulang.") from None
     except ImageError:
-        raise UploadError(f"Gambar {name} rusak atau bukan JPEG/PNG/WebP yang benar. Ambil foto lagi "
-                          "lalu unggah ulang.") from None
+        raise UploadError(f"Gambar {name} rusak atau bukan {PHOTOS} yang benar. Ambil foto "
+                          "lagi lalu unggah ulang.") from None
     return (content, *STORED_AS[fmt])
 
 

@@ -45,10 +45,11 @@ class Village(BaseModel):
     def current(cls):
         """The profile (a copy: safe to edit), read again only after the database has changed;
         within a request the stamp is asked once (on PostgreSQL asking is a query)."""
-        data = g.get("village_profile") if has_request_context() else None
-        if data is None or db.in_transaction():
+        remembered = has_request_context() and not db.in_transaction()
+        data = g.get("village_profile") if remembered else None
+        if data is None:
             data = cls._fresh_profile()
-            if has_request_context() and not db.in_transaction():
+            if remembered:
                 g.village_profile = data
         village = cls(**data)
         village._dirty.clear()
