@@ -30,13 +30,14 @@ from balai.operator import import_views as population_import
 from balai.operator import tasks as operator_tasks
 from balai.operator import views as operator
 from balai.people import passwords
-from balai.people.models import PASSWORD_HASH_METHOD, Village, dummy_hash
+from balai.people.models import PASSWORD_HASH_METHOD, dummy_hash
 from balai.people.sessions import TOKEN_KEY, LoginSession
 from balai.people.views import accounts, auth, population, second_factor
 from balai.privacy import views as privacy
 from balai.queue import Queue
 from balai.signing import views as signing
 from balai.signing.models import signs_as_kades
+from balai.villages.models import Village
 from balai.web import errors, filters, health
 from balai.web.access import FIGURES_ROLES, INBOX_ROLES
 from balai.web.compiled_templates import compiled_templates

@@ -17,10 +17,11 @@ from balai.news.models import News, NewsIndex
 from balai.notify.models import ContactPoint, Notification
 from balai.operator.population_import import PopulationImport, StagedRow
 from balai.people.audit import AccessLogEntry
-from balai.people.models import LoginFailure, Person, User, Village
+from balai.people.models import LoginFailure, Person, User
 from balai.people.second_factor import RecoveryCode, SecondFactor
 from balai.people.sessions import LoginSession
 from balai.signing.models import SignerCertificate, VerifyHit
+from balai.villages.models import Village
 
 MODELS = [Village, Person, User, LoginFailure, LoginSession, SecondFactor, RecoveryCode,
           AccessLogEntry,

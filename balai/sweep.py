@@ -16,11 +16,11 @@ from balai.market.models import ProductPhoto, Shop
 from balai.market.qris import qris_key
 from balai.media import ImageSet, image_key, logo_key
 from balai.news.models import News
-from balai.people.models import Village
 from balai.queue import once_if
 from balai.signing.keys import CA_FILE, CA_PEM_FILE, key_file_key
 from balai.signing.models import SignerCertificate
 from balai.storage import KEYS, LETTERS, PREVIEWS, UPLOADS, delete_documents, documents
+from balai.villages.models import Village
 
 STRAY_GRACE = datetime.timedelta(hours=1)
 SWEPT = (UPLOADS, LETTERS, KEYS, PREVIEWS)  # uploads/ holds the photos' uploads/images/ too

@@ -18,8 +18,9 @@ from balai.demo import seed  # noqa: E402
 from balai.letters import preview  # noqa: E402
 from balai.letters.models import LetterRequest, LetterType  # noqa: E402
 from balai.letters.pdf import render_draft  # noqa: E402
-from balai.people.models import Person, User, Village  # noqa: E402
+from balai.people.models import Person, User  # noqa: E402
 from balai.storage import documents  # noqa: E402
+from balai.villages.models import Village  # noqa: E402
 
 RUNS = 20
 

@@ -13,9 +13,10 @@ from balai.letters.models import LetterType
 from balai.market.models import Product, ProductPhoto, Shop
 from balai.media import process_image
 from balai.news.models import News
-from balai.people.models import PASSWORD_HASH_METHOD, Person, User, Village
+from balai.people.models import PASSWORD_HASH_METHOD, Person, User
 from balai.signing import keys as signing
 from balai.signing.models import SignerCertificate
+from balai.villages.models import Village
 
 DEMO_PASSWORD = "sukamaju123"
 DEMO_SIGNING_PASSPHRASE = "tandatangan-sukamaju"  # opens the demo Kades's key (and the demo CA)

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, render_template, request
 
 from balai.figures import FIGURES
 from balai.figures.period import Period, PeriodError
-from balai.people.models import Village
+from balai.villages.models import Village
 from balai.web.access import figures_required
 from balai.web.spreadsheet import csv_download
 

@@ -27,7 +27,6 @@ from balai.letters.workflow import (
     OutOfTurn,
     WorkflowError,
 )
-from balai.people.models import Village
 from balai.signing.keys import SigningError, sha256
 from balai.signing.models import SignerCertificate
 from balai.signing.remote import (
@@ -38,6 +37,7 @@ from balai.signing.remote import (
     signer_for,
 )
 from balai.storage import LETTERS, delete_documents, document_key, documents
+from balai.villages.models import Village
 
 log = logging.getLogger(__name__)
 

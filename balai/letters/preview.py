@@ -18,8 +18,8 @@ from balai.db import BaseModel, db, now
 from balai.letters.models import LetterRequest
 from balai.letters.pdf import PAPER_SIZES, render_draft
 from balai.letters.workflow import STEPS
-from balai.people.models import Village
 from balai.storage import PREVIEWS, delete_documents, documents
+from balai.villages.models import Village
 
 WIDTH = 800  # pixels: readable on a phone, zoomable to a printed line
 LOST_AFTER = datetime.timedelta(minutes=2)

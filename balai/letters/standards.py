@@ -16,7 +16,7 @@ from balai.letters.letter_types import LetterType
 from balai.letters.models import LetterEvent, LetterRequest
 from balai.letters.workdays import Calendar
 from balai.letters.workflow import STEPS
-from balai.people.models import Village
+from balai.villages.models import Village
 
 RETURNED = "dikembalikan"
 WAITING = tuple(state for state, step in STEPS.items() if step.official)

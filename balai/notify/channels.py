@@ -11,7 +11,7 @@ from email.utils import formatdate
 import requests
 from flask import current_app
 
-from balai.people.models import Village
+from balai.villages.models import Village
 
 DEFAULTS = {
     "NOTIFY_RETRY_SECONDS": "60,300,1800,7200",  # after the last one the row is failed

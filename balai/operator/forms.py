@@ -9,8 +9,8 @@ from balai.db import utc_naive
 from balai.letters.text import number_format_error
 from balai.media import ImageError, TooManyPixels, logo_key, logo_png
 from balai.people.contact import is_email
-from balai.people.models import Village
 from balai.storage import documents
+from balai.villages.models import Village
 from balai.web.forms import in_order, parse_date, required, text
 
 LOGO_MAX_BYTES = 1024 * 1024

@@ -18,8 +18,9 @@ from balai.db import BaseModel, JSONField, db, now
 from balai.operator.columns import LABELS, is_opensid
 from balai.operator.row_values import digits_of, record_values, text_of
 from balai.operator.spreadsheet import SpreadsheetError, read_rows
-from balai.people.models import Person, User, Village
+from balai.people.models import Person, User
 from balai.storage import documents
+from balai.villages.models import Village
 
 log = logging.getLogger(__name__)
 

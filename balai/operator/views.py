@@ -22,9 +22,10 @@ from balai.notify.models import Notification
 from balai.notify.outbox import send
 from balai.operator.forms import LOG_FILTERS, access_log_filters, village_form
 from balai.people.audit import AccessLogEntry
-from balai.people.models import Person, User, Village
+from balai.people.models import Person, User
 from balai.people.second_factor import SecondFactor
 from balai.storage import documents
+from balai.villages.models import Village
 from balai.web.access import OFFICIAL_ROLES, operator_only
 from balai.web.filters import indonesian_date
 from balai.web.paging import page_of

@@ -2,7 +2,7 @@
 or on the command line, and changing one's password."""
 import functools
 
-from balai.people.models import Village
+from balai.villages.models import Village
 
 PASSWORD_MIN = 8  # every password: residents', officials', and the signing passphrase
 

@@ -22,8 +22,9 @@ from balai.market.orders import Order, OrderItem
 from balai.market.qris import qris_key
 from balai.media import image_key
 from balai.notify.models import ContactPoint, Notification
-from balai.people.models import Person, Village
+from balai.people.models import Person
 from balai.storage import documents
+from balai.villages.models import Village
 
 README = """Data pribadi Anda yang disimpan Balai, {village}.
 

@@ -5,8 +5,8 @@ from flask_login import current_user
 
 from balai.db import now
 from balai.people.audit import AccessLogEntry
-from balai.people.models import Village
 from balai.privacy import export
+from balai.villages.models import Village
 from balai.web.access import role_required
 from balai.web.paging import page_of
 

@@ -5,10 +5,11 @@ import click
 from peewee import IntegrityError
 
 from balai.db import db
-from balai.people.models import User, Village
+from balai.people.models import User
 from balai.people.passwords import PASSWORD_MIN
 from balai.signing import keys as signing
 from balai.storage import documents
+from balai.villages.models import Village
 
 
 def signer_options(command):

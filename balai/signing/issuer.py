@@ -4,9 +4,9 @@ issuer (the village CA that signing-setup made, or the issuer of an imported cer
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from balai.people.models import Village
 from balai.signing.models import SignerCertificate, kades_signers
 from balai.signing.remote import settings
+from balai.villages.models import Village
 
 BSRE = "Balai Sertifikasi Elektronik (BSrE), BSSN"
 

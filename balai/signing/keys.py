@@ -23,9 +23,9 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from balai.db import db, utc_naive
-from balai.people.models import Village
 from balai.signing.models import SignerCertificate
 from balai.storage import KEYS, document_key, documents
+from balai.villages.models import Village
 
 KEY_TYPES = ("p256", "rsa3072")
 CA_FILE = "village-ca.p12"

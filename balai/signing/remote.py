@@ -17,10 +17,10 @@ import requests
 from urllib3.exceptions import NewConnectionError
 
 from balai.db import db
-from balai.people.models import Village
 from balai.signing import bsre
 from balai.signing import keys as signing
 from balai.signing.keys import SigningError
+from balai.villages.models import Village
 
 SETTINGS = ("BALAI_TTE_URL", "BALAI_TTE_TOKEN", "BALAI_TTE_USER", "BALAI_TTE_PASSWORD",
             "BALAI_TTE_TIMEOUT", "BALAI_BSRE_API")

@@ -9,8 +9,8 @@ from pypdf import PdfReader
 
 from balai.demo import seed
 from balai.letters.models import LetterRequest
-from balai.people.models import Village
 from balai.signing import pdf_check
+from balai.villages.models import Village
 from tests.support.browser import login_page, upload_syarat
 from tests.support.village import BUDI
 

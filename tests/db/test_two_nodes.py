@@ -15,8 +15,8 @@ import requests
 from balai import create_app
 from balai.db import db as database
 from balai.demo import seed
-from balai.people.models import Village
 from balai.signing.models import VerifyHit
+from balai.villages.models import Village
 from tests.support.postgres import needs_postgres
 from tests.support.village import BUDI, csrf_token_from
 

@@ -10,7 +10,8 @@ from balai.demo import seed
 from balai.letters import issuance
 from balai.letters.models import NOTE_MAX, Attachment, LetterEvent, LetterRequest
 from balai.letters.register import RegisterEntry
-from balai.people.models import User, Village
+from balai.people.models import User
+from balai.villages.models import Village
 from balai.web.filters import indonesian_date
 from tests.support.village import AHMAD, waiting
 

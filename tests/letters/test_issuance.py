@@ -13,9 +13,10 @@ from balai.letters import issuance
 from balai.letters import pdf as letter_pdf
 from balai.letters.models import LetterRequest, OutOfTurn, WorkflowError
 from balai.letters.register import RegisterEntry
-from balai.people.models import User, Village
+from balai.people.models import User
 from balai.signing import keys as signing
 from balai.signing import pdf_check
+from balai.villages.models import Village
 from tests.support.stored import letter_bytes, put_upload, stored_keys, stored_names
 from tests.support.village import make_request
 

@@ -11,11 +11,11 @@ from balai.letters import issuance
 from balai.letters.models import LetterRequest
 from balai.letters.pdf import letter_html, render_draft, render_letter
 from balai.media import logo_key
-from balai.people.models import Village
 from balai.signing.issuer import BSRE, issuer_name
 from balai.signing.keys import CA_PEM_FILE, key_file_key
 from balai.signing.models import SignerCertificate
 from balai.storage import documents
+from balai.villages.models import Village
 from balai.web.filters import indonesian_date
 from tests.support.files import image_bytes
 from tests.support.village import make_request

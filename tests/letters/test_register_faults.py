@@ -17,8 +17,8 @@ from balai.demo import seed
 from balai.letters import issuance
 from balai.letters.models import LetterEvent, LetterRequest, LetterType, WorkflowError
 from balai.letters.register import PROVISIONAL_FOR, RegisterEntry
-from balai.people.models import Village
 from balai.signing.models import SignerCertificate
+from balai.villages.models import Village
 from tests.support.signing import NIK, running_tte, slow
 from tests.support.stored import stored_keys
 from tests.support.village import AHMAD, BUDI, SITI, make_request

@@ -376,7 +376,7 @@ def test_ajukan_with_empty_details_goes_back_to_the_form(budi, db):
 def test_times_are_shown_in_the_village_time_zone(db):
     import datetime
 
-    from balai.people.models import Village
+    from balai.villages.models import Village
     from balai.web.filters import tanggal, waktu
     moment = datetime.datetime(2026, 1, 1, 20, 0)  # stored in UTC
     context = {"village": Village(timezone="Asia/Jakarta")}

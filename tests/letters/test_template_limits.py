@@ -9,8 +9,8 @@ from balai.letters import issuance, text
 from balai.letters.models import LetterRequest, LetterType
 from balai.letters.pdf import render_letter
 from balai.letters.register import RegisterEntry
-from balai.people.models import Village
 from balai.signing.models import SignerCertificate
+from balai.villages.models import Village
 from tests.support.forms import letter_type, profile
 from tests.support.signing import approve
 from tests.support.village import error_page_html, make_request

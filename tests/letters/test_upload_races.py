@@ -12,8 +12,8 @@ import pytest
 from balai.letters.models import Attachment, LetterRequest
 from balai.media import process_image
 from balai.news.models import News
-from balai.people.models import Village
 from balai.storage import documents
+from balai.villages.models import Village
 from tests.support.files import image_bytes, upload
 from tests.support.stored import folder_only, put_upload, stored_keys, stored_names
 from tests.support.village import BUDI, make_request

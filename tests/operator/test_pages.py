@@ -11,7 +11,8 @@ from PIL import Image
 import balai
 from balai.letters.models import LetterType
 from balai.letters.register import RegisterEntry
-from balai.people.models import User, Village
+from balai.people.models import User
+from balai.villages.models import Village
 from tests.support.forms import profile
 from tests.support.village import csrf_token_from, error_page_html, make_request
 

@@ -8,7 +8,8 @@ import pytest
 from balai.db import now
 from balai.letters.models import Attachment
 from balai.people.audit import AccessLogEntry
-from balai.people.models import Person, User, Village
+from balai.people.models import Person, User
+from balai.villages.models import Village
 from balai.web.filters import indonesian_date
 from tests.support.files import image_bytes
 from tests.support.stored import put_upload

@@ -3,7 +3,7 @@ username, not the village's name; registration, the operator's form, a password 
 command line all use it."""
 import pytest
 
-from balai.people.models import Person, User, Village
+from balai.people.models import Person, User
 from balai.people.passwords import (
     HOLDS_OWN_NAME,
     HOLDS_VILLAGE,
@@ -12,6 +12,7 @@ from balai.people.passwords import (
     common_passwords,
     password_error,
 )
+from balai.villages.models import Village
 from tests.support.village import BUDI
 
 

@@ -15,10 +15,11 @@ from balai.letters import issuance
 from balai.letters.models import LetterEvent
 from balai.letters.register import RegisterEntry
 from balai.notify.models import Notification
-from balai.people.models import User, Village
+from balai.people.models import User
 from balai.signing import keys as signing
 from balai.signing.models import SignerCertificate, VerifyHit
 from balai.storage import documents
+from balai.villages.models import Village
 from tests.support.signing import (
     NIK,
     PASSPHRASE,

@@ -13,8 +13,8 @@ from PIL import Image
 from balai import sweep
 from balai.demo import seed
 from balai.letters.models import LetterRequest
-from balai.people.models import Village
 from balai.storage import Bucket, documents
+from balai.villages.models import Village
 from tests.support.files import image_bytes, pdf_bytes, upload
 from tests.support.forms import profile
 from tests.support.s3 import BUCKET, client, object_keys

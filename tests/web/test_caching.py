@@ -8,7 +8,7 @@ from flask import url_for
 
 from balai.media import process_image
 from balai.news.models import News
-from balai.people.models import Village
+from balai.villages.models import Village
 from tests.support.files import photo_bytes
 from tests.support.village import make_request
 

@@ -1,7 +1,7 @@
 """The one paging helper: ?halaman=N, the page's rows, and whether another page follows."""
 import pytest
 
-from balai.people.models import Village
+from balai.villages.models import Village
 from balai.web.paging import page_of
 
 

@@ -10,7 +10,7 @@ from peewee import IntegrityError
 from balai.db import now
 from balai.media import ImageError, delete_image, process_image, send_image
 from balai.news.models import CATEGORIES, PAGE_SIZE, News, local_to_utc
-from balai.people.models import Village
+from balai.villages.models import Village
 from balai.web.access import operator_required
 from balai.web.htmx import render_page_or_block
 from balai.web.page_cache import public_page

@@ -6,7 +6,7 @@ import json
 from flask import Blueprint, current_app, request, url_for
 from PIL import Image, ImageDraw
 
-from balai.people.models import Village
+from balai.villages.models import Village
 
 bp = Blueprint("pwa", __name__)
 

@@ -4,9 +4,9 @@ import segno
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from balai.people.models import Village
 from balai.people.second_factor import RecoveryCode, SecondFactor
 from balai.people.views.auth import home_for, safe_next
+from balai.villages.models import Village
 from balai.web.access import OFFICIAL_ROLES, role_required
 
 bp = Blueprint("second_factor", __name__, url_prefix="/akun/dua-langkah")
