@@ -12,11 +12,37 @@ from contextlib import contextmanager
 ACROSS = "across"  # the marker across_villages() sets
 
 _chosen = contextvars.ContextVar("balai_village", default=None)
+_only_village = None  # set by balai.villages.models: the one village's id, or None when several
+
+
+class NoVillageChosen(RuntimeError):
+    """A village query ran with no village chosen in an installation of several villages."""
+
+
+def when_none_chosen(only_village):
+    """`only_village()` answers the id of the installation's one village (None when it has
+    several); the village area registers it."""
+    global _only_village
+    _only_village = only_village
 
 
 def chosen_village():
     """The village id chosen for the code at hand, ACROSS, or None when none is chosen."""
     return _chosen.get()
+
+
+def current_village_id():
+    """The id of the village the code at hand works for: the chosen one, else the
+    installation's only village. NoVillageChosen when there is no such village, and inside
+    across_villages() (which reads every village and works for none)."""
+    chosen = _chosen.get()
+    if chosen == ACROSS:
+        raise NoVillageChosen("across_villages() works for no one village")
+    if chosen is None and _only_village is not None:
+        chosen = _only_village()
+    if chosen is None:
+        raise NoVillageChosen("no village chosen in an installation of several villages")
+    return chosen
 
 
 def is_across():
