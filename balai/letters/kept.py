@@ -9,17 +9,18 @@ one only as the syarat of a request that uses it. Only the resident keeps and us
 official filing a request at the counter is offered none."""
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, IntegrityError
 
-from balai.db import BaseModel, db, now
+from balai.db import db, now
 from balai.letters import drafts
 from balai.letters.uploads import UploadError, copied, delete_upload, save_upload, upload_key
 from balai.people.models import Person
 from balai.storage import documents
+from balai.villages.models import VillageModel
 
 KINDS = {"ktp": "KTP", "kk": "Kartu Keluarga"}  # the requirement keys a resident may keep
 SAVED_FIELDS = ("stored_name", "content_type", "size", "original_name")
 
 
-class KeptDocument(BaseModel):
+class KeptDocument(VillageModel):
     """One kept scan of a resident, by kind (a requirement key of KINDS)."""
     person = ForeignKeyField(Person, backref="kept_documents", on_delete="CASCADE")
     kind = CharField()

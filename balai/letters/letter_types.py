@@ -2,15 +2,16 @@
 the operator), and what a request for one must say."""
 from peewee import CharField, IntegerField, TextField
 
-from balai.db import BaseModel, JSONField
+from balai.db import JSONField
 from balai.letters.workflow import ROUTE, STEPS, VERIFIER_TITLES
+from balai.villages.models import VillageModel
 
 PURPOSE_MAX = 200
 FIELD_MAX = 150
 SERVICE_DAYS, STEP_DAYS = 3, 1  # a new type's published standard, in working days
 
 
-class LetterType(BaseModel):
+class LetterType(VillageModel):
     """A kind of letter the village issues; rows are data, seeded and edited by the operator."""
     code = CharField()  # classification code, e.g. "470"
     slug = CharField(unique=True)

@@ -16,7 +16,7 @@ from peewee import (
     TextField,
 )
 
-from balai.db import BaseModel, JSONField, db, now
+from balai.db import JSONField, db, now
 from balai.letters import notices
 from balai.letters.access import RequestAccess, kasi_turn
 from balai.letters.letter_types import LetterType
@@ -41,10 +41,11 @@ from balai.letters.workflow import (
 )
 from balai.people.models import Person, User
 from balai.signing.models import SignerCertificate
+from balai.villages.models import VillageModel
 from balai.web.access import ROLES
 
 
-class LetterRequest(RequestAccess, BaseModel):
+class LetterRequest(RequestAccess, VillageModel):
     """A resident's request for a letter, from draft to issued letter."""
     person = ForeignKeyField(Person, backref="letter_requests")
     letter_type = ForeignKeyField(LetterType)
@@ -321,7 +322,7 @@ class LetterRequest(RequestAccess, BaseModel):
         return [r for r in self.letter_type.requirements if r["mandatory"] and r["key"] not in have]
 
 
-class Attachment(BaseModel):
+class Attachment(VillageModel):
     """An uploaded requirement (syarat); the file lives under uploads/ in the document store
     (balai.storage) with a random name."""
     request = ForeignKeyField(LetterRequest, backref="attachments", on_delete="CASCADE")
@@ -340,7 +341,7 @@ class Attachment(BaseModel):
         return self.content_type.startswith("image/")
 
 
-class LetterEvent(BaseModel):
+class LetterEvent(VillageModel):
     """One step in a request's timeline: who did what, in which role, when, and why."""
     request = ForeignKeyField(LetterRequest, backref="events", on_delete="CASCADE")
     actor = ForeignKeyField(User, null=True)

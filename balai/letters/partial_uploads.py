@@ -18,12 +18,13 @@ import tempfile
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, IntegrityError
 from werkzeug.datastructures import FileStorage
 
-from balai.db import BaseModel, db, now
+from balai.db import db, now
 from balai.letters import drafts
 from balai.letters.models import LetterRequest
 from balai.letters.uploads import UploadError
 from balai.letters.workflow import WorkflowError
 from balai.storage import documents
+from balai.villages.models import VillageModel
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 PIECE_MAX_BYTES = 1024 * 1024  # the browser sends 256 KB to 1 MB, as its line allows
@@ -31,7 +32,7 @@ ABANDONED_AFTER = datetime.timedelta(days=1)
 SPOOLED_BYTES = 2 * 1024 * 1024  # a finished file larger than this is put together on disk
 
 
-class PartialUpload(BaseModel):
+class PartialUpload(VillageModel):
     """One file on its way to a requirement of a request; `stored_at` once it is attached."""
     upload_id = CharField(unique=True)
     request = ForeignKeyField(LetterRequest, backref="partial_uploads", on_delete="CASCADE")

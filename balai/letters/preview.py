@@ -14,12 +14,12 @@ import threading
 from flask import current_app
 from peewee import DateTimeField, ForeignKeyField, IntegerField
 
-from balai.db import BaseModel, db, now
+from balai.db import db, now
 from balai.letters.models import LetterRequest
 from balai.letters.pdf import PAPER_SIZES, render_draft
 from balai.letters.workflow import STEPS
 from balai.storage import PREVIEWS, delete_documents, documents
-from balai.villages.models import Village
+from balai.villages.models import Village, VillageModel
 
 WIDTH = 800  # pixels: readable on a phone, zoomable to a printed line
 LOST_AFTER = datetime.timedelta(minutes=2)
@@ -30,7 +30,7 @@ OFFICIAL_STEPS = [state for state, step in STEPS.items() if step.official]
 _one_render = threading.Lock()
 
 
-class LetterPreview(BaseModel):
+class LetterPreview(VillageModel):
     """The draft images of one request, for `version` of it; pages = 0 while they are made."""
     request = ForeignKeyField(LetterRequest, unique=True, on_delete="CASCADE")
     version = IntegerField()
@@ -55,7 +55,7 @@ class LetterPreview(BaseModel):
             return None, False
         with db.atomic():
             (cls.insert(request=letter.id, version=letter.version, pages=0, asked_at=now())
-             .on_conflict(conflict_target=[cls.request],
+             .on_conflict(conflict_target=[cls.village, cls.request],
                           update={cls.version: letter.version, cls.pages: 0,
                                   cls.asked_at: now()})
              .execute())

@@ -17,9 +17,10 @@ from peewee import (
     fn,
 )
 
-from balai.db import BaseModel, db, now
+from balai.db import db, now
 from balai.letters.models import LetterRequest, LetterType, WorkflowError
 from balai.people.models import Person
+from balai.villages.models import VillageModel
 
 # Longer than any issuing may take (the web server kills a request after 2 minutes), so the
 # process that took a number provisional this long ago is gone.
@@ -31,7 +32,7 @@ STATUSES = {"sementara": "Sedang dibuat", "terbit": "Terbit", "tertahan": "Terta
 NOT_ISSUED = ("sementara", "tertahan")
 
 
-class RegisterEntry(BaseModel):
+class RegisterEntry(VillageModel):
     """The register of outgoing letters (buku agenda surat keluar): one running number a year."""
     year = IntegerField()
     seq = IntegerField()

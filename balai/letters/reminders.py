@@ -6,7 +6,7 @@ is a StepReminder row, unique per request, step visit and level, written in the 
 as its notifications: a scan run twice, or by two workers, or killed halfway, sends each once."""
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, IntegrityError
 
-from balai.db import BaseModel, db, now
+from balai.db import db, now
 from balai.letters.letter_types import LetterType
 from balai.letters.models import LetterRequest
 from balai.letters.standards import (
@@ -21,6 +21,7 @@ from balai.letters.workdays import Calendar
 from balai.letters.workflow import STEPS
 from balai.notify.outbox import send
 from balai.people.models import Person
+from balai.villages.models import VillageModel
 from balai.web.filters import indonesian_date
 
 TITLES = {"sekdes": "Sekretaris Desa", "kades": "Kepala Desa"}
@@ -29,7 +30,7 @@ TITLES = {"sekdes": "Sekretaris Desa", "kades": "Kepala Desa"}
 ESCALATE_TO = {"kasi": "sekdes", "sekdes": "kades", "kades": "sekdes"}
 
 
-class StepReminder(BaseModel):
+class StepReminder(VillageModel):
     """One reminder sent: `level` "petugas" (the step's official) or the escalation's role;
     `since_event` is the event that brought the request to the step (0 if none), so a request
     that comes back to a step after a return is reminded afresh."""

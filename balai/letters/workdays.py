@@ -9,12 +9,13 @@ import functools
 
 from peewee import CharField, DateField, IntegrityError
 
-from balai.db import BaseModel, db
+from balai.db import db
+from balai.villages.models import VillageModel
 
 REASON_MAX = 100
 
 
-class DayOff(BaseModel):
+class DayOff(VillageModel):
     """A day the village office is closed that is no national holiday (a village festival, an
     election day of the village, a sedekah bumi)."""
     date = DateField(unique=True)

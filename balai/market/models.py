@@ -11,11 +11,12 @@ from peewee import (
     TextField,
 )
 
-from balai.db import BaseModel, JSONField, db, now
+from balai.db import JSONField, db, now
 from balai.media import ImageSet
 from balai.notify.outbox import send
 from balai.people.contact import WHATSAPP_RULE, whatsapp_number
 from balai.people.models import Person, User
+from balai.villages.models import VillageModel
 
 
 class OrderError(Exception):
@@ -75,7 +76,7 @@ def text_field(form, name, label, errors, limit, required=True):
     return value
 
 
-class Moderated(BaseModel):
+class Moderated(VillageModel):
     """Something the operator approves before it is public, and may hide later with a reason."""
     status = CharField(default="menunggu", index=True)
     status_reason = TextField(default="")
@@ -312,7 +313,7 @@ class Product(Moderated):
                 .where(cls.status == "menunggu").order_by(cls.created_at))
 
 
-class ProductPhoto(BaseModel):
+class ProductPhoto(VillageModel):
     """One of up to three photos of a product, stored by the shared image pipeline."""
     product = ForeignKeyField(Product, backref="photos", on_delete="CASCADE")
     key = CharField(unique=True)  # finds the product of a served image file

@@ -10,7 +10,7 @@ from peewee import (
     prefetch,
 )
 
-from balai.db import BaseModel, db, now
+from balai.db import db, now
 from balai.market.models import (
     DELIVERY,
     PAYMENTS,
@@ -23,6 +23,7 @@ from balai.market.models import (
 from balai.notify.models import ContactPoint
 from balai.notify.outbox import send
 from balai.people.models import Person, User
+from balai.villages.models import VillageModel
 
 ORDER_STATUS_LABELS = {
     "baru": "Pesanan baru, menunggu penjual",
@@ -65,7 +66,7 @@ QUANTITY_MAX = 1000
 NOTE_MAX = 500
 
 
-class Order(BaseModel):
+class Order(VillageModel):
     """A buyer's order to one lapak; status moves only through ORDER_TRANSITIONS."""
     buyer = ForeignKeyField(User, backref="orders")
     shop = ForeignKeyField(Shop, backref="orders")
@@ -318,7 +319,7 @@ class Order(BaseModel):
             self.buyer_whatsapp, f"Halo, ini {self.shop.name} tentang pesanan #{self.id} Anda.")
 
 
-class OrderItem(BaseModel):
+class OrderItem(VillageModel):
     """A line of an order; name and price are kept as they were when the order was placed."""
     order = ForeignKeyField(Order, backref="items", on_delete="CASCADE")
     product = ForeignKeyField(Product, backref="order_items")

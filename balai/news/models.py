@@ -19,6 +19,7 @@ from peewee import (
 from balai.db import BaseModel, JSONField, db, now
 from balai.media import ImageSet, key_of
 from balai.people.models import User
+from balai.villages.models import VillageModel
 
 CATEGORIES = ["Pengumuman", "Kegiatan", "Pembangunan", "Kesehatan", "Pertanian", "Bantuan Sosial"]
 STATUSES = {"draf": "Draf", "terbit": "Terbit"}
@@ -63,7 +64,7 @@ def search_words(text):
     return re.findall(r"\w+", text or "")[:8]
 
 
-class News(BaseModel):
+class News(VillageModel):
     """A news item. Public once published and its publish time has come."""
     title = CharField()
     slug = CharField(unique=True)

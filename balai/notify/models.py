@@ -14,20 +14,22 @@ from peewee import (
     fn,
 )
 
-from balai.db import BaseModel, db, now
+from balai.db import db, now
 from balai.people.contact import WHATSAPP_RULE, is_email, whatsapp_number
 from balai.people.models import User
+from balai.villages.models import VillageModel
 
 CHANNELS = ("inapp", "email", "whatsapp")
 CHANNEL_LABELS = {"inapp": "Di aplikasi", "email": "E-mail", "whatsapp": "WhatsApp"}
 
 
-class Notification(BaseModel):
+class Notification(VillageModel):
     """One message to one account through one channel; the row is the truth about its delivery.
 
     `key` is the event key + recipient + channel, unique, so an event never notifies twice.
     `next_attempt_at` is when the row may next be tried; a worker that claims the row moves it
     a lease ahead, so a worker killed mid-delivery only delays the row until the lease ends."""
+    REGENCY_ROWS = True  # the regency office's own accounts belong to no village
     recipient = ForeignKeyField(User, backref="notifications", on_delete="CASCADE")
     channel = CharField()
     address = CharField(default="")  # e-mail or phone number at the time of the event
@@ -137,8 +139,9 @@ class Notification(BaseModel):
          .where((Notification.id == self.id) & (Notification.status == "failed")).execute())
 
 
-class ContactPoint(BaseModel):
+class ContactPoint(VillageModel):
     """An account's e-mail address or WhatsApp number, used only once verified by a code."""
+    REGENCY_ROWS = True  # the regency office's own accounts belong to no village
     user = ForeignKeyField(User, backref="contact_points", on_delete="CASCADE")
     channel = CharField()  # "email" or "whatsapp"
     address = CharField()
@@ -187,7 +190,7 @@ class ContactPoint(BaseModel):
                       code_expires_at=now() + cls.CODE_LIFETIME, code_attempts=0)
         with db.atomic():
             (cls.insert(user=user, channel=channel, **values)
-             .on_conflict(conflict_target=[cls.user, cls.channel], update=values).execute())
+             .on_conflict(conflict_target=[cls.village, cls.user, cls.channel], update=values).execute())
             point = cls.get((cls.user == user) & (cls.channel == channel))
         return point, code
 

@@ -14,13 +14,13 @@ import secrets
 
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from balai.db import BaseModel, JSONField, db, now
+from balai.db import JSONField, db, now
 from balai.operator.columns import LABELS, is_opensid
 from balai.operator.row_values import digits_of, record_values, text_of
 from balai.operator.spreadsheet import SpreadsheetError, read_rows
 from balai.people.models import Person, User
 from balai.storage import documents
-from balai.villages.models import Village
+from balai.villages.models import Village, VillageModel
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ STATUS_LABELS = {"mapping": "Menunggu pilihan kolom", "queued": "Menunggu gilira
                  "failed": "Gagal", "cancelled": "Dibatalkan"}
 
 
-class PopulationImport(BaseModel):
+class PopulationImport(VillageModel):
     """One spreadsheet brought in by the operator, from upload to applied."""
     created_by = ForeignKeyField(User, on_delete="CASCADE")
     created_at = DateTimeField(default=now)
@@ -96,7 +96,7 @@ class PopulationImport(BaseModel):
         return cls.select().where(cls.status == APPLYING)
 
 
-class StagedRow(BaseModel):
+class StagedRow(VillageModel):
     """One row of an import's file as it would change the population records."""
     batch = ForeignKeyField(PopulationImport, backref="rows", on_delete="CASCADE")
     line = IntegerField()  # the row's number in the spreadsheet (the header is row 1)

@@ -6,8 +6,9 @@ import datetime
 
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from balai.db import BaseModel, db, now
+from balai.db import db, now
 from balai.people.models import Person, User
+from balai.villages.models import VillageModel
 
 KINDS = {"permohonan": "Permohonan surat", "lampiran": "Berkas persyaratan (KTP, KK, ...)",
          "surat": "Surat yang terbit (PDF)", "penduduk": "Data kependudukan"}
@@ -15,7 +16,7 @@ REASON_MAX = 300
 OPEN_ANYWAY_FOR = datetime.timedelta(minutes=30)  # one typed reason covers one sitting
 
 
-class AccessLogEntry(BaseModel):
+class AccessLogEntry(VillageModel):
     """One opening of a resident's data: who, whose, what (a KINDS key and its id), why, when."""
     viewer = ForeignKeyField(User)  # no cascade: the log outlives the viewer's account
     person = ForeignKeyField(Person)

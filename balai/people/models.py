@@ -16,11 +16,12 @@ from peewee import (
 )
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from balai.db import BaseModel, db, now
+from balai.db import db, now
+from balai.villages.models import VillageModel
 from balai.web.access import OFFICIAL_ROLES, ROLES
 
 
-class Person(BaseModel):
+class Person(VillageModel):
     """A population record (penduduk)."""
     nik = CharField(max_length=16, unique=True)
     kk_number = CharField(max_length=16, index=True)
@@ -112,8 +113,9 @@ class Person(BaseModel):
 PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default, slow on purpose; tests set a cheap one
 
 
-class User(UserMixin, BaseModel):
+class User(UserMixin, VillageModel):
     """An account. Residents log in with their NIK, officials with a username."""
+    REGENCY_ROWS = True  # the regency office's own accounts belong to no village
     username = CharField(unique=True, null=True)
     person = ForeignKeyField(Person, unique=True, null=True, backref="accounts")
     role = CharField(default="warga")
@@ -193,9 +195,10 @@ def dummy_hash(method):
     return generate_password_hash("balai-dummy-password", method)
 
 
-class Counted(BaseModel):
+class Counted(VillageModel):
     """Something counted per key over a sliding window, in the database so that limits hold
     across workers and restarts."""
+    REGENCY_ROWS = True  # the regency office's own accounts belong to no village
     at = DateTimeField(default=now, index=True)
 
     LIMIT = 5

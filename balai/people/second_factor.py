@@ -15,9 +15,10 @@ from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 
-from balai.db import BaseModel, db, now
+from balai.db import db, now
 from balai.people.models import User
 from balai.people.sessions import LoginSession
+from balai.villages.models import VillageModel
 
 ASKED_ROLES = ("kades", "operator")  # asked at every login until they turn it on
 RECOVERY_COUNT = 10
@@ -37,7 +38,8 @@ def normalized(code):
     return "".join((code or "").split()).replace("-", "").lower()
 
 
-class SecondFactor(BaseModel):
+class SecondFactor(VillageModel):
+    REGENCY_ROWS = True  # the regency office's own accounts belong to no village
     user = ForeignKeyField(User, unique=True, backref="second_factors", on_delete="CASCADE")
     sealed_secret = CharField()
     confirmed_at = DateTimeField(null=True)  # None while being set up
@@ -120,7 +122,8 @@ class SecondFactor(BaseModel):
             LoginSession.end_all(user)
 
 
-class RecoveryCode(BaseModel):
+class RecoveryCode(VillageModel):
+    REGENCY_ROWS = True  # the regency office's own accounts belong to no village
     user = ForeignKeyField(User, backref="recovery_codes", on_delete="CASCADE")
     code_hash = CharField(unique=True)
 

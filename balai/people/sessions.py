@@ -10,8 +10,9 @@ import secrets
 from flask import current_app
 from peewee import CharField, DateTimeField, ForeignKeyField
 
-from balai.db import BaseModel, db, now
+from balai.db import db, now
 from balai.people.models import User
+from balai.villages.models import VillageModel
 
 TOKEN_KEY = "login_token"  # its place in Flask's session
 SEEN_EVERY = datetime.timedelta(minutes=1)  # finer than any idle limit, and one write a minute
@@ -30,7 +31,8 @@ def official_idle():
     return datetime.timedelta(minutes=current_app.config["OFFICIAL_IDLE_MINUTES"])
 
 
-class LoginSession(BaseModel):
+class LoginSession(VillageModel):
+    REGENCY_ROWS = True  # the regency office's own accounts belong to no village
     token_hash = CharField(unique=True)
     user = ForeignKeyField(User, backref="login_sessions", on_delete="CASCADE")
     started_at = DateTimeField(default=now, index=True)

@@ -10,13 +10,14 @@ from peewee import (
     TextField,
 )
 
-from balai.db import BaseModel, db, now
+from balai.db import db, now
 from balai.people.models import Counted, User
+from balai.villages.models import VillageModel
 
 SOURCES = {"dibuat": "Dibuat oleh desa", "impor": "Diimpor"}
 
 
-class SignerCertificate(BaseModel):
+class SignerCertificate(VillageModel):
     """A certificate a village official signs letters with, and the period they may use it."""
     fingerprint = CharField(unique=True)  # SHA-256 of the certificate (DER), hex
     holder_name = CharField()

@@ -10,6 +10,7 @@ import contextvars
 from contextlib import contextmanager
 
 ACROSS = "across"  # the marker across_villages() sets
+REGENCY = "regency"  # the marker regency_context() sets: the regency office's own host
 
 _chosen = contextvars.ContextVar("balai_village", default=None)
 _only_village = None  # set by balai.villages.models: the one village's id, or None when several
@@ -36,8 +37,8 @@ def current_village_id():
     installation's only village. NoVillageChosen when there is no such village, and inside
     across_villages() (which reads every village and works for none)."""
     chosen = _chosen.get()
-    if chosen == ACROSS:
-        raise NoVillageChosen("across_villages() works for no one village")
+    if chosen in (ACROSS, REGENCY):
+        raise NoVillageChosen(f"{chosen}: works for no one village")
     if chosen is None and _only_village is not None:
         chosen = _only_village()
     if chosen is None:
@@ -47,6 +48,11 @@ def current_village_id():
 
 def is_across():
     return _chosen.get() == ACROSS
+
+
+def is_regency():
+    """The regency office's own pages: its accounts are the rows of no village."""
+    return _chosen.get() == REGENCY
 
 
 @contextmanager
@@ -63,6 +69,16 @@ def village_context(village_id):
 def across_villages():
     """Read every village inside the block: the regency's figures and the sweeps, nothing else."""
     token = _chosen.set(ACROSS)
+    try:
+        yield
+    finally:
+        _chosen.reset(token)
+
+
+@contextmanager
+def regency_context():
+    """Work for the regency office inside the block: no village; its own accounts."""
+    token = _chosen.set(REGENCY)
     try:
         yield
     finally:
