@@ -25,12 +25,15 @@ from urllib.parse import urlparse
 from flask import abort, current_app, send_file
 
 from balai.db import db
+from balai.villages.context import current_village_id
 
 UPLOADS, LETTERS, KEYS = "uploads", "letters", "keys"  # where each kind of document goes
 PREVIEWS = "previews"  # images of draft letters, remade at will (balai.letters.preview)
 LOCK_FILE = ".deletions.lock"
 DELETIONS_LOCK = 0x42616C6164  # the advisory lock's key on PostgreSQL (next to dbms.WRITE_LOCK)
 PARTIAL = ".partial-"  # a folder write in progress; never listed, never a key
+VILLAGES = "villages"  # every village but the installation's first keeps its documents in here
+FIRST_VILLAGE = 1  # its documents stay where a one-village install always kept them
 
 
 def documents(app=None):
@@ -53,10 +56,18 @@ def from_url(url):
 
 
 def document_key(folder, name):
-    """The key of a document that a row names by its plain file name, in its folder."""
+    """The key of a document that a row names by its plain file name, in its folder of the
+    current village."""
     if not name or "/" in name or name.startswith("."):
         raise ValueError(f"not a stored file name: {name!r}")
-    return f"{folder}/{name}"
+    return f"{village_folder(folder)}/{name}"
+
+
+def village_folder(folder, village_id=None):
+    """A folder of the current village's documents (or this village's): `folder` itself for
+    the installation's first village, `villages/<id>/<folder>` for any other."""
+    village_id = current_village_id() if village_id is None else village_id
+    return folder if village_id == FIRST_VILLAGE else f"{VILLAGES}/{village_id}/{folder}"
 
 
 def checked(key):

@@ -7,6 +7,8 @@ in the folder or the bucket alike (it lists them with their time of writing)."""
 import datetime
 import time
 
+from peewee import Value
+
 from balai.letters.issuance import letter_key
 from balai.letters.kept import KeptDocument
 from balai.letters.models import Attachment, LetterRequest
@@ -19,11 +21,21 @@ from balai.news.models import News
 from balai.queue import once_if
 from balai.signing.keys import CA_FILE, CA_PEM_FILE, key_file_key
 from balai.signing.models import SignerCertificate
-from balai.storage import KEYS, LETTERS, PREVIEWS, UPLOADS, delete_documents, documents
+from balai.storage import (
+    FIRST_VILLAGE,
+    KEYS,
+    LETTERS,
+    PREVIEWS,
+    UPLOADS,
+    VILLAGES,
+    delete_documents,
+    documents,
+)
+from balai.villages.context import across_villages, village_context
 from balai.villages.models import Village
 
 STRAY_GRACE = datetime.timedelta(hours=1)
-SWEPT = (UPLOADS, LETTERS, KEYS, PREVIEWS)  # uploads/ holds the photos' uploads/images/ too
+SWEPT = (UPLOADS, LETTERS, KEYS, PREVIEWS, VILLAGES)  # uploads/ holds uploads/images/ too
 # A column that comes to name a stored document belongs here, with the key of a name in it.
 NAMING_COLUMNS = [(Attachment.stored_name, upload_key), (KeptDocument.stored_name, upload_key),
                   (Village.logo, logo_key),
@@ -34,32 +46,53 @@ SCANS = [Attachment.stored_name, KeptDocument.stored_name]  # a picture's thumbn
 
 
 def names_in(column, database=None):
-    """The names in a column, of the app's database or `database` (a backup's copy): none in a
-    database from a version before the column or its table was made (the backup that migrate
-    takes before the step adding it, or an old backup)."""
+    """(village id, name) of the names in a column of every village, of the app's database or
+    `database` (a backup's copy): none in a database from a version before the column or its
+    table was made (the backup that migrate takes before the step adding it, or an old backup);
+    the first village's in one from before villages were kept apart."""
     database = database or column.model._meta.database
     table = column.model._meta.table_name
-    if not database.table_exists(table) or column.column_name not in {
-            found.name for found in database.get_columns(table)}:
+    columns = {found.name for found in database.get_columns(table)} if (
+        database.table_exists(table)) else set()
+    if column.column_name not in columns:
         return []
-    query = column.model.select(column).where(column.is_null(False)).tuples().bind(database)
-    return [value for (value,) in query if value]
+    model = column.model
+    if model is Village:
+        village = model.id
+    else:
+        village = model.village if "village_id" in columns else Value(FIRST_VILLAGE)
+    with across_villages():
+        query = model.select(village, column).where(column.is_null(False)).tuples()
+        return [(village_id, value) for village_id, value in query.bind(database) if value]
+
+
+def keyed(village_id, key, name):
+    with village_context(village_id):
+        return key(name)
 
 
 def named_keys(database=None):
     """The key of every document a row names (in `database`, by default the app's)."""
-    named = {key(name) for column, key in NAMING_COLUMNS for name in names_in(column, database)}
-    return named | {image_key(name) for column in PHOTO_COLUMNS
-                    for image in names_in(column, database)
+    named = {keyed(village, key, name) for column, key in NAMING_COLUMNS
+             for village, name in names_in(column, database)}
+    return named | {keyed(village, image_key, name) for column in PHOTO_COLUMNS
+                    for village, image in names_in(column, database)
                     for name in ImageSet.from_dict(image).names()}
 
 
 def kept_keys():
-    """What the sweep keeps: the named, a scan's thumbnail, the village CA, the draft letters'
-    images of requests still at that version and step."""
-    thumbnails = {upload_key(small_name(name)) for column in SCANS for name in names_in(column)}
-    return (named_keys() | thumbnails | LetterPreview.current_keys()
-            | {key_file_key(CA_FILE), key_file_key(CA_PEM_FILE)})
+    """What the sweep keeps: the named, a scan's thumbnail, each village's CA, the draft
+    letters' images of requests still at that version and step."""
+    thumbnails = {keyed(village, upload_key, small_name(name)) for column in SCANS
+                  for village, name in names_in(column)}
+    kept = named_keys() | thumbnails
+    with across_villages():
+        villages = [village.id for village in Village.select(Village.id)]
+    for village_id in villages:
+        with village_context(village_id):
+            kept |= (LetterPreview.current_keys()
+                     | {key_file_key(CA_FILE), key_file_key(CA_PEM_FILE)})
+    return kept
 
 
 def stray_keys():

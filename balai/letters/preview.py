@@ -18,7 +18,7 @@ from balai.db import db, now
 from balai.letters.models import LetterRequest
 from balai.letters.pdf import PAPER_SIZES, render_draft
 from balai.letters.workflow import STEPS
-from balai.storage import PREVIEWS, delete_documents, documents
+from balai.storage import PREVIEWS, delete_documents, documents, village_folder
 from balai.villages.models import Village, VillageModel
 
 WIDTH = 800  # pixels: readable on a phone, zoomable to a printed line
@@ -99,7 +99,7 @@ def preview_of(letter):
 
 
 def page_key(request_id, version, page):
-    return f"{PREVIEWS}/{request_id}/{version}-{page}.png"
+    return f"{village_folder(PREVIEWS)}/{request_id}/{version}-{page}.png"
 
 
 def rasterise(pdf):
@@ -142,5 +142,5 @@ def _render(request_id, version):
         LetterPreview.update(pages=len(images)).where(
             (LetterPreview.request == request_id) & (LetterPreview.version == version)).execute()
     mine = {page_key(request_id, version, page) for page in range(1, len(images) + 1)}
-    delete_documents(*[key for key, _ in documents().listing(f"{PREVIEWS}/{request_id}/")
+    delete_documents(*[key for key, _ in documents().listing(f"{village_folder(PREVIEWS)}/{request_id}/")
                        if key not in mine])

@@ -198,7 +198,6 @@ def dummy_hash(method):
 class Counted(VillageModel):
     """Something counted per key over a sliding window, in the database so that limits hold
     across workers and restarts."""
-    REGENCY_ROWS = True  # the regency office's own accounts belong to no village
     at = DateTimeField(default=now, index=True)
 
     LIMIT = 5
@@ -219,6 +218,7 @@ class LoginFailure(Counted):
     The locks on a name and on an address hold for devices that never logged in to that name:
     a stranger who locks the Kades's name does not lock out the Kades's own phone, and that
     phone has a limit of its own."""
+    REGENCY_ROWS = True  # the regency office's own accounts belong to no village
     login = CharField(index=True)
     address = CharField(default="", index=True)
     device = CharField(default="")  # a trusted device's id (balai.people.devices), or ""
