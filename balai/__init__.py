@@ -37,6 +37,7 @@ from balai.privacy import views as privacy
 from balai.queue import Queue
 from balai.signing import views as signing
 from balai.signing.models import signs_as_kades
+from balai.villages import hosts
 from balai.villages.models import Village
 from balai.web import errors, filters, health
 from balai.web.access import FIGURES_ROLES, INBOX_ROLES
@@ -125,6 +126,7 @@ def create_app(config=None):
         SYARAT_RETENTION_DAYS=int(os.environ.get("BALAI_SYARAT_RETENTION_DAYS", "365")),
         # A batch of letters starts no new letter after this, well below the web server's
         # timeout (120 s in run.sh), which kills a request mid-letter.
+        REGENCY_HOST=os.environ.get("BALAI_REGENCY_HOST", ""),  # the regency office's host
         ISSUE_BATCH_SECONDS=float(os.environ.get("BALAI_ISSUE_BATCH_SECONDS", "60")),
     )
     if config:
@@ -148,6 +150,7 @@ def create_app(config=None):
     init_queue(app)
     register_blueprints(app)
     register_hooks(app)
+    hosts.register(app)  # first of the before_request hooks: every other one works for a village
     errors.register(app)
     cli.register(app)
     filters.register(app)
@@ -216,7 +219,7 @@ def register_hooks(app):
 
     @app.context_processor
     def layout_context():
-        return {"village": Village.current(), "inbox_roles": INBOX_ROLES,
+        return {"village": None if g.get("regency") else Village.current(), "inbox_roles": INBOX_ROLES,
                 "figures_roles": FIGURES_ROLES,
                 "password_rule": passwords.RULE,
                 "signs_as_kades": signs_as_kades,

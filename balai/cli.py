@@ -11,6 +11,7 @@ from peewee import IntegrityError
 from balai.backup import register as register_backup
 from balai.db import db
 from balai.demo import bulk, seed
+from balai.founding import cli as founding_cli
 from balai.migrate import register as register_migrate
 from balai.move import register as register_move
 from balai.people.forms import username_error
@@ -20,11 +21,16 @@ from balai.people.second_factor import SecondFactor
 from balai.schema import create_tables
 from balai.signing import cli as signing_cli
 from balai.storage import documents
+from balai.villages.cli import chosen_village, village_option
+from balai.villages.context import regency_context, village_context
 from balai.web.access import OFFICIAL_ROLES
+
+REGENCY_ROLE = "kabupaten"
 
 
 def register(app):
     @app.cli.command("seed-demo")
+    @village_option
     def seed_demo():
         """Load the demo village "Desa Sukamaju" if the database has no accounts yet."""
         create_tables()
@@ -33,6 +39,7 @@ def register(app):
         click.echo("Desa demo dimuat." if accounts else "Data sudah ada; demo tidak dimuat ulang.")
 
     @app.cli.command("demo-accounts")
+    @village_option
     def demo_accounts():
         """Print the demo accounts that exist in this database, with their password."""
         with db.connection_context():
@@ -46,6 +53,7 @@ def register(app):
             click.echo(f"  Kata sandi tanda tangan Kepala Desa (demo): {passphrase}")
 
     @app.cli.command("seed-bulk")
+    @village_option
     @click.option("--residents", default=0, help="Berapa warga (dengan akun) yang ditambahkan.")
     @click.option("--letters", default=0, help="Berapa permohonan surat yang ditambahkan.")
     def seed_bulk(residents, letters):
@@ -71,26 +79,38 @@ def register(app):
 
     @app.cli.command("create-user")
     @click.option("--username", prompt="Nama pengguna")
-    @click.option("--role", prompt="Peran", type=click.Choice(OFFICIAL_ROLES))
+    @click.option("--role", prompt="Peran",
+                  type=click.Choice(OFFICIAL_ROLES + (REGENCY_ROLE,)))
     @click.option("--name", "full_name", prompt="Nama lengkap")
     @click.password_option(prompt="Kata sandi")
-    def create_user(username, role, full_name, password):
-        """Create an official's account (operator, kasi_pem, kasi_kesra, sekdes, kades)."""
+    @click.option("--village", "village_reference", metavar="ID|HOST",
+                  help="Desa akun ini (nomor atau host); wajib bila ada beberapa desa. Akun "
+                       "kabupaten bukan milik desa mana pun.")
+    def create_user(username, role, full_name, password, village_reference):
+        """Create an official's account (operator, kasi_pem, kasi_kesra, sekdes, kades) in a
+        village, or the regency office's (kabupaten), which belongs to no village."""
         username = username.strip().lower()
         if message := username_error(username):
             raise click.ClickException(message)
         create_tables()
-        with db.connection_context():
+        regency = role == REGENCY_ROLE
+        working_for = (regency_context() if regency
+                       else village_context(chosen_village(village_reference)))
+        with db.connection_context(), working_for:
             if message := password_error(password, username):
                 raise click.ClickException(message)
             try:
+                if regency and User.by_login(username):  # no village: the index cannot tell
+                    raise IntegrityError(username)
                 seed.make_official(username, role, full_name, password)
             except IntegrityError:
                 raise click.ClickException(f"Nama pengguna {username} sudah dipakai.")
-            seed.seed_letter_types()
+            if not regency:
+                seed.seed_letter_types()
         click.echo(f"Akun {username} ({role}) dibuat.")
 
     @app.cli.command("reset-second-factor")
+    @village_option
     @click.argument("username")
     def reset_second_factor(username):
         """Turn off an official's second factor (a lost phone, and no operator to do it)."""
@@ -102,6 +122,7 @@ def register(app):
         click.echo(f"Verifikasi dua langkah {user.username} dimatikan; semua sesinya diakhiri. "
                    "Ia masuk dengan kata sandi saja, lalu memasangnya lagi.")
 
+    founding_cli.register(app)
     signing_cli.register(app)
     register_backup(app)
     register_migrate(app)

@@ -9,6 +9,7 @@ from balai.people.models import User
 from balai.people.passwords import PASSWORD_MIN
 from balai.signing import keys as signing
 from balai.storage import documents
+from balai.villages.cli import village_option
 from balai.villages.models import Village
 
 
@@ -60,6 +61,7 @@ def register(app):
         return (period_from and period_from.date(), period_to and period_to.date())
 
     @app.cli.command("signing-setup")
+    @village_option
     @signer_options
     @click.option("--key-type", type=click.Choice(signing.KEY_TYPES), default="p256",
                   show_default=True)
@@ -82,6 +84,7 @@ def register(app):
         click.echo(registered(row, "dibuat"))
 
     @app.cli.command("signing-import")
+    @village_option
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @signer_options
     @click.option("--nik", help="NIK penanda tangan di layanan TTE jarak jauh (jika dipakai).")

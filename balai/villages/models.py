@@ -35,7 +35,7 @@ class Village(BaseModel):
 
     PAPERS = ("A4", "F4")
     _cached = {}  # village id -> (change stamp, row data): every page shows the village
-    _only = (None, None)  # (change stamp, the only village's id or None)
+    _hosts = (None, None)  # (change stamp, ({host: id}, [every id]))
 
     @classmethod
     def current(cls):
@@ -67,29 +67,33 @@ class Village(BaseModel):
     def only_village_id(cls):
         """The id of the installation's one village, or None when it has several. A new
         installation's first village is made when first asked for, as the profile always was."""
-        stamp, answer = cls._only
-        fresh = change_stamp()
-        if db.in_transaction() or stamp != fresh or answer is None:
-            ids = [row.id for row in cls.select(cls.id).order_by(cls.id).limit(2)]
-            if not ids:
-                ids = [cls.create().id]
-                fresh = change_stamp()
-            answer = ids[0] if len(ids) == 1 else None
-            if not db.in_transaction():
-                cls._only = (fresh, answer)
-        return answer
+        _, ids = cls._known()
+        return ids[0] if len(ids) == 1 else None
 
     @classmethod
-    def for_host(cls, host):
-        """The village that answers on this host (lowercased, no port): its own, or the only
-        village of an installation that has one; None when no village does."""
-        village = cls.get_or_none(cls.host == host)
-        if village is None and (only := cls.only_village_id()) is not None:
-            village = cls.get_by_id(only)
-        return village
+    def id_for_host(cls, host):
+        """The id of the village that answers on this host (lowercased, no port): its own, or
+        the only village of an installation that has one; None when no village does."""
+        hosts, ids = cls._known()
+        return hosts.get(host) or (ids[0] if len(ids) == 1 else None)
+
+    @classmethod
+    def _known(cls):
+        """({host: id}, [every id]), read again only after the database has changed."""
+        stamp, known = cls._hosts
+        fresh = change_stamp()  # read before the rows: a commit in between is read again
+        if db.in_transaction() or stamp != fresh or known is None:
+            rows = list(cls.select(cls.id, cls.host).order_by(cls.id).tuples())
+            if not rows:
+                rows = [(cls.create().id, None)]
+                fresh = change_stamp()
+            known = ({host: id for id, host in rows if host}, [id for id, _ in rows])
+            if not db.in_transaction():
+                cls._hosts = (fresh, known)
+        return known
 
     def save(self, *args, **kwargs):
-        type(self)._only = (None, None)  # a new village: the installation may now have several
+        type(self)._hosts = (None, None)  # a new village, or a host: read them again
         return super().save(*args, **kwargs)
 
     @property

@@ -1,7 +1,8 @@
 """Public pages rendered once and served again while the database has not changed.
 
 A page an anonymous visitor sees is the same for every anonymous visitor, so `@public_page`
-keeps its HTML in the worker's memory, keyed by URL and by whether htmx asked for a fragment.
+keeps its HTML in the worker's memory, keyed by village, URL and whether htmx asked for a
+fragment.
 It is rendered again as soon as any process, on any web node, writes to the database
 (balai.db.change_stamp: one cheap read per request, see balai.dbms) or after TTL seconds (for
 what changes with the clock alone, like news published later). Logged-in visitors, pending
@@ -24,6 +25,7 @@ from flask import current_app, make_response, request, session
 from werkzeug.http import http_date
 
 from balai.db import change_stamp, db
+from balai.villages.context import chosen_village
 from balai.web.htmx import is_htmx
 
 TTL = 60
@@ -49,7 +51,7 @@ def public_page(view):
         if (request.method != "GET" or session
                 or not current_app.config.get("PUBLIC_PAGE_CACHE", True)):
             return view(*args, **kwargs)
-        key, stamp = (request.full_path, is_htmx()), change_stamp()
+        key, stamp = (chosen_village(), request.full_path, is_htmx()), change_stamp()
         kept = _pages.get(key)
         if kept and kept.stamp == stamp and kept.expires > time.monotonic():
             request.environ[KEPT] = kept

@@ -1,0 +1,26 @@
+"""`flask --app app add-village`: a new village, on its own host."""
+import click
+
+from balai.db import db
+from balai.founding.village import FoundingError, add_village
+from balai.storage import documents
+
+
+def register(app):
+    @app.cli.command("add-village")
+    @click.option("--name", required=True, help="Nama desa, mis. \"Desa Sukamaju\".")
+    @click.option("--host", required=True, help="Host situs desa, mis. sukamaju.desa.id.")
+    @click.option("--from-template", is_flag=True,
+                  help="Salin jenis surat kabupaten dari desa templat (desa pertama).")
+    @click.option("--ca-passphrase", help="Kata sandi CA tanda tangan desa baru (bila diisi, CA "
+                                          "dibuat sekarang).")
+    def add_village_command(name, host, from_template, ca_passphrase):
+        """Add a village to this installation, on its own host."""
+        with db.connection_context():
+            try:
+                _, made = add_village(name, host, from_template, documents(app), ca_passphrase)
+            except FoundingError as error:
+                raise click.ClickException(str(error))
+        click.echo("Desa baru dibuat:")
+        for line in made:
+            click.echo(f"  {line}")
