@@ -12,8 +12,16 @@ one round a minute from cron (`flask --app app run-pending`). Any number of them
 once (each web process runs its own threads): each message goes to one of them (taken off the
 SQLite table in an exclusive transaction, or popped from the Redis list), and the copies that
 every start-up sweep queues find their work done, as each task reads the database again (a
-notification is claimed and marked sent, a deleted file is gone)."""
+notification is claimed and marked sent, a deleted file is gone).
+
+Every task works for one village: it takes the village's id (`village=`, added by `enqueue` and
+`schedule` from the village the caller works for) and runs inside `village_context`. The sweep
+asks each village for its unfinished work and queues it with that village's id; a task of the
+whole installation (`across=True`: the stray-file sweep) runs across villages. A message queued
+before villages were kept apart has no village: it is dropped, and the sweep queues its work
+again from the database."""
 import atexit
+import functools
 import logging
 import threading
 import time
@@ -25,6 +33,8 @@ from huey.consumer import Consumer
 from redis import ConnectionPool
 
 from balai.db import db, now
+from balai.villages.context import ACROSS, across_villages, current_village_id, village_context
+from balai.villages.models import Village
 
 log = logging.getLogger(__name__)
 
@@ -63,37 +73,70 @@ class Queue:
     def __init__(self, app):
         self.app = app
         self.huey = make_huey(app.config)
-        self.tasks, self.unfinished = {}, {}
+        self.tasks, self.unfinished, self.across = {}, {}, set()
         self.consumer, self.starting = None, threading.Lock()
         minutes = int(app.config["SWEEP_MINUTES"])
         self.sweep = self.huey.periodic_task(crontab(minute=f"*/{minutes}"))(self.recover)
         self.horizon = minutes * 60
         self.huey.on_startup()(self.recover)
 
-    def add(self, name, task, unfinished):
-        """Register a task; `unfinished(horizon_seconds)` lists (args, due_at) still to do."""
+    def task(self):
+        """A huey task (named, as huey names it, after the function) that takes the village it
+        works for, `village=`, and runs in that village with the app and a connection."""
+        def decorate(function):
+            @functools.wraps(function)
+            def for_village(*args, village=None):
+                if village is None:  # queued before villages: the sweep queues it again
+                    log.warning("Dropped %s%s: no village (queued before the upgrade)",
+                                function.__name__, args)
+                    return None
+                working_for = across_villages() if village == ACROSS else village_context(village)
+                with self.context(), working_for:
+                    return function(*args)
+            return self.huey.task()(for_village)
+        return decorate
+
+    def add(self, name, task, unfinished, across=False):
+        """Register a task; `unfinished(horizon_seconds)` lists (args, due_at) still to do, in
+        the village it is asked in (or, for a task `across` villages, in every village)."""
         self.tasks[name], self.unfinished[name] = task, unfinished
+        if across:
+            self.across.add(name)
 
     def enqueue(self, name, *args):
         """Hand work to the worker; if that fails, the next sweep finds it in the database."""
         try:
-            self.tasks[name](*args)
+            self.tasks[name](*args, village=self.village_of(name))
         except Exception:  # the work is safe in the database; never break the caller's commit
             log.exception("Could not enqueue %s%s", name, args)
 
-    def schedule(self, name, args, due_at):
-        """Run now or at due_at (naive UTC, as stored); a duplicate finds its work done."""
+    def schedule(self, name, args, due_at, village=None):
+        """Run now or at due_at (naive UTC, as stored); a duplicate finds its work done. For
+        the village the caller works for, unless it names one."""
+        village = village or self.village_of(name)
         if due_at is None or due_at <= now():
-            self.tasks[name](*args)
+            self.tasks[name](*args, village=village)
         elif not self.huey.immediate:  # immediate mode would run it now; tests sweep instead
-            self.tasks[name].schedule(args, eta=due_at)
+            self.tasks[name].schedule(args, {"village": village}, eta=due_at)
+
+    def village_of(self, name):
+        return ACROSS if name in self.across else current_village_id()
 
     def recover(self):
-        """Queue everything the database says is due before the next sweep, for every task."""
+        """Queue everything the database says is due before the next sweep, for every task
+        and every village."""
         with self.context():
-            for name, unfinished in self.unfinished.items():
-                for args, due_at in unfinished(self.horizon):
-                    self.schedule(name, args, due_at)
+            with across_villages():
+                villages = [row.id for row in Village.select(Village.id).order_by(Village.id)]
+                self.queue_unfinished(self.across, ACROSS)
+            for village in villages:
+                with village_context(village):
+                    self.queue_unfinished(set(self.unfinished) - self.across, village)
+
+    def queue_unfinished(self, names, village):
+        for name in sorted(names):
+            for args, due_at in self.unfinished[name](self.horizon):
+                self.schedule(name, args, due_at, village)
 
     def run_pending(self):
         """One round, for a cron job: queue what the database says is due, then run every task

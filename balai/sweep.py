@@ -104,10 +104,10 @@ def stray_keys():
 
 
 def register(queue):
-    @queue.huey.task()
+    @queue.task()
     def remove_stray_files():
         """Remove the documents no row names; the rows are read again, so it is safe to repeat."""
-        with queue.context():
-            delete_documents(*stray_keys())
+        delete_documents(*stray_keys())
 
-    queue.add("remove_stray_files", remove_stray_files, lambda horizon: once_if(stray_keys()))
+    queue.add("remove_stray_files", remove_stray_files, lambda horizon: once_if(stray_keys()),
+              across=True)

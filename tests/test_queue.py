@@ -28,7 +28,7 @@ def test_recover_queues_the_unfinished_work_of_every_kind(app):
     soon = now() + datetime.timedelta(seconds=30)
     later = now() + datetime.timedelta(hours=1)
 
-    @queue.huey.task()
+    @queue.task()
     def tally(number):
         done.append(number)
 

@@ -13,35 +13,30 @@ from balai.queue import once_if
 
 
 def register(queue):
-    @queue.huey.task()
+    @queue.task()
     def forget_syarat(request_id):
         """Delete one finished request's syarat files when they are due."""
-        with queue.context():
-            retention.forget(request_id)
+        retention.forget(request_id)
 
-    @queue.huey.task()
+    @queue.task()
     def settle_numbers():
         """Settle the provisional numbers whose process was killed."""
-        with queue.context():
-            RegisterEntry.settle_abandoned()
+        RegisterEntry.settle_abandoned()
 
-    @queue.huey.task()
+    @queue.task()
     def remove_abandoned_uploads():
         """Drop the uploads sent in pieces that began over a day ago, with their bytes."""
-        with queue.context():
-            PartialUpload.remove_abandoned()
+        PartialUpload.remove_abandoned()
 
-    @queue.huey.task()
+    @queue.task()
     def remind_overdue():
         """Remind the officials of the steps past their target, each reminder once."""
-        with queue.context():
-            reminders.remind_overdue()
+        reminders.remind_overdue()
 
-    @queue.huey.task()
+    @queue.task()
     def render_preview(request_id, version):
         """Make the images of a request's draft letter for the officials who decide it."""
-        with queue.context():
-            preview.render(request_id, version)
+        preview.render(request_id, version)
 
     queue.add("forget_syarat", forget_syarat, retention.due)
     queue.add("render_preview", render_preview, preview.LetterPreview.unfinished)

@@ -3,12 +3,11 @@ from balai.notify import outbox
 
 
 def register(queue):
-    @queue.huey.task()
+    @queue.task()
     def deliver(notification_id):
         """Deliver one notification; after a failure, the next attempt is scheduled at its time."""
-        with queue.context():
-            if outbox.deliver(notification_id) == "retry":
-                for args, due_at in outbox.pending(notification_id):
-                    queue.schedule("deliver", args, due_at)
+        if outbox.deliver(notification_id) == "retry":
+            for args, due_at in outbox.pending(notification_id):
+                queue.schedule("deliver", args, due_at)
 
     queue.add("deliver", deliver, outbox.due_soon)

@@ -351,6 +351,8 @@ def insert_all(model, rows):
     """Rows at once through the driver's executemany, with the SQL peewee makes for the first:
     peewee builds each row's SQL in Python, which for 10,000 rows costs more than the writing."""
     if rows:
+        village = model.village.default()  # the current village's (VillageModel's default)
+        rows = [{**row, "village": village} for row in rows]
         sql, params = model.insert(rows[0]).sql()
         fields = [field for field in model._meta.sorted_fields if field.name in rows[0]]
         assert len(fields) == len(params), "every row gives every field"
@@ -359,15 +361,17 @@ def insert_all(model, rows):
 
 
 def update_all(model, key, rows):
-    """(key value, {field: value}) rows, as few statements as there are sets of fields."""
+    """(key value, {field: value}) rows, as few statements as there are sets of fields, in the
+    current village (the village condition's value comes between the fields and the key)."""
     groups = {}
     for value, values in rows:
         groups.setdefault(tuple(sorted(values)), []).append((value, values))
     for names, members in groups.items():
         fields = [field for field in model._meta.sorted_fields if field.name in names]
-        sql, _ = model.update({field: None for field in fields}).where(key == "").sql()
+        sql, params = model.update({field: None for field in fields}).where(key == "").sql()
+        kept = params[len(fields):-1]
         db.cursor().executemany(sql, [[field.db_value(values[field.name]) for field in fields]
-                                      + [value] for value, values in members])
+                                      + kept + [value] for value, values in members])
 
 
 def as_stored(name, value):

@@ -5,23 +5,20 @@ from balai.operator.population_import import PopulationImport
 
 
 def register(queue):
-    @queue.huey.task()
+    @queue.task()
     def stage_population_import(import_id):
         """Read and check an import's file into its staged rows (the preview)."""
-        with queue.context():
-            population_import.stage(import_id)
+        population_import.stage(import_id)
 
-    @queue.huey.task()
+    @queue.task()
     def apply_population_import(import_id):
         """Write an import's new and changed records, all in one transaction."""
-        with queue.context():
-            population_import.apply(import_id)
+        population_import.apply(import_id)
 
-    @queue.huey.task()
+    @queue.task()
     def forget_population_import(import_id):
         """Drop an old import's staged rows (residents' data) and its file."""
-        with queue.context():
-            import_retention.forget(import_id)
+        import_retention.forget(import_id)
 
     queue.add("stage_population_import", stage_population_import,
               lambda horizon: [((batch.id,), None) for batch in PopulationImport.to_stage()])

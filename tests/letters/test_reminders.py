@@ -74,7 +74,7 @@ def test_the_real_worker_reminds_once_and_escalates_once_even_when_killed(
         worker.start()  # its start-up sweep scans too
         try:
             for _ in range(3):
-                scan()
+                scan(village=1)
             assert wait_until(lambda: len(smtp.messages) == 1, 30), (
                 tmp_path / "worker.log").read_text()
             worker.kill()
@@ -83,7 +83,7 @@ def test_the_real_worker_reminds_once_and_escalates_once_even_when_killed(
                 LetterEvent.request == request.id).execute()
             worker.start()
             for _ in range(3):
-                scan()
+                scan(village=1)
             assert wait_until(lambda: len(smtp.messages) == 2, 30), (
                 tmp_path / "worker.log").read_text()
             # Once more from the start, as after a power cut: the start-up sweep scans again.
