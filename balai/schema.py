@@ -40,6 +40,10 @@ class SchemaVersion(BaseModel):
         table_name = "schema_version"
 
 
+INSTALLATION_WIDE = [Village, SchemaVersion]  # the only tables that hold no one village's data
+KEYED_THROUGH = {NewsIndex: News}  # keyed by village through the row it indexes (the same id)
+
+
 def create_tables():
     """A new, empty database gets every table, at the latest version. A database that has tables
     is left as it is: `flask --app app migrate` upgrades it."""

@@ -135,12 +135,13 @@ def seed_demo(store=None, password_method=PASSWORD_HASH_METHOD):
         return []
     accounts, password_hash = [], demo_password_hash(password_method)
     with db.atomic():
-        Village.current()
+        village = Village.current()
         Village.update(name=DEMO_VILLAGE, kecamatan="Sukamaju", kabupaten="Kabupaten Subang",
                        provinsi="Jawa Barat", kode_desa="3213052001",
                        address="Jl. Raya Sukamaju No. 1, Subang 41211", phone="(0260) 411 234",
                        email="pemdes@sukamaju.desa.id", kades_name="H. Ujang Suryana",
-                       public_url=os.environ.get("BALAI_PUBLIC_URL", "http://127.0.0.1:5000")).execute()
+                       public_url=os.environ.get("BALAI_PUBLIC_URL", "http://127.0.0.1:5000")
+                       ).where(Village.id == village.id).execute()
         seed_letter_types()
         for username, role, full_name in OFFICIALS:
             User.create(username=username, role=role, full_name=full_name, active=True,

@@ -6,7 +6,7 @@ import contextlib
 import os
 import smtplib
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import formataddr, formatdate, parseaddr
 
 import requests
 from flask import current_app
@@ -79,13 +79,28 @@ def text_of(notification):
     return f"{notification.message}{link}"
 
 
+def sender_address(village, configured):
+    """The From of a village's e-mail: the configured address under the village's own sender
+    name, when it has one (each village of a regency's installation has)."""
+    if not village.sender_name:
+        return configured
+    return formataddr((village.sender_name, parseaddr(configured)[1]))
+
+
+def whatsapp_text(notification):
+    """The message, under the village's sender name when it has one: one gateway number may
+    speak for several villages."""
+    sender = Village.current().sender_name
+    return f"{sender}:\n{text_of(notification)}" if sender else text_of(notification)
+
+
 def send_email(notification, accepted):
     if not setting("SMTP_HOST"):
         raise DeliveryError("SMTP belum diatur (BALAI_SMTP_HOST kosong).")
     village = Village.current()
     message = EmailMessage()
     message["Subject"] = notification.subject
-    message["From"] = setting("SMTP_FROM")
+    message["From"] = sender_address(village, setting("SMTP_FROM"))
     message["To"] = notification.address
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = notification.message_id
@@ -110,7 +125,7 @@ def send_whatsapp(notification, accepted):
     if not setting("WA_URL"):
         raise DeliveryError("Gateway WhatsApp belum diatur (BALAI_WA_URL kosong).")
     fields = {setting("WA_PHONE_FIELD"): notification.address,
-              setting("WA_MESSAGE_FIELD"): text_of(notification)}
+              setting("WA_MESSAGE_FIELD"): whatsapp_text(notification)}
     headers = {}
     if setting("WA_TOKEN_FIELD"):
         fields[setting("WA_TOKEN_FIELD")] = setting("WA_TOKEN")

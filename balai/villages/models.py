@@ -96,11 +96,6 @@ class Village(BaseModel):
         type(self)._hosts = (None, None)  # a new village, or a host: read them again
         return super().save(*args, **kwargs)
 
-    @property
-    def sender(self):
-        """The name e-mail and WhatsApp messages of this village go out under."""
-        return self.sender_name or f"Balai {self.name}"
-
     def localtime(self, moment):
         """A stored (naive UTC) moment as the village's wall-clock time."""
         return moment.replace(tzinfo=datetime.timezone.utc).astimezone(ZoneInfo(self.timezone))

@@ -1,0 +1,35 @@
+"""Two villages in one installation: the demo village (Sukamaju, village 1) and a second one,
+Mekarjaya, founded from the template and seeded with the same demo people, accounts and
+letter types (the same NIKs and usernames: each village's own)."""
+from balai.demo import seed
+from balai.founding.village import add_village
+from balai.storage import documents
+from balai.villages.context import village_context
+from balai.villages.models import Village
+
+HOST_A, HOST_B = "sukamaju.desa.test", "mekarjaya.desa.test"
+
+
+def second_village(app):
+    """Give village 1 its host and add Mekarjaya, seeded; returns Mekarjaya's id."""
+    Village.update(host=HOST_A).where(Village.id == 1).execute()
+    Village._hosts = (None, None)
+    village, _ = add_village("Desa Mekarjaya", HOST_B, from_template=True)
+    with village_context(village.id):
+        seed.seed_demo(documents(app), app.config["PASSWORD_HASH_METHOD"])
+        Village.update(name="Desa Mekarjaya").where(Village.id == village.id).execute()
+    return village.id
+
+
+def client_on(app, host):
+    """A test client whose requests go to this host."""
+    client = app.test_client()
+    client.environ_base["HTTP_HOST"] = host
+    return client
+
+
+def login_on(app, host, login, password=seed.DEMO_PASSWORD):
+    client = client_on(app, host)
+    response = client.post("/masuk", data={"login": login, "password": password})
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    return client
