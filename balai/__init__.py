@@ -38,6 +38,7 @@ from balai.queue import Queue
 from balai.signing import views as signing
 from balai.signing.models import signs_as_kades
 from balai.villages import hosts
+from balai.villages.context import NoVillageChosen
 from balai.villages.models import Village
 from balai.web import errors, filters, health
 from balai.web.access import FIGURES_ROLES, INBOX_ROLES
@@ -219,7 +220,7 @@ def register_hooks(app):
 
     @app.context_processor
     def layout_context():
-        return {"village": None if g.get("regency") else Village.current(), "inbox_roles": INBOX_ROLES,
+        return {"village": village_or_none(), "inbox_roles": INBOX_ROLES,
                 "figures_roles": FIGURES_ROLES,
                 "password_rule": passwords.RULE,
                 "signs_as_kades": signs_as_kades,
@@ -237,6 +238,14 @@ def register_hooks(app):
             response.vary.add("HX-Request")
         cache_policy(response)
         return response
+
+
+def village_or_none():
+    """The page's village; none on the regency office's host or an unknown one."""
+    try:
+        return Village.current()
+    except NoVillageChosen:
+        return None
 
 
 def cache_policy(response):

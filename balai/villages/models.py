@@ -6,7 +6,7 @@ import functools
 from zoneinfo import ZoneInfo
 
 from flask import g, has_request_context
-from peewee import CharField, ForeignKeyField, ModelBase
+from peewee import CharField, ForeignKeyField, ModelAlias, ModelBase
 
 from balai.db import BaseModel, change_stamp, db
 from balai.villages import context
@@ -160,6 +160,10 @@ class VillageModel(BaseModel, metaclass=VillageModelBase):
         return query if condition is None else query.where(condition)
 
     @classmethod
+    def alias(cls, alias=None):
+        return VillageAlias(cls, alias)
+
+    @classmethod
     def update(cls, __data=None, **update):
         return super().update(__data, **update).where(cls._write_filter())
 
@@ -173,3 +177,12 @@ class VillageModel(BaseModel, metaclass=VillageModelBase):
         if condition is None:
             raise NoVillageChosen(f"{cls.__name__}: across_villages() only reads")
         return condition
+
+
+class VillageAlias(ModelAlias):
+    """A village table under another name (a self-join, a subquery): kept to the village too."""
+
+    def select(self, *selection):
+        query = super().select(*selection)
+        condition = village_filter(self)
+        return query if condition is None else query.where(condition)

@@ -1,6 +1,8 @@
 """Two villages in one installation: the demo village (Sukamaju, village 1) and a second one,
 Mekarjaya, founded from the template and seeded with the same demo people, accounts and
 letter types (the same NIKs and usernames: each village's own)."""
+from flask.testing import FlaskClient
+
 from balai.demo import seed
 from balai.founding.village import add_village
 from balai.storage import documents
@@ -21,10 +23,19 @@ def second_village(app):
     return village.id
 
 
+class HostClient(FlaskClient):
+    """A test client whose requests carry this Host header (its cookies stay the test
+    client's: a cookie of one host's client may be handed to another's)."""
+    host = None
+
+    def open(self, *args, **kwargs):
+        kwargs["headers"] = {"Host": self.host, **dict(kwargs.get("headers") or {})}
+        return super().open(*args, **kwargs)
+
+
 def client_on(app, host):
-    """A test client whose requests go to this host."""
-    client = app.test_client()
-    client.environ_base["HTTP_HOST"] = host
+    client = HostClient(app, app.response_class, use_cookies=True)
+    client.host = host
     return client
 
 
