@@ -2,6 +2,7 @@
 or on the command line, and changing one's password."""
 import functools
 
+from balai.villages.context import is_regency
 from balai.villages.models import Village
 
 PASSWORD_MIN = 8  # every password: residents', officials', and the signing passphrase
@@ -51,7 +52,10 @@ def password_error(password, *own_names):
 
 
 def village_name():
-    """The village's own name, lower case without spaces: "Desa Suka Maju" gives "sukamaju"."""
+    """The village's own name, lower case without spaces: "Desa Suka Maju" gives "sukamaju";
+    nothing for the regency office's accounts, which belong to no village."""
+    if is_regency():
+        return ""
     words = Village.current().name.lower().split()
     if words[:1] in (["desa"], ["kelurahan"]):
         words = words[1:]  # the profile's default name, "Desa", leaves nothing to refuse
