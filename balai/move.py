@@ -28,6 +28,7 @@ from balai.migrations import LATEST
 from balai.schema import MODELS, SchemaVersion
 from balai.storage import documents, from_url
 from balai.sweep import SWEPT
+from balai.villages.context import across_villages
 
 BATCH = 1000
 
@@ -173,11 +174,13 @@ def copy_table(model, source, target):
 
 
 def batches(model, database):
-    """The table's rows, every column, as tuples in primary key order, BATCH at a time."""
+    """The table's rows, every column, as tuples in primary key order, BATCH at a time: of
+    every village (the whole installation moves)."""
     fields, key = model._meta.sorted_fields, model._meta.primary_key
     position, last = fields.index(key), None
     while True:
-        query = model.select(*fields).order_by(key).limit(BATCH).tuples()
+        with across_villages():
+            query = model.select(*fields).order_by(key).limit(BATCH).tuples()
         batch = list((query if last is None else query.where(key > last)).execute(database))
         if not batch:
             return

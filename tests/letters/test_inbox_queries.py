@@ -14,7 +14,7 @@ def test_inbox_query_uses_the_status_index(db, role):
     query = LetterRequest.inbox_for(User.get(User.role == role))
     for sql, params in (query.limit(50).sql(), query.sql()):
         plan = " | ".join(row[3] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
-        assert "USING INDEX letterrequest_status_submitted_at" in plan, plan
+        assert "USING INDEX letterrequest_village_id_status_submitted_at" in plan, plan
         assert "SCAN" not in plan, plan
 
 

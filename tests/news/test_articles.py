@@ -77,7 +77,7 @@ def test_slug_stays_when_the_title_changes(db):
 def test_public_list_uses_the_index(db):
     sql, params = News.public().limit(PAGE_SIZE + 1).sql()
     plan = " ".join(row[3] for row in _db.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
-    assert "news_status_pinned_publish_at" in plan and "TEMP B-TREE" not in plan
+    assert "news_village_id_status_pinned_publish_at" in plan and "TEMP B-TREE" not in plan
 
 
 class Elements(HTMLParser):

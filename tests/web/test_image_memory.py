@@ -25,6 +25,7 @@ from werkzeug.datastructures import FileStorage
 from balai import create_app
 from balai.letters.uploads import UploadError, save_upload
 from balai.media import ImageError, process_image
+from balai.villages.context import village_context
 
 def status(field):
     for line in open("/proc/self/status"):
@@ -35,7 +36,7 @@ path, kind, data_dir = sys.argv[1:]
 app = create_app({"DATA_DIR": data_dir, "SECRET_KEY": "x"})
 data = open(path, "rb").read()
 handle = save_upload if kind == "syarat" else process_image
-with app.test_request_context():
+with app.test_request_context(), village_context(1):  # as the request's host would choose
     before, started, answer = status("VmRSS"), time.monotonic(), "stored"
     try:
         handle(FileStorage(__import__("io").BytesIO(data), filename="foto.png"))
