@@ -171,6 +171,15 @@ class VillageModel(BaseModel, metaclass=VillageModelBase):
     def delete(cls):
         return super().delete().where(cls._write_filter())
 
+    def save(self, *args, **kwargs):
+        """A row is saved in its own village only (and none across villages)."""
+        village = village_for_write(type(self))
+        if self.village_id is None and village is not None:
+            self.village_id = village
+        elif self.village_id != village:
+            raise NoVillageChosen(f"{type(self).__name__} {self.id}: a row of another village")
+        return super().save(*args, **kwargs)
+
     @classmethod
     def _write_filter(cls):
         condition = village_filter(cls)
