@@ -1,9 +1,11 @@
 """`add-village` and `--village` on the commands; the regency office's account: a user of no
 village, who logs in on the regency's host and is a stranger on every village's."""
+import pyotp
 import pytest
 
 from balai.letters.models import LetterType
-from balai.people.models import User
+from balai.people.models import LoginFailure, User
+from balai.people.second_factor import RecoveryCode, SecondFactor
 from balai.signing.keys import CA_FILE, key_file_key
 from balai.storage import documents
 from balai.villages.context import regency_context, village_context
@@ -68,3 +70,27 @@ def test_the_regency_account_logs_in_on_the_regency_host_alone(app, db):
     kades = client_on(app, REGENCY).post("/masuk", data={"login": "kades",
                                                           "password": "sukamaju123"})
     assert kades.status_code == 422  # a village's account is a stranger at the regency
+
+
+def test_the_regency_account_turns_on_its_second_factor_and_logs_in_with_a_code(app, db):
+    assert cli(app, "create-user", "--username", "subang", "--role", "kabupaten", "--name",
+               "Dinas PMD Subang", "--password", PASSWORD).exit_code == 0
+    client = login_on(app, REGENCY, "subang", PASSWORD)
+    assert client.get("/akun/dua-langkah/").status_code == 200
+    with app.app_context(), regency_context():
+        secret = SecondFactor.get(SecondFactor.user == User.by_login("subang")).secret
+    response = client.post("/akun/dua-langkah/", data={"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 200
+    with regency_context():
+        assert RecoveryCode.select().count() == 10
+        assert RecoveryCode.select().where(RecoveryCode.village.is_null(False)).count() == 0
+    client.post("/keluar")
+    again = client_on(app, REGENCY)
+    asked = again.post("/masuk", data={"login": "subang", "password": PASSWORD})
+    assert asked.status_code == 303 and "/masuk/kode" in asked.location
+    with regency_context():
+        counted = LoginFailure.select().count()  # the attempt counts until the code is right
+    wrong = again.post("/masuk/kode", data={"code": "000000"})
+    assert wrong.status_code == 422
+    with regency_context():
+        assert LoginFailure.select().count() == counted + 1 >= 2

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from balai.people.second_factor import RecoveryCode, SecondFactor
 from balai.people.views.auth import home_for, safe_next
+from balai.villages.context import is_regency
 from balai.villages.models import Village
 from balai.web.access import OFFICIAL_ROLES, role_required
 
@@ -16,7 +17,7 @@ CODE_REFUSED = ("Kode salah. Ketik 6 angka yang tampil di aplikasi sekarang; bil
 
 
 @bp.route("/", methods=["GET", "POST"])
-@role_required(*OFFICIAL_ROLES)
+@role_required(*OFFICIAL_ROLES, "kabupaten")  # the regency office too: its figures cross villages
 def setup():
     later = safe_next() or home_for(current_user)
     if SecondFactor.enabled_for(current_user):
@@ -35,7 +36,8 @@ def setup():
 
 def render_setup(factor, later, errors):
     secret = factor.secret
-    uri = factor.uri(current_user.username, f"Balai {Village.current().name}")
+    issuer = "Kabupaten" if is_regency() else Village.current().name  # the regency's: no village
+    uri = factor.uri(current_user.username, f"Balai {issuer}")
     qr = segno.make(uri, error="m").svg_inline(scale=4, light="#fff", svgclass="qr")
     return render_template("auth/second_factor.html", qr=qr, errors=errors, later=later,
                            secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
