@@ -33,7 +33,15 @@ from huey.consumer import Consumer
 from redis import ConnectionPool
 
 from balai.db import db, now
-from balai.villages.context import ACROSS, across_villages, current_village_id, village_context
+from balai.villages.context import (
+    ACROSS,
+    REGENCY,
+    across_villages,
+    current_village_id,
+    is_regency,
+    regency_context,
+    village_context,
+)
 from balai.villages.models import Village
 
 log = logging.getLogger(__name__)
@@ -90,7 +98,8 @@ class Queue:
                     log.warning("Dropped %s%s: no village (queued before the upgrade)",
                                 function.__name__, args)
                     return None
-                working_for = across_villages() if village == ACROSS else village_context(village)
+                working_for = (across_villages() if village == ACROSS else regency_context()
+                               if village == REGENCY else village_context(village))
                 with self.context(), working_for:
                     return function(*args)
             return self.huey.task()(for_village)
@@ -120,7 +129,11 @@ class Queue:
             self.tasks[name].schedule(args, {"village": village}, eta=due_at)
 
     def village_of(self, name):
-        return ACROSS if name in self.across else current_village_id()
+        """The village a task queued now works for: the caller's (or the regency office's, for
+        its own accounts' notifications), or every village for a task across villages."""
+        if name in self.across:
+            return ACROSS
+        return REGENCY if is_regency() else current_village_id()
 
     def recover(self):
         """Queue everything the database says is due before the next sweep, for every task

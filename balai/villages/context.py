@@ -5,7 +5,9 @@ the row-level security of every village table.
 `village_context(id)` chooses a village for a block; `across_villages()` is the one named way
 to read past the village wall (the regency's figures, the sweeps that find work in every
 village). With nothing chosen, an installation that holds one village works for that village,
-as it always has; with several, nothing is chosen and a village query refuses to run."""
+as it always has; with several, nothing is chosen and a village query refuses to run.
+`regency_context()` is the regency office's own host: no village, and its accounts are the
+rows of no village (balai.villages.models: REGENCY_ROWS)."""
 import contextvars
 from contextlib import contextmanager
 
