@@ -36,7 +36,9 @@ def chunks(rows, size=CHUNK):
 
 def insert(model, fields, rows):
     """Insert generated rows, CHUNK per statement (on PostgreSQL: per COPY) and 50 statements
-    per transaction."""
+    per transaction, in the current village."""
+    village = model.village.default()  # COPY takes no defaults: the village goes in by name
+    fields, rows = [*fields, model.village], (tuple(row) + (village,) for row in rows)
     for statements in chunks(chunks(rows), 50):
         with db.atomic():
             for batch in statements:
