@@ -2,7 +2,7 @@
 lowercased, without the port), and kept for the whole request. An installation with one
 village answers on any host; with several, an unknown host gets a plain page that names no
 village. The regency office's own host (REGENCY_HOST) chooses no village: `g.regency`."""
-from flask import g, render_template, request
+from flask import current_app, g, render_template, request
 
 from balai.villages import context
 from balai.villages.models import Village
@@ -15,11 +15,12 @@ def request_host():
         request.host.lower())
 
 
-def choose_village(regency_host):
+def choose_village():
     """The before_request hook: the village (or the regency office) of the request's host."""
     if request.endpoint in ANY_HOST:
         return None
     host = request_host()
+    regency_host = (current_app.config.get("REGENCY_HOST") or "").lower()
     if regency_host and host == regency_host:
         g.regency = True
         chosen = context.regency_context()
@@ -41,6 +42,5 @@ def release_village(exc):
 
 
 def register(app):
-    regency_host = (app.config.get("REGENCY_HOST") or "").lower() or None
-    app.before_request_funcs.setdefault(None, []).insert(0, lambda: choose_village(regency_host))
+    app.before_request_funcs.setdefault(None, []).insert(0, choose_village)
     app.teardown_request(release_village)

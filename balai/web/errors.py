@@ -3,6 +3,7 @@ gets a message of ours (for htmx, in the page's message area)."""
 from flask import render_template
 from flask_wtf.csrf import CSRFError
 
+from balai.villages.context import NoVillageChosen
 from balai.web.htmx import is_htmx
 
 ERROR_MESSAGES = {
@@ -39,3 +40,5 @@ def register(app):
     app.register_error_handler(413, lambda error: error_page(too_large_message(app.config), 413))
     for status, message in ERROR_MESSAGES.items():
         app.register_error_handler(status, lambda error, m=message, s=status: error_page(m, s))
+    # A village's page where no village is chosen (the regency office's host): not found there.
+    app.register_error_handler(NoVillageChosen, lambda error: error_page(ERROR_MESSAGES[404], 404))

@@ -9,6 +9,7 @@ from tests.support.villages import HOST_B, client_on, login_on, second_village
 
 LOGINS = {"budi": BUDI, "siti": SITI}
 NOT_HERE = {403, 404}
+REGENCY = "kabupaten.subang.test"
 
 
 @pytest.fixture
@@ -40,4 +41,20 @@ def test_every_id_route_of_one_village_finds_nothing_in_another(app, db, objects
         if response.status_code not in expected or any(purpose in page for purpose in purposes):
             leaks.append(f"{url} ({endpoint}): {response.status_code}")
     assert len(id_urls) > 15, id_urls
+    assert not leaks, "\n".join(leaks)
+
+
+def test_the_regency_account_finds_no_village_page_on_its_host(app, db, objects, id_urls):
+    assert app.test_cli_runner().invoke(args=[
+        "create-user", "--username", "subang", "--role", "kabupaten", "--name", "Dinas PMD",
+        "--password", "Rahasia-kabupaten-2026"]).exit_code == 0
+    app.config["REGENCY_HOST"] = REGENCY
+    purposes = {letter.purpose for letter, _ in objects["letters"]}
+    client = login_on(app, REGENCY, "subang", "Rahasia-kabupaten-2026")
+    leaks = []
+    for endpoint, url in [*id_urls, ("home.index", "/"), ("inbox.index", "/kotak-masuk")]:
+        response = client.get(url)
+        if response.status_code not in NOT_HERE or any(
+                purpose in response.get_data(as_text=True) for purpose in purposes):
+            leaks.append(f"{url} ({endpoint}): {response.status_code}")
     assert not leaks, "\n".join(leaks)
