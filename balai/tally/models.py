@@ -1,0 +1,170 @@
+"""The count tables and the one way they grow: `Counts`, an accumulator saved by adding to the
+rows that are there (INSERT ... ON CONFLICT DO UPDATE), the same for one event as it happens and
+for a recount of many. Nothing here names a person: residents are kept as account ids, unique per
+village and month, and counted.
+
+Months and days are on the village's clock, months as "YYYY-MM"."""
+import itertools
+from collections import Counter
+
+from peewee import EXCLUDED, CharField, DateField, ForeignKeyField, IntegerField, fn
+
+from balai.db import BaseModel
+from balai.villages.models import Village
+
+CHUNK = 300  # rows per INSERT: below SQLite's limit on bound parameters
+LETTER_COLUMNS = ("filed", "returned", "rejected", "issued")
+
+
+class VillageTally(BaseModel):
+    """A count table keyed by village. When the village key lands on every table this becomes
+    `class VillageTally(VillageModel)` (its `village` field then comes from there)."""
+    village = ForeignKeyField(Village, on_delete="CASCADE")
+
+
+class LetterDay(VillageTally):
+    """Per village, day and letter type: requests first filed, requests returned (the first
+    time), rejected, and letters issued that day."""
+    day = DateField()
+    month = CharField()  # the day's "YYYY-MM": the figures group by it
+    letter_type = CharField()  # the type's slug
+    filed = IntegerField(default=0)
+    returned = IntegerField(default=0)
+    rejected = IntegerField(default=0)
+    issued = IntegerField(default=0)
+
+    KEY = ("village", "day", "letter_type")
+
+    class Meta:
+        indexes = ((("village", "day", "letter_type"), True), (("month", "village"), False))
+
+
+class StepTime(VillageTally):
+    """Per village, month and step: how many decisions took a time in each bucket
+    (balai.tally.buckets), from the request's arrival at the step to the decision."""
+    month = CharField()
+    step = CharField()  # the state the request waited in
+    bucket = IntegerField()
+    decisions = IntegerField(default=0)
+
+    KEY = ("village", "month", "step", "bucket")
+
+    class Meta:
+        indexes = ((("village", "month", "step", "bucket"), True), (("month", "step"), False))
+
+
+class ActiveResident(VillageTally):
+    """A resident (their account's id, no foreign key: no way from here to a name) who filed a
+    request or logged in during a month; one row per village, month and account."""
+    month = CharField()
+    account = IntegerField()
+
+    KEY = ("village", "month", "account")
+
+    class Meta:
+        indexes = ((("village", "month", "account"), True), (("month",), False))
+
+
+def fields(model, names):
+    return [getattr(model, name) for name in names]
+
+
+def batches(rows, size=CHUNK):
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, size)):
+        yield batch
+
+
+def upsert(model, rows, added=()):
+    """Insert rows (dicts by column name) or, where the model's KEY is taken, add the `added`
+    columns to the row there; with nothing to add a taken key is left alone."""
+    target = fields(model, model.KEY)
+    for batch in batches(rows):
+        query = model.insert_many(batch)
+        if added:
+            query = query.on_conflict(conflict_target=target, update={
+                field: field + getattr(EXCLUDED, field.column_name)
+                for field in fields(model, added)})
+        else:
+            query = query.on_conflict(conflict_target=target, action="NOTHING")
+        query.execute()
+
+
+class Counts:
+    """What some events add to the count tables, gathered in memory and saved in a few
+    statements (inside the caller's transaction)."""
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self):
+        self.letters = Counter()  # (village, day, letter type, column) -> n
+        self.steps = Counter()  # (village, month, step, bucket) -> n
+        self.residents = set()  # (village, month, account)
+
+    def letter(self, village, day, letter_type, column):
+        self.letters[(village, day, letter_type, column)] += 1
+
+    def step(self, village, month, step, bucket):
+        self.steps[(village, month, step, bucket)] += 1
+
+    def resident(self, village, month, account):
+        self.residents.add((village, month, account))
+
+    def letter_rows(self):
+        rows = {}
+        for (village, day, letter_type, column), n in self.letters.items():
+            row = rows.setdefault((village, day, letter_type), {
+                "village": village, "day": day, "month": day.strftime("%Y-%m"),
+                "letter_type": letter_type, **dict.fromkeys(LETTER_COLUMNS, 0)})
+            row[column] += n
+        return list(rows.values())
+
+    def step_rows(self):
+        return [{"village": village, "month": month, "step": step, "bucket": bucket,
+                 "decisions": n} for (village, month, step, bucket), n in self.steps.items()]
+
+    def resident_rows(self):
+        return [{"village": village, "month": month, "account": account}
+                for village, month, account in self.residents]
+
+    def save(self, models=(LetterDay, StepTime, ActiveResident)):
+        """Add these counts to the tables (`models`: the tables as a migration names them)."""
+        letters, steps, residents = models
+        upsert(letters, self.letter_rows(), LETTER_COLUMNS)
+        upsert(steps, self.step_rows(), ("decisions",))
+        upsert(residents, self.resident_rows())
+        self.clear()
+
+    def __bool__(self):
+        return bool(self.letters or self.steps or self.residents)
+
+
+def letters_by_month(first, last):
+    """(month, village id, letter type, filed, returned, rejected, issued) of the months from
+    first to last ("YYYY-MM"), summed over the days."""
+    sums = [fn.SUM(field) for field in fields(LetterDay, LETTER_COLUMNS)]
+    return (LetterDay.select(LetterDay.month, LetterDay.village, LetterDay.letter_type, *sums)
+            .where(LetterDay.month.between(first, last))
+            .group_by(LetterDay.month, LetterDay.village, LetterDay.letter_type).tuples())
+
+
+def step_buckets(first, last):
+    """(step, bucket, decisions) of the months from first to last, over every village."""
+    return (StepTime.select(StepTime.step, StepTime.bucket, fn.SUM(StepTime.decisions))
+            .where(StepTime.month.between(first, last))
+            .group_by(StepTime.step, StepTime.bucket).tuples())
+
+
+def active_residents(first, last):
+    """(month, village id, residents active that month) of the months from first to last."""
+    return (ActiveResident.select(ActiveResident.month, ActiveResident.village, fn.COUNT(1))
+            .where(ActiveResident.month.between(first, last))
+            .group_by(ActiveResident.month, ActiveResident.village).tuples())
+
+
+def resident_seen(village, account, moment):
+    """A resident's account (an id) was active at `moment` (naive UTC) in this Village."""
+    counts = Counts()
+    counts.resident(village.id, village.localtime(moment).strftime("%Y-%m"), account)
+    counts.save()
