@@ -53,6 +53,11 @@ class Village(BaseModel):
                 cls._cached = (fresh, data)
         return data
 
+    @classmethod
+    def listed(cls):
+        """Every village of the installation, by name."""
+        return cls.select().order_by(cls.name, cls.id)
+
     def localtime(self, moment):
         """A stored (naive UTC) moment as the village's wall-clock time."""
         return moment.replace(tzinfo=datetime.timezone.utc).astimezone(ZoneInfo(self.timezone))

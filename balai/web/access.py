@@ -16,6 +16,7 @@ ROLES = {
     "kasi_kesra": "Kasi Kesejahteraan Rakyat",
     "sekdes": "Sekretaris Desa",
     "kades": "Kepala Desa",
+    "kabupaten": "Kabupaten",  # the regency office: figures across villages, no village of its own
 }
 OFFICIAL_ROLES = ("operator", "kasi_pem", "kasi_kesra", "sekdes", "kades")
 INBOX_ROLES = ("kasi_pem", "kasi_kesra", "sekdes", "kades")  # officials with a step of their own
