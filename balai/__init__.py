@@ -40,7 +40,7 @@ from balai.signing import views as signing
 from balai.signing.models import signs_as_kades
 from balai.villages.models import Village
 from balai.web import errors, filters, health
-from balai.web.access import FIGURES_ROLES, INBOX_ROLES
+from balai.web.access import FIGURES_ROLES, INBOX_ROLES, keep_the_regency_to_its_pages
 from balai.web.compiled_templates import compiled_templates
 from balai.web.htmx import is_htmx
 from balai.web.page_cache import FastPath
@@ -214,6 +214,8 @@ def register_hooks(app):
         for values in (request.args, request.form):
             if any("\x00" in value for _, value in values.items(multi=True)):
                 abort(400)
+
+    app.before_request(keep_the_regency_to_its_pages)
 
     @app.context_processor
     def layout_context():

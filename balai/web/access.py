@@ -4,7 +4,7 @@ Object rules (who may see a given request, order or shop) live beside their mode
 holds the gates that depend on the role alone, and how a view answers a refused object rule."""
 import functools
 
-from flask import abort, make_response
+from flask import abort, make_response, request, session
 from flask_login import current_user, login_required
 
 from balai.web.errors import error_page
@@ -21,6 +21,7 @@ ROLES = {
 OFFICIAL_ROLES = ("operator", "kasi_pem", "kasi_kesra", "sekdes", "kades")
 INBOX_ROLES = ("kasi_pem", "kasi_kesra", "sekdes", "kades")  # officials with a step of their own
 FIGURES_ROLES = ("operator", "sekdes", "kades")  # who reads the village's figures
+REGENCY_PAGES = ("regency", "auth", "second_factor", "health", "pwa")  # the blueprints it opens
 
 
 def role_required(*roles):
@@ -52,6 +53,14 @@ def permitted(obj, rule, refusal=None):
             abort(404)
         abort(make_response(error_page(refusal, 403)) if refusal else 403)
     return obj
+
+
+def keep_the_regency_to_its_pages():
+    """Before every request: the regency's account belongs to no village, so it opens its own
+    pages and its login's, never a page of a village (not even a public one: it has none there)."""
+    if (request.blueprint not in REGENCY_PAGES and request.endpoint != "static"
+            and "_user_id" in session and getattr(current_user, "role", None) == "kabupaten"):
+        abort(403)
 
 
 def operator_only(blueprint):

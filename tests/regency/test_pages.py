@@ -10,7 +10,9 @@ import pytest
 from balai.db import now
 from balai.demo import seed
 from balai.people.models import Person, User
+from balai.web.access import REGENCY_PAGES
 from tests.figures import known_village
+from tests.support.routes import urls
 from tests.support.village import make_request
 
 PERIOD = "?dari=2026-01&sampai=2026-03"
@@ -110,3 +112,10 @@ def test_no_name_nik_or_note_on_any_regency_page_or_csv(kabupaten, db):
     for url, text in zip(urls, texts):
         for secret in (NAME, "Zulkarnaen", NIK, NIK[:10], NOTE):
             assert secret not in text, (url, secret)
+
+
+def test_the_regency_opens_no_page_of_a_village(kabupaten, app, objects):
+    opened = [url for endpoint, url in urls(app, objects)
+              if endpoint.partition(".")[0] not in REGENCY_PAGES
+              and kabupaten.get(url).status_code != 403]
+    assert not opened
