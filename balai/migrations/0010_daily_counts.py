@@ -1,4 +1,5 @@
-"""Daily counts for the regency's figures: tables `letterday`, `steptime`, `activeresident`
+"""Daily counts for the regency's figures: tables `letterday`, `steptime`,
+`activeresident`, `activemonth`
 
 Counted from now on as each letter event is recorded (balai.letters.counting), and here filled
 from the events already kept, the same way. Residents active by logging in are counted from now
@@ -52,9 +53,19 @@ def upgrade(migrator):
 
         class Meta:
             database, table_name = migrator.database, "activeresident"
-            indexes = ((("village", "month", "account"), True), (("month",), False))
+            indexes = ((("village", "month", "account"), True),)
 
-    tables = [LetterDay, StepTime, ActiveResident]
+    class ActiveMonth(Model):
+        village = ForeignKeyField(Village, on_delete="CASCADE")
+        month = CharField()
+        residents = IntegerField(default=0)
+        KEY = ("village", "month")
+
+        class Meta:
+            database, table_name = migrator.database, "activemonth"
+            indexes = ((("village", "month"), True), (("month",), False))
+
+    tables = [LetterDay, StepTime, ActiveResident, ActiveMonth]
     database.create_tables(tables, safe=False)
     database.after_create_tables(tables)  # PostgreSQL: their change triggers
     village = database.execute_sql(

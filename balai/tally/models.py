@@ -1,7 +1,7 @@
 """The count tables and the one way they grow: `Counts`, an accumulator saved by adding to the
 rows that are there (INSERT ... ON CONFLICT DO UPDATE), the same for one event as it happens and
 for a recount of many. Nothing here names a person: residents are kept as account ids, unique per
-village and month, and counted.
+village and month, and their number per village and month moves as a new one is inserted.
 
 Months and days are on the village's clock, months as "YYYY-MM"."""
 import itertools
@@ -55,14 +55,27 @@ class StepTime(VillageTally):
 
 class ActiveResident(VillageTally):
     """A resident (their account's id, no foreign key: no way from here to a name) who filed a
-    request or logged in during a month; one row per village, month and account."""
+    request or logged in during a month; one row per village, month and account. Only there to
+    count each resident once: the figures read ActiveMonth."""
     month = CharField()
     account = IntegerField()
 
     KEY = ("village", "month", "account")
 
     class Meta:
-        indexes = ((("village", "month", "account"), True), (("month",), False))
+        indexes = ((("village", "month", "account"), True),)
+
+
+class ActiveMonth(VillageTally):
+    """Per village and month, how many ActiveResident rows there are: moved by the insert that
+    adds one, so reading it never counts a million rows."""
+    month = CharField()
+    residents = IntegerField(default=0)
+
+    KEY = ("village", "month")
+
+    class Meta:
+        indexes = ((("village", "month"), True), (("month",), False))
 
 
 def fields(model, names):
@@ -75,19 +88,23 @@ def batches(rows, size=CHUNK):
         yield batch
 
 
-def upsert(model, rows, added=()):
+def upsert(model, rows, added):
     """Insert rows (dicts by column name) or, where the model's KEY is taken, add the `added`
-    columns to the row there; with nothing to add a taken key is left alone."""
+    columns to the row there."""
     target = fields(model, model.KEY)
     for batch in batches(rows):
-        query = model.insert_many(batch)
-        if added:
-            query = query.on_conflict(conflict_target=target, update={
-                field: field + getattr(EXCLUDED, field.column_name)
-                for field in fields(model, added)})
-        else:
-            query = query.on_conflict(conflict_target=target, action="NOTHING")
-        query.execute()
+        model.insert_many(batch).on_conflict(conflict_target=target, update={
+            field: field + getattr(EXCLUDED, field.column_name)
+            for field in fields(model, added)}).execute()
+
+
+def inserted(model, rows, returned):
+    """Insert the rows whose KEY is not taken yet; yields the `returned` columns of each row
+    inserted (RETURNING: SQLite 3.35 or later)."""
+    target = fields(model, model.KEY)
+    for batch in batches(rows):
+        yield from (model.insert_many(batch).on_conflict(conflict_target=target, action="NOTHING")
+                    .returning(*fields(model, returned)).tuples().execute())
 
 
 class Counts:
@@ -128,12 +145,14 @@ class Counts:
         return [{"village": village, "month": month, "account": account}
                 for village, month, account in self.residents]
 
-    def save(self, models=(LetterDay, StepTime, ActiveResident)):
+    def save(self, models=(LetterDay, StepTime, ActiveResident, ActiveMonth)):
         """Add these counts to the tables (`models`: the tables as a migration names them)."""
-        letters, steps, residents = models
+        letters, steps, residents, months = models
         upsert(letters, self.letter_rows(), LETTER_COLUMNS)
         upsert(steps, self.step_rows(), ("decisions",))
-        upsert(residents, self.resident_rows())
+        new = Counter(inserted(residents, self.resident_rows(), ("village", "month")))
+        upsert(months, [{"village": village, "month": month, "residents": n}
+                        for (village, month), n in new.items()], ("residents",))
         self.clear()
 
     def __bool__(self):
@@ -158,9 +177,8 @@ def step_buckets(first, last):
 
 def active_residents(first, last):
     """(month, village id, residents active that month) of the months from first to last."""
-    return (ActiveResident.select(ActiveResident.month, ActiveResident.village, fn.COUNT(1))
-            .where(ActiveResident.month.between(first, last))
-            .group_by(ActiveResident.month, ActiveResident.village).tuples())
+    return (ActiveMonth.select(ActiveMonth.month, ActiveMonth.village, ActiveMonth.residents)
+            .where(ActiveMonth.month.between(first, last)).tuples())
 
 
 def resident_seen(village, account, moment):

@@ -1,4 +1,5 @@
 CREATE TABLE "accesslogentry" ("id" INTEGER NOT NULL PRIMARY KEY, "viewer_id" INTEGER NOT NULL, "person_id" INTEGER NOT NULL, "kind" VARCHAR(255) NOT NULL, "object_id" INTEGER NOT NULL, "reason" TEXT NOT NULL, "typed" INTEGER NOT NULL, "at" DATETIME NOT NULL, FOREIGN KEY ("viewer_id") REFERENCES "user" ("id"), FOREIGN KEY ("person_id") REFERENCES "person" ("id"));
+CREATE TABLE "activemonth" ("id" INTEGER NOT NULL PRIMARY KEY, "village_id" INTEGER NOT NULL, "month" VARCHAR(255) NOT NULL, "residents" INTEGER NOT NULL, FOREIGN KEY ("village_id") REFERENCES "village" ("id") ON DELETE CASCADE);
 CREATE TABLE "activeresident" ("id" INTEGER NOT NULL PRIMARY KEY, "village_id" INTEGER NOT NULL, "month" VARCHAR(255) NOT NULL, "account" INTEGER NOT NULL, FOREIGN KEY ("village_id") REFERENCES "village" ("id") ON DELETE CASCADE);
 CREATE TABLE "attachment" ("id" INTEGER NOT NULL PRIMARY KEY, "request_id" INTEGER NOT NULL, "requirement_key" VARCHAR(255) NOT NULL, "original_name" VARCHAR(255) NOT NULL, "stored_name" VARCHAR(255) NOT NULL, "content_type" VARCHAR(255) NOT NULL, "size" INTEGER NOT NULL, "uploaded_at" DATETIME NOT NULL, FOREIGN KEY ("request_id") REFERENCES "letterrequest" ("id") ON DELETE CASCADE);
 CREATE TABLE "contactpoint" ("id" INTEGER NOT NULL PRIMARY KEY, "user_id" INTEGER NOT NULL, "channel" VARCHAR(255) NOT NULL, "address" VARCHAR(255) NOT NULL, "verified_at" DATETIME, "enabled" INTEGER NOT NULL, "code_hash" VARCHAR(255), "code_expires_at" DATETIME, "code_attempts" INTEGER NOT NULL, FOREIGN KEY ("user_id") REFERENCES "user" ("id") ON DELETE CASCADE);
@@ -37,7 +38,9 @@ CREATE INDEX "accesslogentry_person_id" ON "accesslogentry" ("person_id");
 CREATE INDEX "accesslogentry_person_id_at" ON "accesslogentry" ("person_id", "at");
 CREATE INDEX "accesslogentry_viewer_id" ON "accesslogentry" ("viewer_id");
 CREATE INDEX "accesslogentry_viewer_id_kind_object_id_at" ON "accesslogentry" ("viewer_id", "kind", "object_id", "at");
-CREATE INDEX "activeresident_month" ON "activeresident" ("month");
+CREATE INDEX "activemonth_month" ON "activemonth" ("month");
+CREATE INDEX "activemonth_village_id" ON "activemonth" ("village_id");
+CREATE UNIQUE INDEX "activemonth_village_id_month" ON "activemonth" ("village_id", "month");
 CREATE INDEX "activeresident_village_id" ON "activeresident" ("village_id");
 CREATE UNIQUE INDEX "activeresident_village_id_month_account" ON "activeresident" ("village_id", "month", "account");
 CREATE INDEX "attachment_request_id" ON "attachment" ("request_id");

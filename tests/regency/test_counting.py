@@ -7,7 +7,7 @@ import pytest
 from balai.letters import notices
 from balai.letters.models import LetterEvent
 from balai.people.models import User
-from balai.tally.models import ActiveResident, LetterDay, StepTime
+from balai.tally.models import ActiveMonth, ActiveResident, LetterDay, StepTime
 from tests.figures import known_village
 from tests.regency.counts import recounted, table_rows
 from tests.support.village import BUDI, make_request
@@ -93,8 +93,9 @@ def test_a_recount_from_the_events_finds_what_was_counted_live(app, db):
 def test_budi_logging_in_is_active_this_month(login, db):
     budi = User.by_login(BUDI)
     ActiveResident.delete().execute()
+    ActiveMonth.delete().execute()
     login.as_(BUDI)
     login.as_(BUDI)
     assert [row.account for row in ActiveResident.select()] == [budi.id]
     login.as_("kasipem")
-    assert ActiveResident.select().count() == 1
+    assert [row.residents for row in ActiveMonth.select()] == [1]
