@@ -1,5 +1,9 @@
 """Migration 0010 fills the count tables from the events a village already kept, and finds
 exactly what counting as the events happen finds."""
+import importlib
+
+import pytest
+
 from balai.letters.models import LetterEvent
 from balai.people.models import User
 from tests.figures import known_village
@@ -10,7 +14,10 @@ from tests.support.village import BUDI, make_request
 BEFORE_COUNTS = 9  # the version before the count tables
 
 
-def test_the_backfill_equals_live_counting(app, db, tmp_path):
+@pytest.mark.parametrize("flush", [20000, 3])  # counts written at the end, or every 3 requests
+def test_the_backfill_equals_live_counting(app, db, tmp_path, monkeypatch, flush):
+    monkeypatch.setattr(importlib.import_module("balai.migrations.0010_daily_counts"), "FLUSH",
+                        flush)
     known_village.build()
     for status in ("draf", "draf"):
         letter = make_request(status=status)
