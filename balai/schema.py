@@ -21,7 +21,7 @@ from balai.people.models import LoginFailure, Person, User
 from balai.people.second_factor import RecoveryCode, SecondFactor
 from balai.people.sessions import LoginSession
 from balai.signing.models import SignerCertificate, VerifyHit
-from balai.tally.models import ActiveMonth, ActiveResident, LetterDay, StepTime
+from balai.tally.models import ActiveMonth, ActiveResident, LetterDay, LetterMonth, StepTime
 from balai.villages.models import Village
 
 MODELS = [Village, Person, User, LoginFailure, LoginSession, SecondFactor, RecoveryCode,
@@ -30,7 +30,7 @@ MODELS = [Village, Person, User, LoginFailure, LoginSession, SecondFactor, Recov
           DayOff, StepReminder, KeptDocument, LetterPreview,
           Notification, ContactPoint, SignerCertificate, VerifyHit, News, NewsIndex,
           Shop, Product, ProductPhoto, Order, OrderItem, PopulationImport, StagedRow,
-          LetterDay, StepTime, ActiveResident, ActiveMonth]
+          LetterDay, LetterMonth, StepTime, ActiveResident, ActiveMonth]
 
 
 class SchemaVersion(BaseModel):

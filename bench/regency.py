@@ -22,7 +22,9 @@ from balai.db import db  # noqa: E402
 from balai.demo import seed  # noqa: E402
 from balai.schema import create_tables  # noqa: E402
 from balai.tally import buckets  # noqa: E402
-from balai.tally.models import ActiveMonth, LetterDay, StepTime  # noqa: E402
+from balai.tally import models as tally  # noqa: E402
+from balai.tally.models import ActiveMonth, LetterDay, LetterMonth, StepTime  # noqa: E402
+from balai.villages.context import across_villages  # noqa: E402
 from balai.villages.models import Village  # noqa: E402
 
 TYPES = ["domisili", "tidak-mampu", "usaha", "kelahiran", "kematian", "pindah", "kehilangan",
@@ -39,20 +41,28 @@ def fill(villages, letters, rng):
     with db.atomic():
         ids = [Village.create(name=f"Desa Uji {n:03d}", kecamatan=f"Kecamatan {n // 12:02d}").id
                for n in range(villages)]
-    fields = [LetterDay.village, LetterDay.day, LetterDay.month, LetterDay.letter_type,
-              LetterDay.filed, LetterDay.returned, LetterDay.rejected, LetterDay.issued]
+    fields = [LetterDay.village, LetterDay.day, LetterDay.letter_type, LetterDay.filed,
+              LetterDay.returned, LetterDay.rejected, LetterDay.issued]
     for village in ids:
-        rows = []
+        rows, by_month = [], {}
         for day in days:
             for slug in rng.sample(TYPES, k=min(len(TYPES), max(1, round(per_day)))):
                 filed = rng.randint(1, 2)
-                rows.append((village, day, day.strftime("%Y-%m"), slug, filed,
-                             rng.random() < 0.1, rng.random() < 0.03, filed))
+                counts = (filed, int(rng.random() < 0.1), int(rng.random() < 0.03), filed)
+                rows.append((village, day, slug, *counts))
+                month = by_month.setdefault((day.strftime("%Y-%m"), slug), [0, 0, 0, 0])
+                month[:] = [a + b for a, b in zip(month, counts)]
         months = sorted({day.strftime("%Y-%m") for day in days})
         steps = [(village, month, step, bucket, rng.randint(1, 40)) for month in months
                  for step in STEPS for bucket in range(10, 10 + rng.randint(20, 30))]
         with db.atomic():
             db.copy_rows(LetterDay, fields, rows)
+            db.copy_rows(LetterMonth, [LetterMonth.village, LetterMonth.month,
+                                       LetterMonth.letter_type, LetterMonth.filed,
+                                       LetterMonth.returned, LetterMonth.rejected,
+                                       LetterMonth.issued],
+                         [(village, month, slug, *sums)
+                          for (month, slug), sums in by_month.items()])
             db.copy_rows(StepTime, [StepTime.village, StepTime.month, StepTime.step,
                                     StepTime.bucket, StepTime.decisions], steps)
             db.copy_rows(ActiveMonth, [ActiveMonth.village, ActiveMonth.month,
@@ -70,6 +80,19 @@ def best(client, url):
         times.append(time.perf_counter() - started)
         assert response.status_code == 200, (url, response.status_code)
     return min(times)
+
+
+def queries(today):
+    """Each of the figures' three queries alone, over twelve months."""
+    last = today.strftime("%Y-%m")
+    first = f"{today.year - 1}-{today.month + 1:02d}" if today.month < 12 else f"{today.year}-01"
+    for name in ("letters_by_month", "step_buckets", "active_residents"):
+        times = []
+        for _ in range(ROUNDS):
+            started = time.perf_counter()
+            rows = list(getattr(tally, name)(first, last))
+            times.append(time.perf_counter() - started)
+        print(f"  {name}: {len(rows)} rows in {min(times) * 1000:.0f} ms")
 
 
 def main():
@@ -91,6 +114,8 @@ def main():
                 print(f"{args.villages} villages: {days} letter-day rows, {steps} step-bucket "
                       f"rows, filled in {time.monotonic() - started:.0f} s")
                 seed.make_official("kabupaten", "kabupaten", "Dinas PMD", "bench-sandi-123")
+            with db.connection_context(), across_villages():
+                queries(datetime.date.today())
         client = app.test_client()
         client.post("/masuk", data={"login": "kabupaten", "password": "bench-sandi-123"})
         today = datetime.date.today()

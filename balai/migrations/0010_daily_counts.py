@@ -1,5 +1,5 @@
-"""Daily counts for the regency's figures: tables `letterday`, `steptime`, `activeresident`,
-`activemonth`
+"""Daily counts for the regency's figures: tables `letterday`, `lettermonth`, `steptime`,
+`activeresident`, `activemonth`
 
 Counted from now on as each letter event is recorded (balai.letters.counting), and here filled
 from the events already kept by the rules of that module as they are at this version (the step
@@ -29,7 +29,6 @@ def upgrade(migrator):
     class LetterDay(Model):
         village = ForeignKeyField(Village, on_delete="CASCADE")
         day = DateField()
-        month = CharField()
         letter_type = CharField()
         filed = IntegerField(default=0)
         returned = IntegerField(default=0)
@@ -39,7 +38,21 @@ def upgrade(migrator):
 
         class Meta:
             database, table_name = migrator.database, "letterday"
-            indexes = ((("village", "day", "letter_type"), True), (("month", "village"), False))
+            indexes = ((("village", "day", "letter_type"), True),)
+
+    class LetterMonth(Model):
+        village = ForeignKeyField(Village, on_delete="CASCADE")
+        month = CharField()
+        letter_type = CharField()
+        filed = IntegerField(default=0)
+        returned = IntegerField(default=0)
+        rejected = IntegerField(default=0)
+        issued = IntegerField(default=0)
+        KEY = ("village", "month", "letter_type")
+
+        class Meta:
+            database, table_name = migrator.database, "lettermonth"
+            indexes = ((("village", "month", "letter_type"), True), (("month",), False))
 
     class StepTime(Model):
         village = ForeignKeyField(Village, on_delete="CASCADE")
@@ -73,7 +86,7 @@ def upgrade(migrator):
             database, table_name = migrator.database, "activemonth"
             indexes = ((("village", "month"), True), (("month",), False))
 
-    tables = [LetterDay, StepTime, ActiveResident, ActiveMonth]
+    tables = [LetterDay, LetterMonth, StepTime, ActiveResident, ActiveMonth]
     database.create_tables(tables, safe=False)
     database.after_create_tables(tables)  # PostgreSQL: their change triggers
     village = database.execute_sql(
@@ -91,10 +104,10 @@ def upgrade(migrator):
         if request != current:
             current, earlier, seen = request, [], seen + 1
             if seen % FLUSH == 0:
-                counts.save(LetterDay, StepTime, ActiveResident)
+                counts.save(LetterDay, LetterMonth, StepTime, ActiveResident)
         counts.add(slug, event, earlier)
         earlier.append(event)
-    counts.save(LetterDay, StepTime, ActiveResident)
+    counts.save(LetterDay, LetterMonth, StepTime, ActiveResident)
     database.execute_sql("INSERT INTO activemonth (village_id, month, residents) "
                          "SELECT village_id, month, COUNT(*) FROM activeresident "
                          "GROUP BY village_id, month")
@@ -124,14 +137,16 @@ class Counts:
             if arrived is not None:
                 self.steps[(month, before, bucket_of((at - arrived[5]).total_seconds()))] += 1
 
-    def save(self, letters, steps, residents):
-        rows = {}
-        for (day, slug, column), n in self.letters.items():
-            row = rows.setdefault((day, slug), {
-                "village": self.village, "day": day, "month": day.strftime("%Y-%m"),
-                "letter_type": slug, "filed": 0, "returned": 0, "rejected": 0, "issued": 0})
-            row[column] += n
-        added(letters, list(rows.values()), ("filed", "returned", "rejected", "issued"))
+    def save(self, letters, months, steps, residents):
+        for model, when in ((letters, lambda day: {"day": day}),
+                            (months, lambda day: {"month": day.strftime("%Y-%m")})):
+            rows = {}
+            for (day, slug, column), n in self.letters.items():
+                row = rows.setdefault((*when(day).values(), slug), {
+                    "village": self.village, **when(day), "letter_type": slug,
+                    "filed": 0, "returned": 0, "rejected": 0, "issued": 0})
+                row[column] += n
+            added(model, list(rows.values()), ("filed", "returned", "rejected", "issued"))
         added(steps, [{"village": self.village, "month": month, "step": step, "bucket": bucket,
                        "decisions": n} for (month, step, bucket), n in self.steps.items()],
               ("decisions",))

@@ -18,7 +18,7 @@ from tests.support.village import make_request
 
 PREVIOUS = 1  # the schema before versions were kept: every step runs
 # Tables made since that a step fills from the rows there (0010: the counts, from the events).
-FILLED = ("letterday", "steptime", "activeresident", "activemonth")
+FILLED = ("letterday", "lettermonth", "steptime", "activeresident", "activemonth")
 
 
 def kept_every_row(data_dir, before):

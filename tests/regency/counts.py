@@ -1,10 +1,10 @@
 """The count tables as rows to compare, and a recount of them from the letter events."""
 from balai.letters.counting import recount
 from balai.letters.models import LetterEvent
-from balai.tally.models import ActiveMonth, ActiveResident, LetterDay, StepTime
+from balai.tally.models import ActiveMonth, ActiveResident, LetterDay, LetterMonth, StepTime
 from balai.villages.models import Village
 
-TABLES = (LetterDay, StepTime, ActiveResident, ActiveMonth)
+TABLES = (LetterDay, LetterMonth, StepTime, ActiveResident, ActiveMonth)
 
 
 def table_rows():
