@@ -1,4 +1,4 @@
-"""The figures across villages, from the count tables alone (balai.tally): three grouped queries
+"""The figures across villages, from the count tables alone (balai.tally): a few grouped queries
 whatever the number of letters, so the page stays fast with hundreds of villages and millions
 of letters. Months are on each village's own clock.
 
@@ -30,23 +30,27 @@ class Counts(NamedTuple):
 
 
 def gather(period):
-    """The period's counts, in three queries."""
+    """The period's counts, each summed by the database (a few hundred rows at most)."""
     first, last = period.months[0], period.months[-1]
+
+    def sums(*by):
+        """{(*by): Counter of the letter columns}."""
+        found = {}
+        for row in tally.letter_sums(first, last, *by):
+            found[row[:len(by)]] = Counter(dict(zip(tally.LETTER_COLUMNS, row[len(by):])))
+        return found
     names = LetterType.names_by_slug()
-    by_type, months, villages = defaultdict(Counter), defaultdict(Counter), defaultdict(Counter)
-    for month, village, slug, *values in tally.letters_by_month(first, last):
-        sums = Counter(dict(zip(tally.LETTER_COLUMNS, values)))
-        by_type[names.get(slug, slug)][month] += sums["filed"]
-        months[month].update(sums)
-        villages[village].update(sums)
+    by_type = defaultdict(Counter)
+    for (month, slug), found in sums("month", "letter_type").items():
+        by_type[names.get(slug, slug)][month] += found["filed"]
+    villages = {village: found for (village,), found in sums("village").items()}
+    for village, residents in tally.active_sums(first, last, "village"):
+        villages.setdefault(village, Counter())["active"] = residents
     steps = defaultdict(Counter)
     for step, bucket, decisions in tally.step_buckets(first, last):
         steps[step][bucket] += decisions
-    active = Counter()
-    for month, village, residents in tally.active_residents(first, last):
-        active[month] += residents
-        villages[village]["active"] += residents
-    return Counts(by_type, months, villages, steps, active)
+    return Counts(by_type, {month: found for (month,), found in sums("month").items()},
+                  villages, steps, Counter(dict(tally.active_sums(first, last, "month"))))
 
 
 def per_month(period, counts):

@@ -16,7 +16,8 @@ bp.before_request(role_required("kabupaten")(lambda: None))
 def asked_period():
     """The months asked for (GET dari, sampai: "YYYY-MM") on the regency's clock (its first
     village's), with what is wrong with them; the last twelve months when they make no period."""
-    timezone = Village.listed().first().timezone
+    first = Village.listed().first()
+    timezone = first.timezone if first else Village.timezone.default
     asked = {name: request.args.get(name, "").strip() for name in ("dari", "sampai")}
     try:
         return Period.of(timezone, asked["dari"] or None, asked["sampai"] or None), asked, {}

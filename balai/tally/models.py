@@ -176,12 +176,12 @@ class Counts:
         return bool(self.letters or self.steps or self.residents)
 
 
-def letters_by_month(first, last):
-    """(month, village id, letter type, filed, returned, rejected, issued) of the months from
-    first to last ("YYYY-MM")."""
-    return (LetterMonth.select(LetterMonth.month, LetterMonth.village, LetterMonth.letter_type,
-                               *fields(LetterMonth, LETTER_COLUMNS))
-            .where(LetterMonth.month.between(first, last)).tuples())
+def letter_sums(first, last, *by):
+    """(*by, filed, returned, rejected, issued) over the months from first to last ("YYYY-MM"),
+    summed by the named columns of LetterMonth ("month", "village", "letter_type")."""
+    keys = fields(LetterMonth, by)
+    return (LetterMonth.select(*keys, *(fn.SUM(f) for f in fields(LetterMonth, LETTER_COLUMNS)))
+            .where(LetterMonth.month.between(first, last)).group_by(*keys).tuples())
 
 
 def step_buckets(first, last):
@@ -191,10 +191,12 @@ def step_buckets(first, last):
             .group_by(StepTime.step, StepTime.bucket).tuples())
 
 
-def active_residents(first, last):
-    """(month, village id, residents active that month) of the months from first to last."""
-    return (ActiveMonth.select(ActiveMonth.month, ActiveMonth.village, ActiveMonth.residents)
-            .where(ActiveMonth.month.between(first, last)).tuples())
+def active_sums(first, last, by):
+    """(by, residents active) over the months from first to last, summed by "month" or
+    "village"; a resident active in two months counts in each."""
+    key = getattr(ActiveMonth, by)
+    return (ActiveMonth.select(key, fn.SUM(ActiveMonth.residents))
+            .where(ActiveMonth.month.between(first, last)).group_by(key).tuples())
 
 
 def resident_seen(village, account, moment):
