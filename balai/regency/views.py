@@ -2,7 +2,7 @@
 a CSV per figure. Everything is read across villages, from the count tables alone."""
 from flask import Blueprint, abort, render_template, request
 
-from balai.figures.period import Period, PeriodError
+from balai.figures import views as figures_page
 from balai.regency import figures as regency_figures
 from balai.villages.context import across_villages
 from balai.villages.models import Village
@@ -14,15 +14,9 @@ bp.before_request(role_required("kabupaten")(lambda: None))
 
 
 def asked_period():
-    """The months asked for (GET dari, sampai: "YYYY-MM") on the regency's clock (its first
-    village's), with what is wrong with them; the last twelve months when they make no period."""
+    """The months asked for, on the regency's clock: its first village's."""
     first = Village.listed().first()
-    timezone = first.timezone if first else Village.timezone.default
-    asked = {name: request.args.get(name, "").strip() for name in ("dari", "sampai")}
-    try:
-        return Period.of(timezone, asked["dari"] or None, asked["sampai"] or None), asked, {}
-    except PeriodError as error:
-        return Period.of(timezone), asked, {"dari": str(error)}
+    return figures_page.asked_period(first.timezone if first else None)
 
 
 @bp.route("/")
