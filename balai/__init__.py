@@ -35,6 +35,7 @@ from balai.people.sessions import TOKEN_KEY, LoginSession
 from balai.people.views import accounts, auth, population, second_factor
 from balai.privacy import views as privacy
 from balai.queue import Queue
+from balai.regency import views as regency
 from balai.signing import views as signing
 from balai.signing.models import signs_as_kades
 from balai.villages import hosts
@@ -198,7 +199,7 @@ def register_blueprints(app):
     for module in (home, auth, letter_requests, syarat_uploads, inbox, letter_preview, documents,
                    operator, population, population_import, accounts, types, notifications,
                    verify, articles, signing, pwa, catalogue, shop, second_factor, privacy,
-                   health, figures, standards, kept):
+                   health, figures, standards, kept, regency):
         app.register_blueprint(module.bp)
 
 
@@ -217,6 +218,7 @@ def register_hooks(app):
         for values in (request.args, request.form):
             if any("\x00" in value for _, value in values.items(multi=True)):
                 abort(400)
+
 
     @app.context_processor
     def layout_context():

@@ -21,6 +21,7 @@ from balai.people.models import LoginFailure, Person, User
 from balai.people.second_factor import RecoveryCode, SecondFactor
 from balai.people.sessions import LoginSession
 from balai.signing.models import SignerCertificate, VerifyHit
+from balai.tally.models import ActiveMonth, ActiveResident, LetterDay, LetterMonth, StepTime
 from balai.villages.models import Village
 
 MODELS = [Village, Person, User, LoginFailure, LoginSession, SecondFactor, RecoveryCode,
@@ -28,7 +29,8 @@ MODELS = [Village, Person, User, LoginFailure, LoginSession, SecondFactor, Recov
           LetterType, LetterRequest, Attachment, PartialUpload, LetterEvent, RegisterEntry,
           DayOff, StepReminder, KeptDocument, LetterPreview,
           Notification, ContactPoint, SignerCertificate, VerifyHit, News, NewsIndex,
-          Shop, Product, ProductPhoto, Order, OrderItem, PopulationImport, StagedRow]
+          Shop, Product, ProductPhoto, Order, OrderItem, PopulationImport, StagedRow,
+          LetterDay, LetterMonth, StepTime, ActiveResident, ActiveMonth]
 
 
 class SchemaVersion(BaseModel):

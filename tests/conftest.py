@@ -186,6 +186,14 @@ def operator(login):
     return login.as_("operator")
 
 
+@pytest.fixture
+def kabupaten(login):
+    """The regency office's account (it belongs to no village)."""
+    with login.app.app_context():
+        seed.make_official("kabupaten", "kabupaten", "Dinas PMD", seed.DEMO_PASSWORD)
+    return login.as_("kabupaten")
+
+
 # Browser fixtures: a real server and the system Chromium (see tests/support/browser.py).
 # `live_server` is the base URL of this test's app (fresh demo database); `page` is a phone-sized
 # tab with an empty cache; `cdp` counts its bytes: `visit(page, cdp, url)`.

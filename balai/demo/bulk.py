@@ -1,4 +1,6 @@
-"""A large made-up village for load tests: many residents with accounts and years of letters.
+"""A large made-up village for load tests: many residents with accounts and years of letters,
+each letter with the timeline of the steps it took (so step times are real) and counted into the
+daily counts the way the events count live (balai.letters.counting).
 
 Rows go in with insert_many, a few thousand per statement (on PostgreSQL with COPY), inside
 transactions, so 100,000 residents and 1,000,000 letters take minutes. Every bulk account shares the demo password
@@ -9,9 +11,11 @@ import random
 
 from balai.db import db
 from balai.demo.seed import demo_password_hash
-from balai.letters.models import LetterRequest, LetterType
-from balai.letters.workflow import STEPS
+from balai.letters.counting import recount
+from balai.letters.models import LetterEvent, LetterRequest, LetterType
+from balai.letters.workflow import STEPS, TRANSITIONS
 from balai.people.models import Person, User
+from balai.villages.models import Village
 
 NIK_PREFIX = "321306"  # Jawa Barat, Subang, a kecamatan the demo village does not use
 CHUNK = 2000  # rows per INSERT: below SQLite's limit on bound parameters
@@ -19,6 +23,8 @@ IN_FLIGHT = 300  # letters still waiting for an official: a busy office, not a b
 FINISHED = ["selesai"] * 90 + ["ditolak"] * 3 + ["dibatalkan"] * 4 + ["draf"] * 3
 WAITING = [state for state, step in STEPS.items() if step.official]
 FIRST_DAY = datetime.datetime(2021, 1, 1)
+RECENT = datetime.timedelta(days=7)  # the newest letter is sent this long ago: its steps are past
+OFFICIALS = {"kasi": "kasi_pem", "sekdes": "sekdes", "kades": "kades"}  # who takes each step
 NAMES = ["Asep", "Dede", "Euis", "Iis", "Ujang", "Neng", "Cecep", "Yayan", "Entin", "Odah",
          "Rahmat", "Sri", "Agus", "Wati", "Dadang", "Nining"]
 
@@ -78,8 +84,32 @@ def seed_residents(count):
     return start + count
 
 
+def wait(rng):
+    """How long a step waits: log-normal around 4 hours, at most 2 days."""
+    return datetime.timedelta(hours=min(rng.lognormvariate(1.4, 1.1), 48))
+
+
+def timeline(index, status, sent):
+    """(action, from, to, role, at) of bulk letter `index` up to `status`; the same every time."""
+    if status == "draf":
+        return []
+    rng, state, at = random.Random(index), "diajukan", sent
+    events = [("ajukan", "draf", state, "warga", at)]
+    if status == "dibatalkan":
+        return events + [("batalkan", state, status, "warga", at + wait(rng))]
+    while state != status:
+        official, at = STEPS[state].official, at + wait(rng)
+        action = "tolak" if status == "ditolak" else "setujui"
+        after = TRANSITIONS[(state, action, official)]
+        events.append((action, state, after, OFFICIALS[official], at))
+        state = after
+    if status == "selesai":
+        events.append(("terbit", state, state, "kades", at))
+    return events
+
+
 def letter_rows(start, count, accounts, types, rng):
-    span = (datetime.datetime.now() - FIRST_DAY).total_seconds()
+    span = (datetime.datetime.now() - RECENT - FIRST_DAY).total_seconds()
     for n in range(count):
         index = start + n
         person_id, user_id = rng.choice(accounts)
@@ -87,8 +117,17 @@ def letter_rows(start, count, accounts, types, rng):
         at = FIRST_DAY + datetime.timedelta(seconds=span * n / count)
         status = rng.choice(WAITING) if n >= count - IN_FLIGHT else rng.choice(FINISHED)
         number = f"{code}/{index + 1:07d}/BULK" if status == "selesai" else None
+        last = max([event[-1] for event in timeline(index, status, at)], default=at)
         yield (person_id, type_id, status, "Keperluan pribadi", {}, user_id, f"bulk{index:09d}",
-               at, None if status == "draf" else at, at, number, at if number else None)
+               at, None if status == "draf" else at, last, number, last if number else None)
+
+
+def event_rows(letters):
+    """The timeline of each (id, form key, status, sent, filer) letter as LetterEvent rows."""
+    for request_id, form_key, status, sent, filer in letters:
+        for action, before, after, role, at in timeline(int(form_key[4:]), status, sent):
+            yield (request_id, filer if role == "warga" else None, role, action, before, after,
+                   "", at)
 
 
 def seed_letters(count):
@@ -106,6 +145,24 @@ def seed_letters(count):
                            LetterRequest.submitted_at, LetterRequest.updated_at,
                            LetterRequest.number, LetterRequest.issued_at],
            letter_rows(start, count, accounts, types, rng))
+    seed_events(f"bulk{start:09d}")
     if db.engine == "postgresql":  # the planner's statistics now, not when autovacuum gets to it
         db.execute_sql("ANALYZE")
     return start + count
+
+
+def seed_events(first_key):
+    """The events of the bulk letters from `first_key` on, and what they add to the counts."""
+    new = LetterRequest.form_key.startswith("bulk") & (LetterRequest.form_key >= first_key)
+    letters = (LetterRequest.select(LetterRequest.id, LetterRequest.form_key, LetterRequest.status,
+                                    LetterRequest.submitted_at, LetterRequest.created_by)
+               .where(new).order_by(LetterRequest.id).tuples())
+    insert(LetterEvent, [LetterEvent.request, LetterEvent.actor, LetterEvent.role,
+                         LetterEvent.action, LetterEvent.from_status, LetterEvent.to_status,
+                         LetterEvent.note, LetterEvent.at], event_rows(letters.iterator()))
+    village = Village.current()
+
+    def save(counts):
+        with db.atomic():
+            counts.save()
+    recount(LetterEvent.counted().where(new).iterator(), village.id, village.timezone, save)

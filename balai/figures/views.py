@@ -10,10 +10,11 @@ from balai.web.spreadsheet import csv_download
 bp = Blueprint("figures", __name__, url_prefix="/angka")
 
 
-def asked_period():
-    """The months the page was asked for (GET dari, sampai: "YYYY-MM"), with what is wrong
-    with them; the last twelve months when they make no period."""
-    timezone = Village.current().timezone
+def asked_period(timezone=None):
+    """The months the page was asked for (GET dari, sampai: "YYYY-MM") on the village's clock
+    (or `timezone`'s), with what is wrong with them; the last twelve months when they make no
+    period."""
+    timezone = timezone or Village.current().timezone
     asked = {name: request.args.get(name, "").strip() for name in ("dari", "sampai")}
     try:
         return Period.of(timezone, asked["dari"] or None, asked["sampai"] or None), asked, {}

@@ -28,6 +28,14 @@ class LetterType(VillageModel):
     step_days = JSONField(default=dict)
 
     @classmethod
+    def names_by_slug(cls):
+        """{slug: name} of the types; where villages name a slug apart, the oldest name."""
+        names = {}
+        for slug, name in cls.select(cls.slug, cls.name).order_by(cls.id.desc()).tuples():
+            names[slug] = name
+        return names
+
+    @classmethod
     def available(cls):
         return cls.select().where(cls.active == "1").order_by(cls.name)
 

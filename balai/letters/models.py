@@ -17,7 +17,7 @@ from peewee import (
 )
 
 from balai.db import JSONField, db, now
-from balai.letters import notices
+from balai.letters import counting, notices
 from balai.letters.access import RequestAccess, kasi_turn
 from balai.letters.letter_types import LetterType
 from balai.letters.workflow import (
@@ -41,7 +41,7 @@ from balai.letters.workflow import (
 )
 from balai.people.models import Person, User
 from balai.signing.models import SignerCertificate
-from balai.villages.models import VillageModel
+from balai.villages.models import Village, VillageModel
 from balai.web.access import ROLES
 
 
@@ -352,6 +352,29 @@ class LetterEvent(VillageModel):
     note = TextField(default="")
     at = DateTimeField(default=now)
     reason_category = CharField(null=True)  # a REASON_CATEGORIES key: returns and rejections
+
+    def save(self, *args, **kwargs):
+        """A new event moves the daily counts too (balai.letters.counting), in its transaction:
+        an event undone is a count undone."""
+        new = self.id is None
+        with db.atomic():
+            saved = super().save(*args, **kwargs)
+            if new:
+                earlier = (LetterEvent.select().where((LetterEvent.request == self.request_id)
+                                                      & (LetterEvent.id < self.id))
+                           .order_by(LetterEvent.at, LetterEvent.id))
+                slug = (LetterType.select(LetterType.slug).join(LetterRequest)
+                        .where(LetterRequest.id == self.request_id).scalar())
+                counting.count_one(Village.current(), slug, self, list(earlier))
+        return saved
+
+    @classmethod
+    def counted(cls):
+        """Every event as balai.letters.counting.recount reads them, request by request."""
+        return (cls.select(cls.request, LetterType.slug, cls.action, cls.from_status,
+                           cls.to_status, cls.role, cls.actor, cls.at)
+                .join(LetterRequest).join(LetterType)
+                .order_by(cls.request, cls.at, cls.id).tuples())
 
     @property
     def action_label(self):

@@ -12,7 +12,8 @@ from peewee import CharField, DateTimeField, ForeignKeyField
 
 from balai.db import db, now
 from balai.people.models import User
-from balai.villages.models import VillageModel
+from balai.tally.models import resident_seen
+from balai.villages.models import Village, VillageModel
 
 TOKEN_KEY = "login_token"  # its place in Flask's session
 SEEN_EVERY = datetime.timedelta(minutes=1)  # finer than any idle limit, and one write a minute
@@ -40,11 +41,14 @@ class LoginSession(VillageModel):
 
     @classmethod
     def start(cls, user):
-        """A new session for `user`; returns the token for the cookie. Clears out expired rows."""
+        """A new session for `user`; returns the token for the cookie. Clears out expired rows.
+        A resident's login counts them as active this month (balai.tally)."""
         token = secrets.token_urlsafe(32)
         with db.atomic():
             cls.delete().where(cls.started_at < now() - lifetime()).execute()
             cls.create(token_hash=digest(token), user=user)
+            if user.role == "warga":
+                resident_seen(Village.current(), user.id, now())
         return token
 
     @classmethod

@@ -96,6 +96,11 @@ class Village(BaseModel):
         type(self)._hosts = (None, None)  # a new village, or a host: read them again
         return super().save(*args, **kwargs)
 
+    @classmethod
+    def listed(cls):
+        """Every village of the installation, by name."""
+        return cls.select().order_by(cls.name, cls.id)
+
     def localtime(self, moment):
         """A stored (naive UTC) moment as the village's wall-clock time."""
         return moment.replace(tzinfo=datetime.timezone.utc).astimezone(ZoneInfo(self.timezone))

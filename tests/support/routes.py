@@ -25,7 +25,8 @@ from tests.support.qris import qr_png, qris_payload
 from tests.support.spreadsheets import HEADER, csv_bytes, resident_rows
 from tests.support.village import BUDI, make_request
 
-ROLES = [None, "budi", "siti", "operator", "kasipem", "kasikesra", "sekdes", "kades"]
+ROLES = [None, "budi", "siti", "operator", "kasipem", "kasikesra", "sekdes", "kades",
+         "kabupaten"]
 
 
 def with_attachment(letter):

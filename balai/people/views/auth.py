@@ -156,6 +156,8 @@ def home_for(user):
         return url_for("letters.mine")
     if user.role == "operator":
         return url_for("operator.index")
+    if user.role == "kabupaten":
+        return url_for("regency.index")
     return url_for("inbox.index")
 
 

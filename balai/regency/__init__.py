@@ -1,0 +1,2 @@
+"""The regency's pages: the villages of the installation and their figures side by side, read
+from the daily counts (balai.tally) across villages, never from a letter, a name or a NIK."""
