@@ -10,6 +10,7 @@ from balai.villages.context import village_context
 from balai.villages.models import Village
 
 HOST_A, HOST_B = "sukamaju.desa.test", "mekarjaya.desa.test"
+REGENCY_HOST = "kabupaten.subang.test"
 
 
 def second_village(app):
