@@ -1,5 +1,7 @@
 """The population import in a real browser: the form, the preview, applying, and the progress
 bar that follows the worker by htmx polling, or by reloading itself without JavaScript."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -31,6 +33,7 @@ def test_the_progress_bar_follows_the_worker(db, browser, live_server, tmp_path,
     page.goto(f"{live_server}/operator/penduduk/impor/")
     page.set_input_files("input[name=berkas]", str(path))
     page.click("text=Unggah dan periksa")
+    page.wait_for_url(re.compile(r"/impor/\d+$"))  # reloading mid-navigation detaches the page
     batch = PopulationImport.select().order_by(PopulationImport.id.desc()).first()
     PopulationImport.update(status="staging", total_rows=4, done_rows=2).execute()
     page.reload()
