@@ -33,7 +33,7 @@ def upgrade(migrator):
         returned = IntegerField(default=0)
         rejected = IntegerField(default=0)
         issued = IntegerField(default=0)
-        village = ForeignKeyField(Village)  # last, as balai.villages.models makes it
+        village = ForeignKeyField(Village, index=False)  # last, as balai.villages.models makes it
         KEY = ("village", "day", "letter_type")
 
         class Meta:
@@ -47,7 +47,7 @@ def upgrade(migrator):
         returned = IntegerField(default=0)
         rejected = IntegerField(default=0)
         issued = IntegerField(default=0)
-        village = ForeignKeyField(Village)  # last, as balai.villages.models makes it
+        village = ForeignKeyField(Village, index=False)  # last, as balai.villages.models makes it
         KEY = ("village", "month", "letter_type")
 
         class Meta:
@@ -59,7 +59,7 @@ def upgrade(migrator):
         step = CharField()
         bucket = IntegerField()
         decisions = IntegerField(default=0)
-        village = ForeignKeyField(Village)  # last, as balai.villages.models makes it
+        village = ForeignKeyField(Village, index=False)  # last, as balai.villages.models makes it
         KEY = ("village", "month", "step", "bucket")
 
         class Meta:
@@ -69,7 +69,7 @@ def upgrade(migrator):
     class ActiveResident(Model):
         month = CharField()
         account = IntegerField()
-        village = ForeignKeyField(Village)  # last, as balai.villages.models makes it
+        village = ForeignKeyField(Village, index=False)  # last, as balai.villages.models makes it
         KEY = ("village", "month", "account")
 
         class Meta:
@@ -79,7 +79,7 @@ def upgrade(migrator):
     class ActiveMonth(Model):
         month = CharField()
         residents = IntegerField(default=0)
-        village = ForeignKeyField(Village)  # last, as balai.villages.models makes it
+        village = ForeignKeyField(Village, index=False)  # last, as balai.villages.models makes it
         KEY = ("village", "month")
 
         class Meta:
