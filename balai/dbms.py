@@ -44,13 +44,24 @@ WRITE_LOCK = 0x42616C6169  # the advisory lock's key ("Balai"); advisory locks a
 CHANGES_TABLE = "balai_change"
 SEARCH_CONFIG = "simple"
 ACROSS = "across"  # what village_setting answers inside across_villages()
-TRANSACTION_OPEN, TRANSACTION_FAILED = 2, 3  # psycopg's pq.TransactionStatus INTRANS, INERROR
+TRANSACTION_IDLE = 0  # psycopg's pq.TransactionStatus.IDLE
 
 
 def village_setting():
     """The wall's setting for the code at hand (replaced by the factory: see
     balai.villages.wall): the village's id as text, '' for none, or ACROSS."""
     return ""
+
+
+def opening(kind, lock=()):
+    """The statements that begin a transaction (BEGIN`kind`) for the code at hand: the wall's
+    setting, transaction-local, and `lock`; across villages, a read-only transaction as the
+    across role (and no lock: it writes nothing)."""
+    setting = village_setting()
+    if setting == ACROSS:
+        return [f"BEGIN{kind} READ ONLY", f"SELECT set_config('{pg_wall.SETTING}', '', true)",
+                f"SET LOCAL ROLE {pg_wall.ACROSS_ROLE}"]
+    return [f"BEGIN{kind}", f"SELECT set_config('{pg_wall.SETTING}', '{setting}', true)", *lock]
 
 
 def follow_villages(setting):
@@ -161,83 +172,43 @@ class PostgresVillageDatabase(PooledPostgresqlDatabase):
         write lock (held until COMMIT or ROLLBACK), as SQLite's BEGIN IMMEDIATE does. Under READ
         COMMITTED (the default; not REPEATABLE READ, whose snapshot would predate the wait) each
         later statement sees what the writers before it committed. It first sets the village
-        the wall lets it see (see balai.pg_wall); inside across_villages() it reads every
-        village as the across role and writes nothing. One round trip, which also commits the
-        reading transaction open on the connection, if any."""
+        the wall lets it see (balai.pg_wall); inside across_villages() it reads every village
+        as the across role and writes nothing. One round trip."""
         level = isolation_level or self._isolation_level
         kind = f" ISOLATION LEVEL {self._adapter.isolation_level_str(level)}" if level else ""
-        self._run_begin(kind, f"; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
-
-    def _run_begin(self, kind, lock):
-        """BEGIN (after COMMIT of an open reading transaction), the wall's setting for the code
-        at hand, and `lock` (none across villages: those transactions only read)."""
-        setting = village_setting()
-        start = "COMMIT; " if self._reading() else ""
-        if setting == ACROSS:
-            sql = (f"{start}BEGIN{kind} READ ONLY; SELECT set_config('{pg_wall.SETTING}', '', "
-                   f"true); SET LOCAL ROLE {pg_wall.ACROSS_ROLE}")
-        else:
-            sql = f"{start}BEGIN{kind}; SELECT set_config('{pg_wall.SETTING}', '{setting}', true){lock}"
-        self._state.reading = None
+        statements = self._opening(kind, [f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"])
         with __exception_wrapper__:
-            self.cursor().execute(sql)
-        return setting
+            self.cursor().execute("; ".join(statements))
 
     def execute_sql(self, sql, params=None):
-        """Outside db.atomic(), statements run in a reading transaction that began with the
-        wall's setting (peewee runs PostgreSQL in autocommit, where a transaction-local setting
-        would be gone before the statement): opened at the first one, kept for the next reads
-        while the village stays the same, committed before a transaction begins and when the
-        connection goes back to the pool. A statement that is not a SELECT commits at once, as
-        in autocommit; one that fails undoes only the reads before it."""
-        if self.in_transaction() or getattr(self._state, "walling", False):
+        """Outside db.atomic() (peewee runs PostgreSQL in autocommit, where a transaction-local
+        setting would be gone before the statement), each statement runs in a transaction of
+        its own that begins with the wall's setting: sent together in one pipeline, one round
+        trip, and committed at once, as autocommit did; so no connection idles in a
+        transaction, holding locks, between statements or requests."""
+        if self.in_transaction() or getattr(self._state, "opening", False):
             return super().execute_sql(sql, params)
-        self._state.walling = True  # the setting may be read from the database: plain queries
-        try:
-            setting = village_setting()
-        finally:
-            self._state.walling = False
-        if self._reading() != setting:
-            self._state.reading = self._run_begin("", "")
-        try:
-            cursor = super().execute_sql(sql, params)
-        except Exception:
-            self._end_reading("ROLLBACK")
-            raise
-        if not sql.lstrip()[:6].upper() == "SELECT":
-            self._end_reading("COMMIT")
+        statements, connection = self._opening(""), self.connection()
+        with __exception_wrapper__:
+            try:
+                with connection.pipeline():
+                    for statement in statements:
+                        connection.execute(statement)
+                    cursor = super().execute_sql(sql, params)
+                    connection.execute("COMMIT")
+            except Exception:
+                if connection.info.transaction_status != TRANSACTION_IDLE:
+                    connection.execute("ROLLBACK")
+                raise
         return cursor
 
-    def _reading(self):
-        """The setting of the reading transaction open on this thread's connection, or None."""
-        reading = getattr(self._state, "reading", None)
-        if reading is None or self.is_closed():
-            return None
-        if self._state.conn.info.transaction_status != TRANSACTION_OPEN:
-            self._state.reading = None
-            return None
-        return reading
-
-    def _end_reading(self, how):
-        if self._reading() is not None or (not self.is_closed() and self._state.conn.info
-                                            .transaction_status == TRANSACTION_FAILED):
-            self._state.reading = None
-            with __exception_wrapper__:
-                self._state.conn.execute(how)
-
-    def _close(self, conn, close_conn=False):
-        """Back to the pool: the reading transaction committed first (a write of a SELECT's,
-        nextval or a function's, stays)."""
-        if conn is self._state.conn:
-            try:
-                self._end_reading("COMMIT")
-            except Exception:  # a broken connection: the pool closes it
-                pass
-        super()._close(conn, close_conn)
-
-    def _initialize_connection(self, conn):
-        self._state.reading = None
-        super()._initialize_connection(conn)
+    def _opening(self, kind, lock=()):
+        """opening(), whose village may be read from the database: by plain statements."""
+        self._state.opening = True
+        try:
+            return opening(kind, lock)
+        finally:
+            self._state.opening = False
 
     def owner(self):
         """The database as the tables' owner sees it (for creating and upgrading them), or this

@@ -226,20 +226,19 @@ def schema_sql(database):
 
 
 def models_schema_sql(database=None):
-    """The schema today's models make in a new database: SQLite's (in memory), or with a
-    PostgreSQL database, what create_new_schema makes there in a schema made for it and
-    dropped again (the transaction is undone)."""
+    """The schema today's models make in a new database: SQLite's (in memory), or with the
+    app's PostgreSQL database, what create_new_schema makes there (as the tables' owner) in a
+    schema made for it and dropped again (the transaction is undone)."""
     if database is None or database.engine == "sqlite":
         fresh = SqliteVillageDatabase(":memory:")
         with fresh.bind_ctx(MODELS + [SchemaVersion]), fresh.connection_context():
             fresh.create_tables(MODELS + [SchemaVersion])
             return schema_sql(fresh)
-    with database.bind_ctx(MODELS + [SchemaVersion]), database.connection_context():
-        with contextlib.suppress(DryRun), database.atomic():
-            database.execute_sql("CREATE SCHEMA balai_models; SET LOCAL search_path = balai_models")
-            create_new_schema()
-            text = schema_sql(database)
-            raise DryRun
+    with as_owner(), contextlib.suppress(DryRun), db.atomic():  # the app's role makes no schema
+        db.execute_sql("CREATE SCHEMA balai_models; SET LOCAL search_path = balai_models")
+        create_new_schema()
+        text = schema_sql(db)
+        raise DryRun
     return text
 
 

@@ -6,7 +6,8 @@ every migrate), and its text in the schema snapshot.
   security, forced (the owner too is walled; only a superuser or a BYPASSRLS role passes), with
   two policies: `village`, every command, only rows of the village the transaction set in
   `balai.village` (dbms sets it, transaction-local, at each BEGIN; '' or unset: no rows, and no
-  row may be written); and `across`, SELECT only, every row, for the across role.
+  row may be written); and `across`, SELECT only, every row, while the across role is the
+  current role.
 - The app connects as a role that does not own the tables (BALAI_OWNER_DATABASE_URL names the
   owner, who creates and upgrades them): it may read and write rows, and nothing else (no ALTER,
   no DROP, no turning the wall off). The owner grants it that here.
@@ -21,6 +22,9 @@ from contextlib import contextmanager
 ACROSS_ROLE = "balai_across"
 SETTING = "balai.village"
 VILLAGE_ROWS = f"(village_id = (NULLIF(current_setting('{SETTING}', true), ''))::integer)"
+# A policy for a role holds for its members too, and the app's role is one: every row only
+# while the across role is the current one (SET LOCAL ROLE), not merely inherited.
+ACROSS_ROWS = f"(CURRENT_USER = '{ACROSS_ROLE}'::name)"
 
 
 class WallError(RuntimeError):
@@ -57,7 +61,7 @@ def build_wall(database, app_role=None):
             f'DROP POLICY IF EXISTS village ON "{table}"; '
             f'CREATE POLICY village ON "{table}" USING {VILLAGE_ROWS} WITH CHECK {VILLAGE_ROWS}; '
             f'DROP POLICY IF EXISTS across ON "{table}"; '
-            f'CREATE POLICY across ON "{table}" FOR SELECT TO {ACROSS_ROLE} USING (true)')
+            f'CREATE POLICY across ON "{table}" FOR SELECT TO {ACROSS_ROLE} USING {ACROSS_ROWS}')
     grant(database, app_role, across=bool(tables) or role_exists(database, ACROSS_ROLE))
 
 
