@@ -13,7 +13,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from balai import cli, db, dbms, storage, sweep
+from balai import cli, db, pg_wall, storage, sweep
 from balai.figures import views as figures
 from balai.letters import tasks as letter_tasks
 from balai.letters.models import LetterRequest
@@ -135,7 +135,7 @@ def create_app(config=None):
         app.config.update(config)
     database = db.init_db(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"],
                           app.config["OWNER_DATABASE_URL"] or None)
-    dbms.follow_villages(wall_setting)
+    pg_wall.follow_villages(wall_setting)
     if not app.config.get("SECRET_KEY"):  # Flask's default is None, so setdefault would keep it
         app.config["SECRET_KEY"] = secret_key(data_dir, shared=database.shared)
     storage.init_app(app)

@@ -43,31 +43,7 @@ LOCK_WAIT_MS = 10_000
 WRITE_LOCK = 0x42616C6169  # the advisory lock's key ("Balai"); advisory locks are per database
 CHANGES_TABLE = "balai_change"
 SEARCH_CONFIG = "simple"
-ACROSS = "across"  # what village_setting answers inside across_villages()
 TRANSACTION_IDLE = 0  # psycopg's pq.TransactionStatus.IDLE
-
-
-def village_setting():
-    """The wall's setting for the code at hand (replaced by the factory: see
-    balai.villages.wall): the village's id as text, '' for none, or ACROSS."""
-    return ""
-
-
-def opening(kind, lock=()):
-    """The statements that begin a transaction (BEGIN`kind`) for the code at hand: the wall's
-    setting, transaction-local, and `lock`; across villages, a read-only transaction as the
-    across role (and no lock: it writes nothing)."""
-    setting = village_setting()
-    if setting == ACROSS:
-        return [f"BEGIN{kind} READ ONLY", f"SELECT set_config('{pg_wall.SETTING}', '', true)",
-                f"SET LOCAL ROLE {pg_wall.ACROSS_ROLE}"]
-    return [f"BEGIN{kind}", f"SELECT set_config('{pg_wall.SETTING}', '{setting}', true)", *lock]
-
-
-def follow_villages(setting):
-    """Every PostgreSQL transaction sets the wall to what `setting()` answers."""
-    global village_setting
-    village_setting = setting
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -206,7 +182,7 @@ class PostgresVillageDatabase(PooledPostgresqlDatabase):
         """opening(), whose village may be read from the database: by plain statements."""
         self._state.opening = True
         try:
-            return opening(kind, lock)
+            return pg_wall.opening(kind, lock)
         finally:
             self._state.opening = False
 

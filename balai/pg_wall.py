@@ -1,6 +1,7 @@
 """PostgreSQL's second wall between villages, under the one in every query (VillageModel): what
 the tables' owner builds (balai.dbms.PostgresVillageDatabase.build_wall, at every create and
-every migrate), and its text in the schema snapshot.
+every migrate), its text in the schema snapshot, and how each transaction opens (`opening`:
+balai.dbms begins every one so, and the factory tells it the village, `follow_villages`).
 
 - Every table of the schema that has a `village_id` column, whatever area made it, gets row-level
   security, forced (the owner too is walled; only a superuser or a BYPASSRLS role passes), with
@@ -25,6 +26,30 @@ VILLAGE_ROWS = f"(village_id = (NULLIF(current_setting('{SETTING}', true), '')):
 # A policy for a role holds for its members too, and the app's role is one: every row only
 # while the across role is the current one (SET LOCAL ROLE), not merely inherited.
 ACROSS_ROWS = f"(CURRENT_USER = '{ACROSS_ROLE}'::name)"
+ACROSS = "across"  # what village_setting answers inside across_villages()
+
+
+def village_setting():
+    """The wall's setting for the code at hand (replaced by the factory: see
+    balai.villages.wall): the village's id as text, '' for none, or ACROSS."""
+    return ""
+
+
+def opening(kind, lock=()):
+    """The statements that begin a transaction (BEGIN`kind`) for the code at hand: the wall's
+    setting, transaction-local, and `lock`; across villages, a read-only transaction as the
+    across role (and no lock: it writes nothing)."""
+    setting = village_setting()
+    if setting == ACROSS:
+        return [f"BEGIN{kind} READ ONLY", f"SELECT set_config('{SETTING}', '', true)",
+                f"SET LOCAL ROLE {ACROSS_ROLE}"]
+    return [f"BEGIN{kind}", f"SELECT set_config('{SETTING}', '{setting}', true)", *lock]
+
+
+def follow_villages(setting):
+    """Every PostgreSQL transaction sets the wall to what `setting()` answers."""
+    global village_setting
+    village_setting = setting
 
 
 class WallError(RuntimeError):

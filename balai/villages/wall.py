@@ -1,7 +1,7 @@
 """What PostgreSQL's wall between villages is set to for the code at hand (balai.dbms and
 balai.pg_wall): the factory hands `wall_setting` to the database, which sets it at the start of
 every transaction."""
-from balai.dbms import ACROSS
+from balai.pg_wall import ACROSS
 from balai.villages.context import NoVillageChosen, current_village_id, is_across
 
 
