@@ -12,7 +12,12 @@ one engine understands; each engine's class below offers the same few methods.
   writing statement outside a transaction takes the same lock, from a BEFORE STATEMENT trigger on
   every table (before it locks any row): whoever holds a row lock holds the write lock, so
   writers cannot deadlock each other, as on SQLite. Waiting for it ends after LOCK_WAIT_MS (a
-  lock_timeout error), as SQLite's busy_timeout does.
+  lock_timeout error), as SQLite's busy_timeout does. The lock is the installation's, not a
+  village's: every writing statement also bumps the one change counter (below), so writers of
+  two villages would queue at its row anyway; a lock per village goes with a counter per village.
+- The wall between villages (balai.pg_wall): every transaction begins by setting, local to it,
+  the village it works for, which row-level security reads; a statement outside db.atomic()
+  gets a transaction of its own, sent with that setting in one pipeline.
 - Full-text news search: an FTS5 virtual table on SQLite; on PostgreSQL a plain table with a GIN
   index on the weighted tsvector of its columns ('simple' configuration: the text is Indonesian,
   no stemming). Both take the same words, each a prefix, all required; user input never reaches
@@ -152,37 +157,43 @@ class PostgresVillageDatabase(PooledPostgresqlDatabase):
         as the across role and writes nothing. One round trip."""
         level = isolation_level or self._isolation_level
         kind = f" ISOLATION LEVEL {self._adapter.isolation_level_str(level)}" if level else ""
-        statements = self._opening(kind, [f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"])
+        statements = self._opening(lambda: pg_wall.opening(
+            kind, [f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"]))
         with __exception_wrapper__:
             self.cursor().execute("; ".join(statements))
 
     def execute_sql(self, sql, params=None):
         """Outside db.atomic() (peewee runs PostgreSQL in autocommit, where a transaction-local
         setting would be gone before the statement), each statement runs in a transaction of
-        its own that begins with the wall's setting: sent together in one pipeline, one round
-        trip, and committed at once, as autocommit did; so no connection idles in a
-        transaction, holding locks, between statements or requests."""
+        its own that begins with the wall's setting and commits at once, as in autocommit; so no
+        connection idles in a transaction, holding locks, between statements or requests. The
+        two go in one pipeline: one round trip, one implicit transaction until its Sync. A
+        script (several statements, no parameters) cannot: BEGIN and COMMIT go around it."""
         if self.in_transaction() or getattr(self._state, "opening", False):
             return super().execute_sql(sql, params)
-        statements, connection = self._opening(""), self.connection()
+        connection = self.connection()
         with __exception_wrapper__:
             try:
-                with connection.pipeline():
-                    for statement in statements:
-                        connection.execute(statement)
-                    cursor = super().execute_sql(sql, params)
-                    connection.execute("COMMIT")
+                if params or ";" not in sql.strip().rstrip(";"):
+                    setting = self._opening(pg_wall.setting_sql)
+                    with connection.pipeline():
+                        connection.execute(setting)
+                        cursor = super().execute_sql(sql, params)
+                    return cursor
+                connection.execute("; ".join(self._opening(lambda: pg_wall.opening(""))))
+                cursor = super().execute_sql(sql, params)
+                connection.execute("COMMIT")
+                return cursor
             except Exception:
                 if connection.info.transaction_status != TRANSACTION_IDLE:
                     connection.execute("ROLLBACK")
                 raise
-        return cursor
 
-    def _opening(self, kind, lock=()):
-        """opening(), whose village may be read from the database: by plain statements."""
+    def _opening(self, statements):
+        """statements(), whose village may be read from the database: by plain statements."""
         self._state.opening = True
         try:
-            return pg_wall.opening(kind, lock)
+            return statements()
         finally:
             self._state.opening = False
 

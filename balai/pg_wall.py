@@ -35,15 +35,22 @@ def village_setting():
     return ""
 
 
-def opening(kind, lock=()):
-    """The statements that begin a transaction (BEGIN`kind`) for the code at hand: the wall's
-    setting, transaction-local, and `lock`; across villages, a read-only transaction as the
-    across role (and no lock: it writes nothing)."""
+def setting_sql():
+    """One statement that sets the wall for the transaction at hand, local to it: the village's
+    id; across villages none, the across role as the current one, and read only."""
     setting = village_setting()
     if setting == ACROSS:
-        return [f"BEGIN{kind} READ ONLY", f"SELECT set_config('{SETTING}', '', true)",
-                f"SET LOCAL ROLE {ACROSS_ROLE}"]
-    return [f"BEGIN{kind}", f"SELECT set_config('{SETTING}', '{setting}', true)", *lock]
+        return (f"SELECT set_config('{SETTING}', '', true), "
+                f"set_config('role', '{ACROSS_ROLE}', true), "
+                "set_config('transaction_read_only', 'on', true)")
+    return f"SELECT set_config('{SETTING}', '{setting}', true)"
+
+
+def opening(kind, lock=()):
+    """The statements that begin a transaction (BEGIN`kind`): the wall's setting, then `lock`
+    (none across villages: such a transaction writes nothing)."""
+    setting = setting_sql()
+    return [f"BEGIN{kind}", setting, *([] if "'role'" in setting else lock)]
 
 
 def follow_villages(setting):

@@ -19,7 +19,7 @@ pytestmark = [postgres.needs_postgres, pytest.mark.skipif(
 @pytest.fixture
 def parcels(tmp_path):
     """Two villages and a walled table of theirs, made by the owner; the app's connection."""
-    create_app({"TESTING": True, "DATA_DIR": str(tmp_path), "SECRET_KEY": "test"})
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path), "SECRET_KEY": "test"})
     schema.create_tables()
     with as_owner():
         db.execute_sql('CREATE TABLE parcel (id serial PRIMARY KEY, village_id integer NOT NULL '
@@ -30,7 +30,7 @@ def parcels(tmp_path):
                        "VALUES (1, 'sawah'), (1, 'kebun'), (2, 'tambak')")
         with db.atomic():
             db.build_wall()
-    yield
+    yield app
     if not db.is_closed():
         db.close()
     db.close_all()
@@ -152,3 +152,15 @@ def test_the_wall_is_built_once_and_shows_in_the_schema_snapshot(parcels):
     assert "village" not in {line.split('"')[1] for line in before.splitlines()
                              if line.startswith("ALTER TABLE") and "ROW LEVEL" in line}
 
+
+
+def test_migrate_walls_every_table_that_gains_a_village_key(parcels):
+    """As when the steps that key the village tables run: whatever has village_id is walled."""
+    with as_owner():
+        db.execute_sql("CREATE TABLE plot (id serial PRIMARY KEY, village_id integer NOT NULL, "
+                       "name text NOT NULL); INSERT INTO plot (village_id, name) "
+                       "VALUES (1, 'petak'), (2, 'blok')")
+    result = parcels.test_cli_runner().invoke(args=["migrate", "--no-backup"])
+    assert result.exit_code == 0, result.output
+    with village_context(2):
+        assert db.execute_sql("SELECT name FROM plot").fetchall() == [("blok",)]
