@@ -13,7 +13,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from balai import cli, db, storage, sweep
+from balai import cli, db, pg_wall, storage, sweep
 from balai.figures import views as figures
 from balai.letters import tasks as letter_tasks
 from balai.letters.models import LetterRequest
@@ -41,6 +41,7 @@ from balai.signing.models import signs_as_kades
 from balai.villages import hosts
 from balai.villages.context import NoVillageChosen
 from balai.villages.models import Village
+from balai.villages.wall import wall_setting
 from balai.web import errors, filters, health
 from balai.web.access import FIGURES_ROLES, INBOX_ROLES
 from balai.web.compiled_templates import compiled_templates
@@ -101,6 +102,9 @@ def create_app(config=None):
     app.config.update(
         DATA_DIR=str(data_dir),
         DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'balai.db'}",
+        # PostgreSQL: the tables' owner, who creates and upgrades them (migrate, init-db), when
+        # the app connects as a role that only reads and writes rows (balai.pg_wall).
+        OWNER_DATABASE_URL=os.environ.get("BALAI_OWNER_DATABASE_URL", ""),
         DATABASE_POOL_SIZE=int(os.environ.get("BALAI_DATABASE_POOL_SIZE", "10")),
         # Documents (syarat, letters, photos, logo, signing keys): a folder or s3://bucket/prefix;
         # empty: the data dir itself (see balai/storage.py).
@@ -133,7 +137,9 @@ def create_app(config=None):
     )
     if config:
         app.config.update(config)
-    database = db.init_db(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"])
+    database = db.init_db(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"],
+                          app.config["OWNER_DATABASE_URL"] or None)
+    pg_wall.follow_villages(wall_setting)
     if not app.config.get("SECRET_KEY"):  # Flask's default is None, so setdefault would keep it
         app.config["SECRET_KEY"] = secret_key(data_dir, shared=database.shared)
     storage.init_app(app)

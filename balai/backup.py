@@ -30,7 +30,7 @@ import click
 from peewee import SqliteDatabase
 
 from balai import dumps
-from balai.db import db
+from balai.db import as_owner, db
 from balai.storage import deletions_lock, documents
 from balai.sweep import SWEPT, named_keys
 
@@ -70,14 +70,19 @@ def register(app):
         checks out."""
         manifest = restore(folder, app.config["DATA_DIR"], documents(app), server_url(app),
                            force)
+        if server_url(app):  # the dump carries no grants: the app's role gets its own again
+            with as_owner(), db.atomic():
+                db.build_wall()
         click.echo(f"Data dipulihkan ke {app.config['DATA_DIR']} dari cadangan "
                    f"{manifest.get('created_at', '')} ({len(manifest['files'])} berkas).")
 
 
 def server_url(app):
-    """The DATABASE_URL of a database on a server (PostgreSQL), which is not in the data dir;
-    None for SQLite, whose files are."""
-    return app.config["DATABASE_URL"] if db.engine == "postgresql" else None
+    """The URL of a database on a server (PostgreSQL), which is not in the data dir, as its
+    tables' owner (who may drop and make them again); None for SQLite, whose files are."""
+    if db.engine != "postgresql":
+        return None
+    return app.config["OWNER_DATABASE_URL"] or app.config["DATABASE_URL"]
 
 
 def backup(data_dir, target, store, server=None):

@@ -5,6 +5,7 @@ Every area's models build on BaseModel; `balai.schema` lists them all. Every tra
 (`db.atomic()`) is a write transaction, serialised against every other writer on both engines."""
 import datetime
 import json
+from contextlib import contextmanager
 
 from peewee import DatabaseProxy, Model, TextField
 
@@ -28,15 +29,37 @@ class JSONField(TextField):
         return None if value is None else json.loads(value)
 
 
-def init_db(url, pool_size=10):
-    """Point `db` at the database the URL names (see dbms.open_database) and return it; the one
-    it pointed at before, if any, closes its connections first."""
+def init_db(url, pool_size=10, owner_url=None):
+    """Point `db` at the database the URL names (see dbms.open_database; `owner_url`, the
+    tables' owner's, if another) and return it; the one it pointed at before, if any, closes its
+    connections first."""
     if db.obj is not None and not db.obj.is_closed():
         db.obj.close()
     if isinstance(db.obj, dbms.PostgresVillageDatabase):
         db.obj.close_all()
-    db.initialize(dbms.open_database(url, pool_size))
+    db.initialize(dbms.open_database(url, pool_size, owner_url))
     return db.obj
+
+
+@contextmanager
+def as_owner():
+    """A connection for the block, as the tables' owner: creating and upgrading tables (on
+    PostgreSQL the app's role may only read and write rows, see balai.pg_wall). Every model
+    works through it meanwhile: run it where nothing else uses the database (a command, the
+    schema's creation)."""
+    app_database = db.obj
+    owner = app_database.owner()
+    if owner is app_database:
+        with db.connection_context():
+            yield
+        return
+    db.initialize(owner)
+    try:
+        with db.connection_context():
+            yield
+    finally:
+        db.initialize(app_database)
+        owner.close_all()
 
 
 def change_stamp():

@@ -12,7 +12,12 @@ one engine understands; each engine's class below offers the same few methods.
   writing statement outside a transaction takes the same lock, from a BEFORE STATEMENT trigger on
   every table (before it locks any row): whoever holds a row lock holds the write lock, so
   writers cannot deadlock each other, as on SQLite. Waiting for it ends after LOCK_WAIT_MS (a
-  lock_timeout error), as SQLite's busy_timeout does.
+  lock_timeout error), as SQLite's busy_timeout does. The lock is the installation's, not a
+  village's: every writing statement also bumps the one change counter (below), so writers of
+  two villages would queue at its row anyway; a lock per village goes with a counter per village.
+- The wall between villages (balai.pg_wall): every transaction begins by setting, local to it,
+  the village it works for, which row-level security reads; a statement outside db.atomic()
+  gets a transaction of its own, sent with that setting in one pipeline.
 - Full-text news search: an FTS5 virtual table on SQLite; on PostgreSQL a plain table with a GIN
   index on the weighted tsvector of its columns ('simple' configuration: the text is Indonesian,
   no stemming). Both take the same words, each a prefix, all required; user input never reaches
@@ -26,20 +31,24 @@ one engine understands; each engine's class below offers the same few methods.
   GROUP BY: SQLite's strftime with a minutes modifier, PostgreSQL's to_char of the moment plus
   an interval. Indonesia's zones keep one offset all year, so an offset is enough.
 """
+import getpass
 import os
 import re
 import threading
 import weakref
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from urllib.parse import urlsplit
 
-from peewee import SQL, Expression, SqliteDatabase, fn
+from peewee import SQL, Expression, SqliteDatabase, __exception_wrapper__, fn
 from playhouse.pool import PooledPostgresqlDatabase
+
+from balai import pg_wall
 
 LOCK_WAIT_MS = 10_000
 WRITE_LOCK = 0x42616C6169  # the advisory lock's key ("Balai"); advisory locks are per database
 CHANGES_TABLE = "balai_change"
 SEARCH_CONFIG = "simple"
+TRANSACTION_IDLE = 0  # psycopg's pq.TransactionStatus.IDLE
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -83,6 +92,16 @@ class SqliteVillageDatabase(SqliteDatabase):
     def after_create_tables(self, models):
         """Nothing: the file itself is the change stamp."""
 
+    def owner(self):
+        """One file, one owner: the app's own database creates and upgrades the tables."""
+        return self
+
+    def build_wall(self):
+        """Nothing: the wall between villages is PostgreSQL's (balai.pg_wall)."""
+
+    def wall_lifted(self):
+        return nullcontext()
+
     def create_search_table(self, index):
         """The FTS5 table (rowid: the row it indexes) over the index model's text columns."""
         columns = ", ".join(f'"{field.column_name}"' for field in search_fields(index))
@@ -108,12 +127,16 @@ class PostgresVillageDatabase(PooledPostgresqlDatabase):
     engine = "postgresql"
     shared = True  # every web node sees the same data
 
-    def __init__(self, url, pool_size=10):
+    def __init__(self, url, pool_size=10, owner_url=None, app_role=None):
+        """`owner_url`: the tables' owner, who creates and upgrades them (owner()); None: this
+        URL's role owns them. `app_role`: on the owner's database, the role the app connects
+        as, which build_wall grants what it needs."""
         from psycopg.conninfo import conninfo_to_dict  # only here: SQLite needs no psycopg
         given = conninfo_to_dict(url).get("options", "")  # the URL's own server options stay
         super().__init__(url, max_connections=pool_size, stale_timeout=300, timeout=30,
                          prefer_psycopg3=True,
                          options=f"{given} -c lock_timeout={LOCK_WAIT_MS}".strip())
+        self.owner_url, self.app_role, self._owner = owner_url, app_role, None
         _pools.add(self)
 
     def forget_connections(self):
@@ -129,9 +152,70 @@ class PostgresVillageDatabase(PooledPostgresqlDatabase):
         """Every outermost transaction is a write transaction: it waits for the village's one
         write lock (held until COMMIT or ROLLBACK), as SQLite's BEGIN IMMEDIATE does. Under READ
         COMMITTED (the default; not REPEATABLE READ, whose snapshot would predate the wait) each
-        later statement sees what the writers before it committed."""
-        super().begin(isolation_level)
-        self.cursor().execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        later statement sees what the writers before it committed. It first sets the village
+        the wall lets it see (balai.pg_wall); inside across_villages() it reads every village
+        as the across role and writes nothing. One round trip."""
+        level = isolation_level or self._isolation_level
+        kind = f" ISOLATION LEVEL {self._adapter.isolation_level_str(level)}" if level else ""
+        statements = self._opening(lambda: pg_wall.opening(
+            kind, [f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"]))
+        with __exception_wrapper__:
+            self.cursor().execute("; ".join(statements))
+
+    def execute_sql(self, sql, params=None):
+        """Outside db.atomic() (peewee runs PostgreSQL in autocommit, where a transaction-local
+        setting would be gone before the statement), each statement runs in a transaction of
+        its own that begins with the wall's setting and commits at once, as in autocommit; so no
+        connection idles in a transaction, holding locks, between statements or requests. The
+        two go in one pipeline: one round trip, one implicit transaction until its Sync. A
+        script (several statements, no parameters) cannot: BEGIN and COMMIT go around it."""
+        if self.in_transaction() or getattr(self._state, "opening", False):
+            return super().execute_sql(sql, params)
+        connection = self.connection()
+        with __exception_wrapper__:
+            try:
+                if params or ";" not in sql.strip().rstrip(";"):
+                    setting = self._opening(pg_wall.setting_sql)
+                    with connection.pipeline():
+                        connection.execute(setting)
+                        cursor = super().execute_sql(sql, params)
+                    return cursor
+                connection.execute("; ".join(self._opening(lambda: pg_wall.opening(""))))
+                cursor = super().execute_sql(sql, params)
+                connection.execute("COMMIT")
+                return cursor
+            except Exception:
+                if connection.info.transaction_status != TRANSACTION_IDLE:
+                    connection.execute("ROLLBACK")
+                raise
+
+    def _opening(self, statements):
+        """statements(), whose village may be read from the database: by plain statements."""
+        self._state.opening = True
+        try:
+            return statements()
+        finally:
+            self._state.opening = False
+
+    def owner(self):
+        """The database as the tables' owner sees it (for creating and upgrading them), or this
+        one when its role owns them."""
+        if not self.owner_url or self.owner_url == self.database:
+            return self
+        if self._owner is None:
+            from psycopg.conninfo import conninfo_to_dict
+            self._owner = PostgresVillageDatabase(
+                self.owner_url, 2, app_role=conninfo_to_dict(self.database).get("user")
+                or os.environ.get("PGUSER") or getpass.getuser())
+        return self._owner
+
+    def build_wall(self):
+        """Row-level security on every village table, and the app's grants (balai.pg_wall)."""
+        pg_wall.build_wall(self, self.app_role)
+
+    def wall_lifted(self):
+        """Inside a migration step's transaction: the owner sees every village's rows."""
+        return pg_wall.lifted(self)
 
     def get_tables(self, schema=None):
         """The tables of the schema in use: the first of the search_path (which the URL may
@@ -174,7 +258,8 @@ class PostgresVillageDatabase(PooledPostgresqlDatabase):
 
     def after_create_tables(self, models):
         """The change counter, and on every table a trigger that takes the write lock and bumps
-        the counter before each writing statement (see the module's doc)."""
+        the counter before each writing statement (see the module's doc); then the wall between
+        villages (balai.pg_wall)."""
         self.execute_sql(f"CREATE TABLE IF NOT EXISTS {CHANGES_TABLE} "
                          "(only_row BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (only_row), "
                          "counter BIGINT NOT NULL DEFAULT 0)")
@@ -187,6 +272,7 @@ class PostgresVillageDatabase(PooledPostgresqlDatabase):
             self.execute_sql(f"CREATE OR REPLACE TRIGGER {CHANGES_TABLE} BEFORE INSERT OR UPDATE "
                              f'OR DELETE OR TRUNCATE ON "{model._meta.table_name}" '
                              f"FOR EACH STATEMENT EXECUTE FUNCTION {CHANGES_TABLE}_bump()")
+        self.build_wall()
 
     def create_search_table(self, index):
         """A plain table, and a GIN index on the same weighted vector that text_search reads."""
@@ -224,7 +310,8 @@ def postgres_schema_sql(database):
     text, one statement a line, that makes it again: a snapshot (balai.migrate). Built from the
     catalog, so it is the same for the same schema on any server: tables sorted by name, each
     with its columns in order and its own constraints (a column whose sequence it owns written
-    as serial); then foreign keys, indexes, functions and triggers, each sorted by name. No
+    as serial); then foreign keys, indexes, functions and triggers, each sorted by name, and the
+    wall between villages (balai.pg_wall: row security, policies). No
     schema name: it makes the same tables in whichever schema runs it."""
     schema = database.execute_sql("SELECT current_schema()").fetchone()[0]
     unqualified = re.compile(rf'(?<![\w"])"?{re.escape(schema)}"?\.')
@@ -274,7 +361,8 @@ def postgres_schema_sql(database):
         *(unqualified.sub("", sql) for (sql,) in rows(
             "SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t "
             "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = %s AND NOT t.tgisinternal ORDER BY c.relname, t.tgname"))])
+            "WHERE n.nspname = %s AND NOT t.tgisinternal ORDER BY c.relname, t.tgname")),
+        *pg_wall.snapshot_sql(database)])
 
 
 _pools = weakref.WeakSet()
@@ -285,13 +373,16 @@ def search_fields(index):
     return [field for field in index._meta.sorted_fields if not field.primary_key]
 
 
-def open_database(url, pool_size=10):
+def open_database(url, pool_size=10, owner_url=None):
     """The database a DATABASE_URL names: sqlite:///relative/path, sqlite:////absolute/path,
-    or postgresql://user:password@host:port/name (any libpq parameters in its query)."""
+    or postgresql://user:password@host:port/name (any libpq parameters in its query); on
+    PostgreSQL `owner_url` names the tables' owner (BALAI_OWNER_DATABASE_URL), if not the same."""
     scheme = urlsplit(url).scheme
     if scheme == "sqlite":
         return SqliteVillageDatabase(re.sub(r"^sqlite:///", "", url))
     if scheme in ("postgresql", "postgres"):
-        return PostgresVillageDatabase(re.sub(r"^postgres://", "postgresql://", url), pool_size)
+        return PostgresVillageDatabase(
+            re.sub(r"^postgres://", "postgresql://", url), pool_size,
+            owner_url and re.sub(r"^postgres://", "postgresql://", owner_url))
     raise ValueError(f"DATABASE_URL tidak dikenal: {scheme or url!r} "
                      "(pakai sqlite:///... atau postgresql://...)")

@@ -28,9 +28,10 @@ import click
 from peewee import PostgresqlDatabase, Proxy
 from playhouse.migrate import SchemaMigrator
 
-from balai.db import db
+from balai.db import as_owner, db
 from balai.dbms import SqliteVillageDatabase, postgres_schema_sql
 from balai.migrations import STEPS
+from balai.pg_wall import WallError
 from balai.schema import MODELS, SchemaVersion, create_new_schema
 
 SNAPSHOTS = Path(__file__).resolve().parent.parent / "migrations" / "snapshots"
@@ -62,7 +63,7 @@ def migrate(lock_dir, backup, dry_run=False, steps=STEPS, echo=click.echo):
     not for an empty database, not in a dry run; it raises to stop the upgrade."""
     if db.in_transaction():
         raise MigrationError("Migrasi tidak boleh berjalan di dalam transaksi aplikasi.")
-    with db.connection_context(), migration_lock(lock_dir, echo):
+    with as_owner(), migration_lock(lock_dir, echo):
         version = current_version()
         last = steps[-1].version
         if version is None:
@@ -75,6 +76,9 @@ def migrate(lock_dir, backup, dry_run=False, steps=STEPS, echo=click.echo):
                                  f"(versi {last}). Pasang versi Balai yang sesuai.")
         pending = [step for step in steps if step.version > version]
         if not pending:
+            if not dry_run:
+                with db.atomic():
+                    build_wall()  # a database walled before: the roles may have changed since
             echo(f"Skema database sudah versi terbaru ({version}).")
             return []
         echo(f"Database versi {version}; {len(pending)} langkah "
@@ -85,6 +89,8 @@ def migrate(lock_dir, backup, dry_run=False, steps=STEPS, echo=click.echo):
             if not dry_run:
                 for step in pending:
                     run_step(step, echo)
+                with db.atomic():
+                    build_wall()
                 echo(f"Database sekarang versi {last}; tidak ada baris yang hilang.")
             else:  # each step sees the ones before it; all is undone at the end
                 with contextlib.suppress(DryRun), db.atomic():
@@ -115,6 +121,15 @@ def migration_lock(lock_dir, echo):
         yield  # closing the file releases it
 
 
+def build_wall():
+    """PostgreSQL's wall between villages on every table that holds village rows (balai.pg_wall),
+    and the app's role's grants; MigrationError when the owner may not make the across role."""
+    try:
+        unwrapped().build_wall()
+    except WallError as error:
+        raise MigrationError(str(error))
+
+
 def current_version():
     """The schema's version; None for an empty database, 1 for tables without a version."""
     tables = db.get_tables()
@@ -143,7 +158,7 @@ def run_step(step, echo, dry_run=False):
     started, statements = time.monotonic(), []
     sqlite = engine() == "sqlite"
     try:
-        with db.atomic():
+        with db.atomic(), unwrapped().wall_lifted():
             before, broken = row_counts(), foreign_key_problems() if sqlite else set()
             db.query_hooks.append(statements.append)
             try:
@@ -211,20 +226,19 @@ def schema_sql(database):
 
 
 def models_schema_sql(database=None):
-    """The schema today's models make in a new database: SQLite's (in memory), or with a
-    PostgreSQL database, what create_new_schema makes there in a schema made for it and
-    dropped again (the transaction is undone)."""
+    """The schema today's models make in a new database: SQLite's (in memory), or with the
+    app's PostgreSQL database, what create_new_schema makes there (as the tables' owner) in a
+    schema made for it and dropped again (the transaction is undone)."""
     if database is None or database.engine == "sqlite":
         fresh = SqliteVillageDatabase(":memory:")
         with fresh.bind_ctx(MODELS + [SchemaVersion]), fresh.connection_context():
             fresh.create_tables(MODELS + [SchemaVersion])
             return schema_sql(fresh)
-    with database.bind_ctx(MODELS + [SchemaVersion]), database.connection_context():
-        with contextlib.suppress(DryRun), database.atomic():
-            database.execute_sql("CREATE SCHEMA balai_models; SET LOCAL search_path = balai_models")
-            create_new_schema()
-            text = schema_sql(database)
-            raise DryRun
+    with as_owner(), contextlib.suppress(DryRun), db.atomic():  # the app's role makes no schema
+        db.execute_sql("CREATE SCHEMA balai_models; SET LOCAL search_path = balai_models")
+        create_new_schema()
+        text = schema_sql(db)
+        raise DryRun
     return text
 
 

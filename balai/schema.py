@@ -2,7 +2,7 @@
 make (the numbered steps of balai.migrations; balai.migrate upgrades an older database)."""
 from peewee import Check, IntegerField
 
-from balai.db import BaseModel, db
+from balai.db import BaseModel, as_owner, db
 from balai.letters.kept import KeptDocument
 from balai.letters.models import Attachment, LetterEvent, LetterRequest, LetterType
 from balai.letters.partial_uploads import PartialUpload
@@ -49,7 +49,7 @@ KEYED_THROUGH = {NewsIndex: News}  # keyed by village through the row it indexes
 def create_tables():
     """A new, empty database gets every table, at the latest version. A database that has tables
     is left as it is: `flask --app app migrate` upgrades it."""
-    with db.connection_context():
+    with as_owner():
         create_new_schema()
 
 

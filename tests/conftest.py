@@ -52,12 +52,14 @@ def own_database(request, monkeypatch):
     monkeypatch.setenv("BALAI_SECRET_KEY",
                        os.environ.get("BALAI_SECRET_KEY") or postgres.SECRET_KEY)
     if "demo_data" in request.fixturenames:
-        monkeypatch.setenv("DATABASE_URL", "")  # demo_data sets it; put back after the test
+        for name in ("DATABASE_URL", "BALAI_OWNER_DATABASE_URL"):
+            monkeypatch.setenv(name, "")  # demo_data sets them; put back after the test
         yield
         close_pool()
         return
     schema_name, url = postgres.empty_schema()
-    monkeypatch.setenv("DATABASE_URL", url)
+    for name, value in postgres.app_settings(url).items():
+        monkeypatch.setenv(name, value)
     yield
     close_pool()
     postgres.drop_schema(schema_name)
@@ -94,14 +96,15 @@ def demo_data(tmp_path_factory):
             seeded[key] = tmp_path_factory.mktemp("demo-data")
             if postgres.ENABLED:
                 databases[key] = postgres.DemoDatabase(lambda url: seed_demo(
-                    seeded[key], {**settings, "DATABASE_URL": url}))
+                    seeded[key], {**settings, **postgres.app_config(url)}))
             else:
                 seed_demo(seeded[key], settings)
         elif postgres.ENABLED:
             databases[key].reset()
         shutil.copytree(seeded[key], data_dir, dirs_exist_ok=True, copy_function=shutil.copy)
         if postgres.ENABLED:
-            os.environ["DATABASE_URL"] = databases[key].url  # own_database puts it back
+            # own_database puts them back
+            os.environ.update(postgres.app_settings(databases[key].url))
     yield copy_to
     for demo in databases.values():
         demo.drop()

@@ -174,7 +174,7 @@ def test_a_village_in_a_schema_of_its_own_restores_into_that_schema_elsewhere(tm
     postgres.create(other)
     try:
         source = tmp_path_factory.mktemp("desa")
-        village = restored_village(source, {"DATABASE_URL": url})
+        village = restored_village(source, postgres.app_config(url))
         schema.create_tables()
         with village.app_context(), database.db.connection_context():
             seed.seed_demo(documents(village))
@@ -185,11 +185,11 @@ def test_a_village_in_a_schema_of_its_own_restores_into_that_schema_elsewhere(tm
         assert json.loads((target / "manifest.json").read_text())["postgresql"] == {"schema": name}
 
         wrong = restored_village(tmp_path_factory.mktemp("pulih"),
-                                 {"DATABASE_URL": postgres.url(other)})
+                                 postgres.app_config(postgres.url(other)))
         refused = run_command(wrong, "restore", str(target))
         assert refused.exit_code != 0 and f"dari skema PostgreSQL {name!r}" in refused.output
         fresh = restored_village(tmp_path_factory.mktemp("pulih"),
-                                 {"DATABASE_URL": postgres.url(other, name)})
+                                 postgres.app_config(postgres.url(other, name)))
         restored = run_command(fresh, "restore", str(target))
         assert restored.exit_code == 0, restored.output
         assert Person.select().count() == people and Login(fresh).as_("kades")

@@ -51,6 +51,12 @@ pg_port=$(free_port)
    -c full_page_writes=off -c max_connections=300" >/dev/null \
   || { cat "$work/pg.log"; exit 1; }
 export DATABASE_URL="postgresql://postgres@127.0.0.1:$pg_port/postgres"
+# The tables' owner (postgres, above: the tests make databases and schemas with it) and the role
+# the app connects as, which owns nothing and passes the wall between villages only as the
+# across role (tests/support/postgres.py: the apps' DATABASE_URL and BALAI_OWNER_DATABASE_URL).
+"$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -c \
+  "CREATE ROLE balai_app LOGIN; CREATE ROLE balai_across NOLOGIN; GRANT balai_across TO balai_app"
+export BALAI_TEST_APP_ROLE=balai_app
 
 # Redis: in memory only.
 redis_port=$(free_port)

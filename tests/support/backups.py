@@ -106,7 +106,7 @@ def other_database():
     name = postgres.fresh_name("other")
     postgres.create(name)
     try:
-        yield {"DATABASE_URL": postgres.url(name)}
+        yield postgres.app_config(postgres.url(name))
     finally:
         if hasattr(db.obj, "close_all"):
             db.close()

@@ -6,7 +6,6 @@ from that engine's schema snapshot, with the rows of a newer database copied in;
 The database of a test is its data dir's balai.db, or on PostgreSQL the test's own
 (DATABASE_URL, tests/support/postgres.py)."""
 import contextlib
-import os
 import sqlite3
 import sys
 import time
@@ -42,7 +41,7 @@ def snapshot(version):
 def opened(data_dir):
     """The test's database, opened as any other program would (not through the app's)."""
     if postgres.ENABLED:
-        database = open_database(os.environ["DATABASE_URL"], pool_size=1)
+        database = open_database(postgres.owner_url(), pool_size=1)
     else:
         database = SqliteDatabase(str(Path(data_dir) / "balai.db"))
     try:
@@ -87,7 +86,7 @@ def downgraded_on_postgres(version):
     test's schema dropped and the new one given its name."""
     columns_sql = ("SELECT table_name, column_name FROM information_schema.columns "
                    "WHERE table_schema = %s")
-    with closing(postgres.connect_url(os.environ["DATABASE_URL"])) as connection, \
+    with closing(postgres.connect_url(postgres.owner_url())) as connection, \
             connection.transaction():
         schema = connection.execute("SELECT current_schema()").fetchone()[0]
         connection.execute("SET LOCAL session_replication_role = replica")

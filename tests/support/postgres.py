@@ -7,6 +7,10 @@
   A test that changes the tables themselves (a migration test) is caught by the schema's
   fingerprint, or breaks the reset; the database is then made again from its pristine template.
 - Any other test gets an empty schema of its own (search_path in the URL), created in a moment.
+
+The app connects as the role tests/services/postgres.sh made for it (APP_ROLE), which owns no
+table: `app_url` of an owner's URL; the server's superuser (DATABASE_URL) owns them, creates
+them (the apps' BALAI_OWNER_DATABASE_URL) and makes databases and schemas.
 """
 import hashlib
 import itertools
@@ -17,6 +21,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import pytest
 
 SERVER = os.environ.get("DATABASE_URL", "")
+APP_ROLE = os.environ.get("BALAI_TEST_APP_ROLE", "")  # empty: the owner is the app's role too
 ENABLED = SERVER.startswith(("postgresql://", "postgres://"))
 SECRET_KEY = "test-shared-secret"  # a shared backend refuses to start without BALAI_SECRET_KEY
 SCRATCH = f"scratch_{os.getpid()}"  # holds each empty test's schema
@@ -36,6 +41,30 @@ def url(name, schema=None):
     """The server's URL with another database name (and a schema to work in)."""
     query = f"options={quote(f'-c search_path={schema}')}" if schema else ""
     return urlunsplit(urlsplit(SERVER)._replace(path=f"/{name}", query=query))
+
+
+def app_url(owner_url):
+    """The same database and schema as the app's role (with no role of its own: the owner's)."""
+    if not APP_ROLE:
+        return owner_url
+    parts = urlsplit(owner_url)
+    return urlunsplit(parts._replace(netloc=f"{APP_ROLE}@{parts.netloc.rpartition('@')[2]}"))
+
+
+def owner_url():
+    """The URL of the test's database as its tables' owner (the app's DATABASE_URL is its own
+    role's), for what a program other than the app does there."""
+    return os.environ.get("BALAI_OWNER_DATABASE_URL") or os.environ["DATABASE_URL"]
+
+
+def app_settings(owner_url):
+    """The environment of an app on the database the owner's URL names."""
+    return {"DATABASE_URL": app_url(owner_url), "BALAI_OWNER_DATABASE_URL": owner_url}
+
+
+def app_config(owner_url):
+    """The same as an app's settings (create_app's config)."""
+    return {"DATABASE_URL": app_url(owner_url), "OWNER_DATABASE_URL": owner_url}
 
 
 def fresh_name(prefix="test"):
@@ -95,13 +124,14 @@ def server_env(data_dir=None, **settings):
       made it: a server may serve a whole module)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("BALAI_")}
     if ENABLED:
-        env.update(BALAI_SECRET_KEY=SECRET_KEY)
+        env.update(BALAI_SECRET_KEY=SECRET_KEY,
+                   BALAI_OWNER_DATABASE_URL=os.environ.get("BALAI_OWNER_DATABASE_URL", ""))
     if data_dir is not None:
         env.update(BALAI_DATA_DIR=str(data_dir))
         if store := store_url(os.environ.get("BALAI_STORAGE_URL", ""), data_dir):
             env.update(BALAI_STORAGE_URL=store)
     elif ENABLED:
-        env.update(DATABASE_URL=empty_schema()[1])
+        env.update(app_settings(empty_schema()[1]))
     return {**env, **settings}
 
 
