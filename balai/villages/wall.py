@@ -1,6 +1,8 @@
 """What PostgreSQL's wall between villages is set to for the code at hand (balai.dbms and
 balai.pg_wall): the factory hands `wall_setting` to the database, which sets it at the start of
 every transaction."""
+from peewee import ProgrammingError
+
 from balai.pg_wall import ACROSS, REGENCY
 from balai.villages.context import NoVillageChosen, current_village_id, is_across, is_regency
 
@@ -16,4 +18,6 @@ def wall_setting():
     try:
         return str(int(current_village_id()))
     except NoVillageChosen:
+        return ""
+    except ProgrammingError:  # no village table yet (a schema being made): no village's rows
         return ""
