@@ -41,7 +41,7 @@ from balai.signing.models import signs_as_kades
 from balai.villages import hosts
 from balai.villages.context import NoVillageChosen
 from balai.villages.models import Village
-from balai.villages.wall import wall_setting
+from balai.villages.wall import wall_moves, wall_setting
 from balai.web import errors, filters, health
 from balai.web.access import FIGURES_ROLES, INBOX_ROLES
 from balai.web.compiled_templates import compiled_templates
@@ -140,6 +140,7 @@ def create_app(config=None):
     database = db.init_db(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"],
                           app.config["OWNER_DATABASE_URL"] or None)
     pg_wall.follow_villages(wall_setting)
+    wall_moves()
     if not app.config.get("SECRET_KEY"):  # Flask's default is None, so setdefault would keep it
         app.config["SECRET_KEY"] = secret_key(data_dir, shared=database.shared)
     storage.init_app(app)

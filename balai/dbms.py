@@ -102,6 +102,9 @@ class SqliteVillageDatabase(SqliteDatabase):
     def wall_lifted(self):
         return nullcontext()
 
+    def wall_moved(self):
+        """Nothing: the wall between villages is PostgreSQL's (balai.pg_wall)."""
+
     def create_search_table(self, index):
         """The FTS5 table (rowid: the row it indexes) over the index model's text columns."""
         columns = ", ".join(f'"{field.column_name}"' for field in search_fields(index))
@@ -217,6 +220,13 @@ class PostgresVillageDatabase(PooledPostgresqlDatabase):
         """Inside a migration step's transaction: the owner sees every village's rows."""
         return pg_wall.lifted(self)
 
+    def wall_moved(self):
+        """A village chosen (or left) inside a transaction: the wall follows it for the rest of
+        the transaction. Across villages is taken only at a transaction's start (read only)."""
+        if self.in_transaction() and pg_wall.village_setting() != pg_wall.ACROSS:
+            with __exception_wrapper__:
+                self.cursor().execute(pg_wall.setting_sql())
+
     def get_tables(self, schema=None):
         """The tables of the schema in use: the first of the search_path (which the URL may
         set), where peewee would look in public."""
@@ -237,17 +247,23 @@ class PostgresVillageDatabase(PooledPostgresqlDatabase):
     def copy_rows(self, model, fields, rows):
         """Add many rows at once with COPY (tens of times faster than INSERTs for the bulk
         village); run it inside db.atomic(), which takes the write lock first. The model's
-        defaults fill the other fields, as insert_many does."""
+        defaults fill the other fields, as insert_many does. COPY cannot write past row-level
+        security, so the rows go to a temporary table first and from it through the wall."""
         given = {field.name for field in fields}  # (a field's == builds a query expression)
         defaulted = [field for field in model._meta.sorted_fields if field.name not in given
                      and not field.primary_key and field.default is not None]
         columns = ", ".join(f'"{field.column_name}"' for field in [*fields, *defaulted])
-        with self.cursor().copy(f'COPY "{model._meta.table_name}" ({columns}) FROM STDIN') as copy:
+        table, staged = model._meta.table_name, f"copied_{model._meta.table_name}"
+        self.execute_sql(f'CREATE TEMPORARY TABLE "{staged}" AS SELECT {columns} FROM "{table}" '
+                         "WITH NO DATA")
+        with self.cursor().copy(f'COPY "{staged}" ({columns}) FROM STDIN') as copy:
             for row in rows:
                 values = [*row, *(f.default() if callable(f.default) else f.default
                                   for f in defaulted)]
                 copy.write_row([field.db_value(value)
                                 for field, value in zip([*fields, *defaulted], values)])
+        self.execute_sql(f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM "{staged}"; '
+                         f'DROP TABLE "{staged}"')
 
     def describe(self):
         """The URL without its password (for messages and logs)."""

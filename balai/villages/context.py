@@ -16,6 +16,7 @@ REGENCY = "regency"  # the marker regency_context() sets: the regency office's o
 
 _chosen = contextvars.ContextVar("balai_village", default=None)
 _only_village = None  # set by balai.villages.models: the one village's id, or None when several
+_moved = None  # set by the factory: the database's wall follows a choice made in a transaction
 
 
 class NoVillageChosen(RuntimeError):
@@ -27,6 +28,13 @@ def when_none_chosen(only_village):
     several); the village area registers it."""
     global _only_village
     _only_village = only_village
+
+
+def when_moved(moved):
+    """`moved()` runs whenever village_context or regency_context chooses or gives back a
+    village (on PostgreSQL a transaction's wall follows it: balai.villages.wall)."""
+    global _moved
+    _moved = moved
 
 
 def chosen_village():
@@ -61,10 +69,12 @@ def is_regency():
 def village_context(village_id):
     """Work for this village (an id) inside the block."""
     token = _chosen.set(int(village_id))
+    _follow()
     try:
         yield
     finally:
         _chosen.reset(token)
+        _follow()
 
 
 @contextmanager
@@ -81,7 +91,14 @@ def across_villages():
 def regency_context():
     """Work for the regency office inside the block: no village; its own accounts."""
     token = _chosen.set(REGENCY)
+    _follow()
     try:
         yield
     finally:
         _chosen.reset(token)
+        _follow()
+
+
+def _follow():
+    if _moved is not None:
+        _moved()

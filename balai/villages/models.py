@@ -64,10 +64,11 @@ class Village(BaseModel):
         return data
 
     @classmethod
-    def only_village_id(cls):
+    def only_village_id(cls, make=True):
         """The id of the installation's one village, or None when it has several. A new
-        installation's first village is made when first asked for, as the profile always was."""
-        _, ids = cls._known()
+        installation's first village is made when first asked for (unless make=False), as the
+        profile always was."""
+        _, ids = cls._known(make)
         return ids[0] if len(ids) == 1 else None
 
     @classmethod
@@ -78,12 +79,14 @@ class Village(BaseModel):
         return hosts.get(host) or (ids[0] if len(ids) == 1 else None)
 
     @classmethod
-    def _known(cls):
+    def _known(cls, make=True):
         """({host: id}, [every id]), read again only after the database has changed."""
         stamp, known = cls._hosts
         fresh = change_stamp()  # read before the rows: a commit in between is read again
         if db.in_transaction() or stamp != fresh or known is None:
             rows = list(cls.select(cls.id, cls.host).order_by(cls.id).tuples())
+            if not rows and not make:
+                return {}, []
             if not rows:
                 rows = [(cls.create().id, None)]
                 fresh = change_stamp()
