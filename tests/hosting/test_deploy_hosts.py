@@ -1,15 +1,20 @@
 """deploy/'s nginx site for many villages, run by a real nginx on loopback ports: each host
 gets its own certificate (chosen by SNI through the site's map), plain HTTP goes to HTTPS
-except Let's Encrypt's challenges, and the app behind it sees the host the phone asked for."""
+except Let's Encrypt's challenges, and the app behind it sees the host the phone asked for;
+and the certbot hook that lets nginx's workers read the keys."""
+import grp
 import http.client
 import http.server
 import json
+import os
 import socket
+import stat
+import subprocess
 import threading
 
 import pytest
 
-from tests.support.hosting import NGINX, Process, nginx_folder, wait_until
+from tests.support.hosting import DEPLOY, NGINX, Process, nginx_folder, wait_until
 from tests.support.notify import free_port
 from tests.support.tls import any_certificate, self_signed
 
@@ -121,3 +126,31 @@ def test_plain_http_goes_to_https_but_for_acme_challenges(site, host):
     assert response.getheader("Location") == f"https://{host}/surat/baru?jenis=sku"
     response, body = plain_get(site["plain"], host, "/.well-known/acme-challenge/token")
     assert (response.status, body) == (200, b"token.key")
+
+
+def test_the_certbot_hook_lets_nginx_workers_read_that_certificate_only(tmp_path):
+    """deploy/certbot-deploy-hook.sh on a copy of certbot's layout: live/<name> links into
+    archive/<name>, keys 0600 as certbot writes them."""
+    root = tmp_path / "letsencrypt"
+    for name in ("subang.go.id", "other.example"):
+        (root / "archive" / name).mkdir(parents=True)
+        (root / "live" / name).mkdir(parents=True)
+        key = root / "archive" / name / "privkey1.pem"
+        key.write_text("key")
+        key.chmod(0o600)
+        (root / "live" / name / "privkey.pem").symlink_to(f"../../archive/{name}/privkey1.pem")
+    for folder in (root / "live", root / "archive"):
+        folder.chmod(0o700)
+    hook = (DEPLOY / "certbot-deploy-hook.sh").read_text().replace("/etc/letsencrypt", str(root))
+    group = grp.getgrgid(os.getgid()).gr_name  # a group this test may give files to
+    done = subprocess.run(["sh", "-c", hook], capture_output=True, text=True, env={
+        "PATH": os.environ["PATH"], "NGINX_GROUP": group,
+        "RENEWED_LINEAGE": str(root / "live" / "subang.go.id")})
+    assert done.returncode == 0, done.stderr
+
+    def mode(path):
+        return stat.S_IMODE(path.stat().st_mode)
+
+    assert mode(root / "archive" / "subang.go.id" / "privkey1.pem") == 0o640
+    assert mode(root / "archive") == 0o710 and mode(root / "live") == 0o710
+    assert mode(root / "archive" / "other.example" / "privkey1.pem") == 0o600
