@@ -1,5 +1,6 @@
 """The one-server rung for real: deploy/'s nginx site in front of gunicorn started as
-balai-web.service starts it, both on loopback ports, on the demo village."""
+balai-web.service starts it, both on loopback ports, on the demo village, over HTTPS with a
+throwaway certificate for the site's default host."""
 import http.client
 import re
 
@@ -8,19 +9,22 @@ import pytest
 
 from tests.support.hosting import NGINX, Process, balai_env, gunicorn, nginx_folder, wait_until
 from tests.support.notify import free_port
+from tests.support.tls import any_certificate, self_signed
 
 
 @pytest.fixture
 def site(app, tmp_path):
-    """The address nginx listens on, gunicorn (two sync workers) behind it."""
+    """The HTTPS port nginx listens on, gunicorn (two sync workers) behind it."""
     if not NGINX:
         pytest.skip("nginx is not installed (apt-get install nginx)")
-    web_port, site_port = free_port(), free_port()
+    web_port, site_port, http_port = free_port(), free_port(), free_port()
     env = balai_env(app.config["DATA_DIR"], BALAI_PROXY_COUNT="1")
     web = gunicorn(env, web_port)
     folder = tmp_path / "nginx"
     folder.mkdir()
-    conf = nginx_folder(folder, f"listen 127.0.0.1:{site_port};", f"127.0.0.1:{web_port}")
+    self_signed(folder / "live", "desa.example")
+    conf = nginx_folder(folder, f"listen 127.0.0.1:{http_port};", f"127.0.0.1:{web_port}",
+                        f"listen 127.0.0.1:{site_port} ssl;")
     nginx = Process("nginx", [NGINX, "-c", str(conf), "-g", "daemon off;"], env)
     try:
         assert wait_until(lambda: status(site_port, "/sehat") == 200, 60, pause=0.2), (
@@ -31,9 +35,15 @@ def site(app, tmp_path):
         web.stop()
 
 
+def https(port, timeout):
+    """A connection to the site that takes its throwaway certificate."""
+    return http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout,
+                                       context=any_certificate())
+
+
 def status(port, path):
     try:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        connection = https(port, 5)
         connection.request("GET", path)
         return connection.getresponse().status
     except OSError:
@@ -41,7 +51,7 @@ def status(port, path):
 
 
 def test_a_page_and_its_files_come_over_one_connection_and_files_from_nginx(site):
-    connection = http.client.HTTPConnection("127.0.0.1", site, timeout=10)
+    connection = https(site, 10)
     connection.request("GET", "/", headers={"Accept-Encoding": "br, gzip"})
     page = connection.getresponse()
     assert page.status == 200 and page.getheader("Content-Encoding") == "br"  # by the app
@@ -61,7 +71,7 @@ def test_a_page_and_its_files_come_over_one_connection_and_files_from_nginx(site
 
 
 def test_an_upload_over_the_limit_is_refused_from_its_size_in_indonesian(site):
-    connection = http.client.HTTPConnection("127.0.0.1", site, timeout=30)
+    connection = https(site, 30)
     connection.putrequest("POST", "/masuk")
     connection.putheader("Content-Type", "application/x-www-form-urlencoded")
     connection.putheader("Content-Length", str(30 * 1024 * 1024))

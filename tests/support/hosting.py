@@ -179,15 +179,21 @@ def all_sent():
     return all(row.status == "sent" for row in email_rows())
 
 
-def nginx_folder(tmp_path, listen="listen 80;", upstream="127.0.0.1:8000"):
-    """The site and its snippet in a minimal nginx.conf of their own, every path in tmp_path."""
+def nginx_folder(tmp_path, listen="listen 80;", upstream="127.0.0.1:8000",
+                 tls_listen="listen 443 ssl;", edit=str):
+    """The site and its snippet in a minimal nginx.conf of their own, every path in tmp_path:
+    certificates in tmp_path/live/<name>/ (tests.support.tls), the ACME webroot tmp_path/acme.
+    edit changes the site's text (the test's own host names)."""
     (tmp_path / "snippets").mkdir()
     shutil.copy(DEPLOY / "nginx-balai-proxy.conf", tmp_path / "snippets" / "balai-proxy.conf")
     site = (DEPLOY / "nginx-balai.conf").read_text()
-    site = (site.replace("/var/cache/nginx/balai", str(tmp_path / "cache"))
-            .replace("/var/log/nginx/", f"{tmp_path}/")
-            .replace("    listen 80;\n    listen [::]:80;", f"    {listen}")
-            .replace("server 127.0.0.1:8000;", f"server {upstream};"))
+    site = edit(site.replace("/var/cache/nginx/balai", str(tmp_path / "cache"))
+                .replace("/var/log/nginx/", f"{tmp_path}/")
+                .replace("/etc/letsencrypt/live/", f"{tmp_path}/live/")
+                .replace("/var/www/letsencrypt", str(tmp_path / "acme"))
+                .replace("    listen 80;\n    listen [::]:80;", f"    {listen}")
+                .replace("    listen 443 ssl;\n    listen [::]:443 ssl;", f"    {tls_listen}")
+                .replace("server 127.0.0.1:8000;", f"server {upstream};"))
     (tmp_path / "balai.conf").write_text(site)
     temp = "".join(f"    {kind}_temp_path {tmp_path}/{kind};\n"
                    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
