@@ -52,7 +52,8 @@ def test_the_regency_account_finds_no_village_page_on_its_host(app, db, objects,
     purposes = {letter.purpose for letter, _ in objects["letters"]}
     client = login_on(app, REGENCY_HOST, "subang", "Rahasia-kabupaten-2026")
     leaks = []
-    for endpoint, url in [*id_urls, ("home.index", "/"), ("inbox.index", "/kotak-masuk")]:
+    assert client.get("/").location.endswith("/kabupaten/")  # its front page: its own pages
+    for endpoint, url in [*id_urls, ("inbox.index", "/kotak-masuk"), ("letters.new", "/surat/baru")]:
         response = client.get(url)
         if response.status_code not in NOT_HERE or any(
                 purpose in response.get_data(as_text=True) for purpose in purposes):
