@@ -6,7 +6,7 @@ import dataclasses
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Error, expect
 
 from balai.demo import seed
 from balai.letters.models import LetterRequest
@@ -63,11 +63,17 @@ class Side:
                 self.letter.number]
 
 
+def test_the_browser_finds_desa_test_names_on_loopback_and_no_other_name(page, live_server):
+    assert page.goto(on_host(live_server, "lain.desa.test")).ok  # one village: any host
+    with pytest.raises(Error, match="ERR_NAME_NOT_RESOLVED"):
+        page.goto("http://example.com/")
+
+
 def sides(app, live_server):
     mekarjaya = founded_village(app)
     return [Side(1, HOST_A, on_host(live_server, HOST_A), "Desa Sukamaju", BUDI, "Budi Santoso",
-                 "H. Ujang Suryana", "Melamar pekerjaan di pabrik sepatu", seed.DEMO_SIGNING_PASSPHRASE,
-                 r"470/001/3213052001/[IVX]+/20\d\d"),
+                 "H. Ujang Suryana", "Melamar pekerjaan di pabrik sepatu",
+                 seed.DEMO_SIGNING_PASSPHRASE, r"470/001/3213052001/[IVX]+/20\d\d"),
             Side(mekarjaya, HOST_B, on_host(live_server, HOST_B), "Desa Mekarjaya",
                  MEKARJAYA_RESIDENT["nik"], MEKARJAYA_RESIDENT["name"], "Hj. Nenah Suryani",
                  "Mendaftar kuliah keperawatan", MEKARJAYA_SIGNING_PASSPHRASE,
