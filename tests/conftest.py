@@ -212,7 +212,14 @@ def live_server(app):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def mapped_hosts():
+    """Host names (patterns) the module's Chromium resolves to 127.0.0.1; a module may override
+    it. Any other name outside loopback resolves to nothing."""
+    return ()
+
+
+@pytest.fixture(scope="module")
+def browser(mapped_hosts):
     """One Chromium per test module: Playwright's sync API holds an event loop while it runs,
     which must not outlive the module (other tests use asyncio or start their own Playwright)."""
     from playwright.sync_api import expect, sync_playwright
@@ -220,7 +227,7 @@ def browser():
     from tests.support.browser import WAIT_MS, launch_browser
     expect.set_options(timeout=WAIT_MS)
     with sync_playwright() as playwright:
-        browser = launch_browser(playwright)
+        browser = launch_browser(playwright, mapped_hosts)
         yield browser
         browser.close()
 

@@ -2,6 +2,7 @@
 
     with LiveServer(app) as base_url: ...           # the app on 127.0.0.1, in a thread
     browser = launch_browser(playwright)            # the system Chromium, never the internet
+    browser = launch_browser(playwright, ("*.desa.test",))  # those names too, on 127.0.0.1
     context = phone_context(browser)                # 360x640, 2x pixels, touch
     page = login_page(browser, base_url, "kasipem")  # a logged-in tab, cookies of its own
     upload_syarat(page, tmp_path)                   # a real photo and PDF on the syarat page
@@ -22,7 +23,6 @@ from werkzeug.serving import make_server
 from tests.support.files import image_bytes, pdf_bytes
 
 CHROMIUM = "/usr/bin/chromium"
-HERMETIC = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"
 KINDS = {"Document": "document", "Stylesheet": "stylesheet", "Script": "script", "Image": "image",
          "Font": "font", "Fetch": "fetch", "XHR": "fetch", "Manifest": "other", "Other": "other"}
 # Playwright's own wait for an action or a navigation; the tests give expect() as long (its own
@@ -49,9 +49,17 @@ class LiveServer:
         self.thread.join()
 
 
-def launch_browser(playwright):
+def host_rules(mapped=()):
+    """Chromium's resolver: the mapped names (patterns such as *.desa.test) go to 127.0.0.1, the
+    loopback names stay, every other name is not found (the first MAP that matches wins)."""
+    rules = [f"MAP {name} 127.0.0.1" for name in mapped]
+    rules += ["MAP * ~NOTFOUND", "EXCLUDE 127.0.0.1", "EXCLUDE localhost"]
+    return "--host-resolver-rules=" + " , ".join(rules)
+
+
+def launch_browser(playwright, mapped=()):
     return playwright.chromium.launch(executable_path=CHROMIUM,
-                                      args=["--disable-gpu", "--no-sandbox", HERMETIC])
+                                      args=["--disable-gpu", "--no-sandbox", host_rules(mapped)])
 
 
 def phone_context(browser, **options):
@@ -131,3 +139,8 @@ def upload_syarat(page, tmp_path):
     expect(page.locator("#syarat-ktp")).to_have_js_property("validationMessage", "")  # shrunk
     page.click("button:has-text('Simpan dan lanjutkan')")
     expect(page.locator("h1")).to_have_text("Periksa sebelum mengajukan")
+
+
+def on_host(base_url, host):
+    """The live server's base URL under another host name (the port kept)."""
+    return f"http://{host}:{urlsplit(base_url).port}"
