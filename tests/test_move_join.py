@@ -5,6 +5,8 @@ with a new id and its ids follow, the other villages stay as they were, the wall
 village its rows alone, its residents log in there, its scan opens there and its next letter
 takes the next number of its own register. Refused: a source of several villages, another
 schema version, a host taken; run twice, nothing is copied twice."""
+import io
+
 import pytest
 
 from balai import db as database
@@ -25,6 +27,7 @@ from balai.villages.models import Village, VillageModel
 from tests.conftest import make_app
 from tests.support import postgres
 from tests.support.backups import approve, run_command
+from tests.support.stored import letter_bytes
 from tests.support.village import BUDI, make_request
 from tests.support.villages import HOST_A, client_on, login_on, second_village
 from tests.test_move_to import sqlite_app, village  # noqa: F401 (the source village)
@@ -65,8 +68,8 @@ def installation(app, app_settings, tmp_path):
 @pytest.fixture
 def source(village):  # noqa: F811
     """The SQLite village, with what the demo lacks: a reminder, an open access log, a
-    resident counted active."""
-    data_dir, _ = village
+    resident counted active; and its issued letter."""
+    data_dir, issued = village
     app = sqlite_app(data_dir)
     with app.app_context():
         attachment, kasipem = Attachment.get(), User.get(User.username == "kasipem")
@@ -82,7 +85,7 @@ def source(village):  # noqa: F811
             AccessLogEntry, StepReminder, ActiveResident, Notification, News, NewsIndex)}
     assert all(counts.values()), counts
     database.db.close()
-    return data_dir, draft
+    return data_dir, issued
 
 
 def join(data_dir, target_app, *options):
@@ -97,7 +100,7 @@ def join(data_dir, target_app, *options):
 
 def test_a_village_joins_the_regency_and_numbers_its_next_letter_from_its_register(
         source, installation):
-    data_dir, _ = source
+    data_dir, letter = source
     app = installation()
     with app.app_context():
         before = rows_by_village()
@@ -117,7 +120,11 @@ def test_a_village_joins_the_regency_and_numbers_its_next_letter_from_its_regist
     with village_context(3):
         every_id_names_a_row_of_the_village()
         seq = RegisterEntry.select().order_by(RegisterEntry.seq.desc()).get().seq
-        attachment = Attachment.get()
+        attachment, old = Attachment.get(), LetterRequest.get(LetterRequest.number == letter.number)
+        pdf = letter_bytes(app, old.pdf_file)  # under villages/3/letters/
+    page = client_on(app, HOST_C).post("/verifikasi", content_type="multipart/form-data",
+                                       data={"berkas": (io.BytesIO(pdf), "surat.pdf")})
+    assert "ASLI" in page.get_data(as_text=True) and letter.number in page.get_data(as_text=True)
 
     budi = login_on(app, HOST_C, BUDI)  # the password hash came along
     scan = budi.get(f"/surat/{attachment.request_id}/lampiran/{attachment.id}")
