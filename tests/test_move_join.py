@@ -13,6 +13,7 @@ from balai import db as database
 from balai.letters.models import Attachment, LetterEvent, LetterRequest
 from balai.letters.register import RegisterEntry
 from balai.letters.reminders import StepReminder
+from balai.media import ImageSet, image_key
 from balai.migrations import LATEST
 from balai.move.ids import KEY, KEYED, LINK, LINKED, LOGGED
 from balai.news.models import News, NewsIndex
@@ -88,9 +89,10 @@ def source(village):  # noqa: F811
     return data_dir, issued
 
 
-def join(data_dir, target_app, *options):
+def join(data_dir, target_app, *options, url=None):
+    """Run the join (as the tables' owner unless another url is given)."""
     app = target_app()
-    url, store = postgres.owner_url(), documents(app)
+    url, store = url or postgres.owner_url(), documents(app)
     database.db.close_all()
     result = run_command(sqlite_app(data_dir), "move-to", url, "--storage", store_url(store),
                          "--join", *options)
@@ -122,6 +124,9 @@ def test_a_village_joins_the_regency_and_numbers_its_next_letter_from_its_regist
         seq = RegisterEntry.select().order_by(RegisterEntry.seq.desc()).get().seq
         attachment, old = Attachment.get(), LetterRequest.get(LetterRequest.number == letter.number)
         pdf = letter_bytes(app, old.pdf_file)  # under villages/3/letters/
+        pictures = [name for row in News.select().where(News.image.is_null(False))
+                    for name in ImageSet.from_dict(row.image).names()]
+        assert pictures and all(documents(app).exists(image_key(name)) for name in pictures)
     page = client_on(app, HOST_C).post("/verifikasi", content_type="multipart/form-data",
                                        data={"berkas": (io.BytesIO(pdf), "surat.pdf")})
     assert "ASLI" in page.get_data(as_text=True) and letter.number in page.get_data(as_text=True)
@@ -169,9 +174,13 @@ def every_id_names_a_row_of_the_village():
         assert news and {row.rowid for row in NewsIndex.select()} >= news
 
 
-def test_the_wall_shows_the_app_the_joined_rows_alone(source, installation):
+def test_the_app_role_joins_through_the_wall_and_sees_the_joined_rows_alone(
+        source, installation):
     data_dir, _ = source
-    assert join(data_dir, installation, "--host", HOST_C).exit_code == 0
+    app = installation()
+    assert f"//{postgres.APP_ROLE}@" in app.config["DATABASE_URL"]  # walled, owns nothing
+    joined = join(data_dir, installation, "--host", HOST_C, url=app.config["DATABASE_URL"])
+    assert joined.exit_code == 0, joined.output
     app = installation()
     with app.app_context(), village_context(3):  # the app's role: the wall keeps it there
         seen = database.db.execute_sql("SELECT DISTINCT village_id FROM person").fetchall()

@@ -100,7 +100,7 @@ def only_village():
 
 
 def profile(village, host):
-    """The source's profile for the village's new row: all of it, on its new host."""
+    """The village's profile for its new row: all of it, on its new host."""
     data = {field: value for field, value in village.__data__.items() if field != "id"}
     return {**data, "host": host}
 
@@ -161,7 +161,13 @@ def compare(target, old, new):
     """(rows per table, None) when village `new`'s rows in target are the source's village
     `old`'s, row for row in id order, every column the same once ids are mapped; else (counts
     so far, the first difference in words)."""
-    maps, counts = {}, {"village": 1}
+    maps, counts = {}, {}
+    mine, theirs = (profile(village, None) for village in (
+        Village.get_by_id(old), Village.select().where(Village.id == new).get(target)))
+    if mine != theirs:
+        return counts, "profil desa berbeda: " + ", ".join(
+            name for name in mine if mine[name] != theirs[name])
+    counts["village"] = 1
     for model in NUMBERED:
         mine, theirs = keys_of(model, None, old), keys_of(model, target, new)
         if len(mine) != len(theirs):
