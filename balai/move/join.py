@@ -60,15 +60,8 @@ def join(target, host, source_store, target_store, echo):
         raise MoveError(f"Basis data tujuan versi {there}, sumber versi {version}: jalankan "
                         "`flask --app app migrate` pada yang lebih lama dulu, lalu --join lagi.")
     with target.connection_context():
-        for candidate in villages:
-            if candidate.host == host or candidate.name == village.name:
-                with village_context(candidate.id):  # the wall lets the target's reads see it
-                    counts, difference = compare(target, village.id, candidate.id)
-                if difference is None:
-                    echo(f"{village.name} sudah bergabung sebagai desa nomor {candidate.id} di "
-                         f"{candidate.host}; tidak ada yang disalin.")
-                    report(counts, echo)
-                    return
+        if already_joined(target, village, host, villages, echo):
+            return
         if any(candidate.host == host for candidate in villages):
             raise MoveError(f"Host {host} sudah dipakai desa lain di instalasi tujuan; pilih "
                             "host lain.")
@@ -87,6 +80,21 @@ def join(target, host, source_store, target_store, echo):
     report(counts, echo)
     echo(f"Selesai. Desa ini kini dilayani instalasi tujuan di https://{host}; data SQLite lama "
          "tidak diubah.")
+
+
+def already_joined(target, village, host, villages, echo):
+    """True, once said, when a target village on the host or of the same name holds the
+    source's rows (a second run)."""
+    for candidate in villages:
+        if candidate.host == host or candidate.name == village.name:
+            with village_context(candidate.id):  # the wall lets the target's reads see it
+                counts, difference = compare(target, village.id, candidate.id)
+            if difference is None:
+                echo(f"{village.name} sudah bergabung sebagai desa nomor {candidate.id} di "
+                     f"{candidate.host}; tidak ada yang disalin.")
+                report(counts, echo)
+                return True
+    return False
 
 
 def only_village():
