@@ -20,8 +20,8 @@ class FoundingError(ValueError):
 def add_village(name, host, from_template=False, store=None, ca_passphrase=None):
     """Add the village and return (village, what was made: lines in Bahasa Indonesia). With a
     document store and a CA passphrase its signing CA is made now; else by `signing-setup`."""
-    name, host = (name or "").strip(), (host or "").strip().lower()
-    if not name or not host or "/" in host or ":" in host:
+    name, host = (name or "").strip(), plain_host(host)
+    if not name:
         raise FoundingError("Nama desa dan nama host (tanpa http:// dan port) wajib diisi.")
     with db.atomic():
         if Village.select().where(Village.host == host).exists():
@@ -44,6 +44,14 @@ def add_village(name, host, from_template=False, store=None, ca_passphrase=None)
         made.append("CA tanda tangan: buat dengan `flask --app app signing-setup --village "
                     f"{host}`")
     return village, made
+
+
+def plain_host(host):
+    """The host a village answers on, lowercased; FoundingError when it is not a bare name."""
+    host = (host or "").strip().lower()
+    if not host or "/" in host or ":" in host:
+        raise FoundingError("Nama desa dan nama host (tanpa http:// dan port) wajib diisi.")
+    return host
 
 
 def copy_letter_types(source, target):

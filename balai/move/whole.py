@@ -1,5 +1,5 @@
-"""Moving a village from SQLite to PostgreSQL: `flask --app app move-to DATABASE_URL
-[--storage URL] [--replace]` (README "Basis data").
+"""Moving a village from SQLite to PostgreSQL, the whole installation with its ids:
+`flask --app app move-to DATABASE_URL [--storage URL] [--replace]` (README "Basis data").
 
 - The documents first, when --storage names another store (a bucket): each one sent, read back
   and checked (size and SHA-256); one already there with the same bytes is not sent again.
@@ -22,11 +22,9 @@ import click
 from peewee import AutoField, sort_models
 
 from balai.db import db
-from balai.dbms import open_database
 from balai.migrate import current_version, migrate
 from balai.migrations import LATEST
 from balai.schema import MODELS, SchemaVersion
-from balai.storage import documents, from_url
 from balai.sweep import SWEPT
 from balai.villages.context import across_villages
 
@@ -37,41 +35,6 @@ class MoveError(click.ClickException):
     """A move that cannot go on, or whose copy is not the same; the message says why."""
 
 
-def register(app):
-    @app.cli.command("move-to")
-    @click.argument("url")
-    @click.option("--storage", help="Salin juga berkas dokumen ke tempat ini (s3://bucket/awalan "
-                                    "atau folder); tanpa ini berkas tetap di tempatnya.")
-    @click.option("--replace", is_flag=True,
-                  help="Hapus data yang sudah ada di basis data tujuan, lalu salin.")
-    def move_to(url, storage, replace):
-        """Copy this SQLite village to the PostgreSQL database at URL (and its documents to
-        --storage), then compare every row."""
-        if db.engine != "sqlite":
-            raise MoveError(f"move-to memindahkan desa dari SQLite; aplikasi ini memakai "
-                            f"{db.engine} ({db.describe()}).")
-        try:
-            target = open_database(url)
-        except ValueError as error:
-            raise MoveError(str(error))
-        if target.engine != "postgresql":
-            raise MoveError("Tujuan move-to harus basis data PostgreSQL (postgresql://...).")
-        click.echo(f"Memindahkan desa dari {db.describe()} ke {target.describe()}.")
-        store = documents(app)
-        if storage:
-            store = move_documents(store, from_url(storage), click.echo)
-        else:
-            click.echo(f"Berkas dokumen tetap di {store!r}.")
-        try:
-            with db.connection_context():
-                move(target, app.config["DATA_DIR"], replace, click.echo)
-        finally:
-            target.close_all()
-        click.echo("Selesai. Jalankan Balai dengan DATABASE_URL yang baru"
-                   + (f" dan BALAI_STORAGE_URL={storage}" if storage else "")
-                   + " (dan BALAI_SECRET_KEY); data SQLite lama tidak diubah.")
-
-
 def move_documents(source, target, echo):
     """Copy every document of source into target, each checked; returns target."""
     if repr(source) == repr(target):
@@ -80,18 +43,25 @@ def move_documents(source, target, echo):
     sent = kept = 0
     for folder in SWEPT:
         for key, _ in source.listing(f"{folder}/"):
-            data = source.get(key)
-            if fingerprint(existing(target, key)) == fingerprint(data):
+            if put_checked(target, key, source.get(key)):
+                sent += 1
+            else:
                 kept += 1
-                continue
-            target.put(key, data)
-            if fingerprint(existing(target, key)) != fingerprint(data):
-                raise MoveError(f"Berkas {key} di {target!r} tidak sama dengan aslinya setelah "
-                                "disalin; basis data belum dipindahkan.")
-            sent += 1
     echo(f"Berkas dokumen: {sent} disalin ke {target!r} dan diperiksa (ukuran dan SHA-256), "
          f"{kept} sudah ada di sana dengan isi yang sama.")
     return target
+
+
+def put_checked(store, key, data):
+    """Put the document and read it back: True when sent, False when it was there already
+    with the same bytes; MoveError when what is there differs."""
+    if fingerprint(existing(store, key)) == fingerprint(data):
+        return False
+    store.put(key, data)
+    if fingerprint(existing(store, key)) != fingerprint(data):
+        raise MoveError(f"Berkas {key} di {store!r} tidak sama dengan aslinya setelah "
+                        "disalin; basis data belum dipindahkan.")
+    return True
 
 
 def existing(store, key):
@@ -107,10 +77,7 @@ def fingerprint(data):
 
 def move(target, lock_dir, replace, echo):
     """Copy the app's database (SQLite, connected) into target and compare them."""
-    version, models = current_version(), sort_models(MODELS) + [SchemaVersion]
-    if version != LATEST:
-        raise MoveError(f"Basis data sumber versi {version}, kode ini versi {LATEST}: jalankan "
-                        "`flask --app app migrate` dulu, lalu move-to lagi.")
+    version, models = source_version(), sort_models(MODELS) + [SchemaVersion]
     with using(target), target.connection_context():
         there = current_version()
         if there is None:
@@ -146,6 +113,15 @@ def move(target, lock_dir, replace, echo):
     report(counts, echo)
 
 
+def source_version():
+    """The source's schema version, when it is this code's; else MoveError."""
+    version = current_version()
+    if version != LATEST:
+        raise MoveError(f"Basis data sumber versi {version}, kode ini versi {LATEST}: jalankan "
+                        "`flask --app app migrate` dulu, lalu move-to lagi.")
+    return version
+
+
 @contextlib.contextmanager
 def using(database):
     """The app's db pointed at another database for a while (migrate works through it)."""
@@ -173,14 +149,16 @@ def copy_table(model, source, target):
             f'0) + 1, false) FROM "{table}"', (f'"{table}"', key.column_name))
 
 
-def batches(model, database):
+def batches(model, database, where=None):
     """The table's rows, every column, as tuples in primary key order, BATCH at a time: of
-    every village (the whole installation moves)."""
+    every village (the whole installation moves), or those `where` keeps."""
     fields, key = model._meta.sorted_fields, model._meta.primary_key
     position, last = fields.index(key), None
     while True:
         with across_villages():
             query = model.select(*fields).order_by(key).limit(BATCH).tuples()
+        if where is not None:
+            query = query.where(where)
         batch = list((query if last is None else query.where(key > last)).execute(database))
         if not batch:
             return
