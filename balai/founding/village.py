@@ -77,7 +77,7 @@ def found(name, host, from_template):
     profile = {field: getattr(template, field) for field in COPIED_PROFILE} if template else {}
     village = Village.create(name=name, host=host, sender_name=name, public_url=f"https://{host}",
                              **profile)
-    made = [f"Desa {name} (nomor {village.id}) di https://{host}",
+    made = [f"{name} (nomor {village.id}) di https://{host}",
             f"Format nomor surat: {village.number_format}; register mulai dari nomor 1",
             f"Nama pengirim notifikasi: {village.sender_name}"]
     if from_template:
