@@ -5,6 +5,7 @@ regency's letter types copied from the template village when asked, its own sign
 here."""
 import re
 
+from flask import current_app, has_app_context
 from peewee import IntegrityError
 
 from balai.db import db
@@ -41,7 +42,14 @@ def founding_errors(name, host):
     elif not HOST_NAME.fullmatch(host):
         errors["host"] = ("Tulis nama host saja: huruf, angka, titik dan tanda hubung, tanpa "
                           "http://, garis miring, spasi atau port, misalnya sukamaju.desa.id.")
+    elif host == regency_host():  # that host chooses no village: the village would be unreachable
+        errors["host"] = f"Host {host} adalah alamat kantor kabupaten. Pilih host lain."
     return errors
+
+
+def regency_host():
+    """The regency office's own host (REGENCY_HOST), lowercased; '' when there is none."""
+    return (current_app.config.get("REGENCY_HOST") or "").lower() if has_app_context() else ""
 
 
 def add_village(name, host, from_template=False, store=None, ca_passphrase=None):

@@ -13,7 +13,7 @@ from balai.people.passwords import DIFFERENT_AGAIN, HOLDS_VILLAGE, TOO_SHORT
 from balai.villages.context import across_villages, village_context
 from balai.villages.models import Village
 from tests.support.village import csrf_token_from, error_page_html
-from tests.support.villages import HOST_A, client_on, host_first_village, login_on
+from tests.support.villages import HOST_A, REGENCY_HOST, client_on, host_first_village, login_on
 
 NAME, HOST = "Desa Cibeureum", "cibeureum.desa.test"
 PASSWORD = "Kunci-rahasia-2026"
@@ -83,6 +83,7 @@ def test_a_village_added_in_the_browser_answers_on_its_host(app, regency, copy):
     ("host", {"host": "cibe reum.desa.test"}, "Tulis nama host saja"),
     ("host", {"host": "-cibeureum.desa.test"}, "Tulis nama host saja"),
     ("host", {"host": HOST_A.upper()}, f"Host {HOST_A} sudah dipakai desa lain"),
+    ("host", {"host": REGENCY_HOST}, f"Host {REGENCY_HOST} adalah alamat kantor kabupaten"),
 ])
 def test_a_wrong_village_is_explained_with_what_was_typed(regency, field, values, message):
     before = Village.select().count()
