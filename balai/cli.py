@@ -6,7 +6,6 @@ do `balai.backup` (backup, restore), `balai.migrate` (migrate, init-db, schema-s
 import time
 
 import click
-from peewee import IntegrityError
 
 from balai.backup import register as register_backup
 from balai.db import db
@@ -99,11 +98,7 @@ def register(app):
         with db.connection_context(), working_for:
             if message := password_error(password, username):
                 raise click.ClickException(message)
-            try:
-                if regency and User.by_login(username):  # no village: the index cannot tell
-                    raise IntegrityError(username)
-                seed.make_official(username, role, full_name, password)
-            except IntegrityError:
+            if User.add_official(username, role, full_name, password) is None:
                 raise click.ClickException(f"Nama pengguna {username} sudah dipakai.")
             if not regency:
                 seed.seed_letter_types()

@@ -19,8 +19,8 @@ sys.path.insert(0, str(ROOT))
 
 from balai import create_app  # noqa: E402
 from balai.db import db  # noqa: E402
-from balai.demo import seed  # noqa: E402
 from balai.figures.period import Period, shift  # noqa: E402
+from balai.people.models import User  # noqa: E402
 from balai.regency import figures as regency_figures  # noqa: E402
 from balai.schema import create_tables  # noqa: E402
 from balai.tally import buckets  # noqa: E402
@@ -117,7 +117,7 @@ def main():
                 days, steps = fill(args.villages, args.letters, random.Random(1))
                 print(f"{args.villages} villages: {days} letter-day rows, {steps} step-bucket "
                       f"rows, filled in {time.monotonic() - started:.0f} s")
-                seed.make_official("kabupaten", "kabupaten", "Dinas PMD", "bench-sandi-123")
+                User.add_official("kabupaten", "kabupaten", "Dinas PMD", "bench-sandi-123")
             with db.connection_context(), across_villages():
                 gathering(12)
                 gathering(36)

@@ -192,11 +192,12 @@ def operator(login):
 @pytest.fixture
 def kabupaten(app):
     """The regency office's account (it belongs to no village), logged in on the regency's host."""
+    from balai.people.models import User
     from balai.villages.context import regency_context
     from tests.support.villages import REGENCY_HOST, login_on
     app.config["REGENCY_HOST"] = REGENCY_HOST
     with app.app_context(), regency_context():
-        seed.make_official("kabupaten", "kabupaten", "Dinas PMD", seed.DEMO_PASSWORD)
+        User.add_official("kabupaten", "kabupaten", "Dinas PMD", seed.DEMO_PASSWORD)
     return login_on(app, REGENCY_HOST, "kabupaten")
 
 

@@ -101,13 +101,6 @@ def demo_password_hash(method=PASSWORD_HASH_METHOD):
     return generate_password_hash(DEMO_PASSWORD, method)
 
 
-def make_official(username, role, full_name, password):
-    user = User(username=username, role=role, full_name=full_name, active=True)
-    user.set_password(password)
-    user.save()
-    return user
-
-
 @functools.cache
 def demo_signing_material():
     """Demo CA and Kades key as PKCS#12 bytes, made once per process (tests seed every test)."""

@@ -18,9 +18,11 @@ def register(app):
         """Add a village to this installation, on its own host."""
         with db.connection_context():
             try:
-                _, made = add_village(name, host, from_template, documents(app), ca_passphrase)
+                _, made, to_do = add_village(name, host, from_template, documents(app),
+                                             ca_passphrase)
             except FoundingError as error:
                 raise click.ClickException(str(error))
-        click.echo("Desa baru dibuat:")
-        for line in made:
-            click.echo(f"  {line}")
+        for heading, lines in (("Desa baru dibuat:", made), ("Masih perlu:", to_do)):
+            click.echo(heading)
+            for line in lines:
+                click.echo(f"  {line}")

@@ -70,6 +70,7 @@ def nik_agrees(nik, birth_date):
 
 
 OFFICIAL_LABELS = {"username": "Nama pengguna", "full_name": "Nama lengkap"}
+USERNAME_TAKEN = "Nama pengguna ini sudah dipakai. Pilih nama lain."
 USERNAME_RULE = "Nama pengguna 3-32 huruf kecil, angka, titik atau garis bawah, diawali huruf."
 
 
@@ -78,9 +79,11 @@ def username_error(username):
     return None if re.fullmatch(r"[a-z][a-z0-9_.]{2,31}", username) else USERNAME_RULE
 
 
-def official_form(form):
+def official_form(form, role=None):
+    """An official's account, checked; `role` when the page makes that role alone (no choice)."""
     errors = {}
-    values = required(form, ("username", "full_name", "role"), errors, OFFICIAL_LABELS)
+    values = required(form, ("username", "full_name"), errors, OFFICIAL_LABELS)
+    values["role"] = role or text(form, "role")
     values["username"] = values["username"].lower()
     if values["username"] and username_error(values["username"]):
         errors["username"] = USERNAME_RULE

@@ -12,11 +12,13 @@ from peewee import (
     DateTimeField,
     ForeignKeyField,
     IntegerField,
+    IntegrityError,
     fn,
 )
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from balai.db import db, now
+from balai.villages.context import is_regency
 from balai.villages.models import VillageModel
 from balai.web.access import OFFICIAL_ROLES, ROLES
 
@@ -174,6 +176,32 @@ class User(UserMixin, VillageModel):
     @classmethod
     def officials(cls):
         return cls.select().where(cls.role.in_(OFFICIAL_ROLES)).order_by(cls.role, cls.username)
+
+    @classmethod
+    def operators_by_village(cls):
+        """{village id: its operators' usernames}, for the regency (across villages): officials,
+        never a resident."""
+        by_village = {}
+        query = (cls.select(cls.village, cls.username).where(cls.role == "operator")
+                 .order_by(cls.username).tuples())
+        for village_id, username in query:
+            by_village.setdefault(village_id, []).append(username)
+        return by_village
+
+    @classmethod
+    def add_official(cls, username, role, full_name, password):
+        """A new official's account, active, in the village worked for (the regency office's:
+        in no village); None when its username is taken there."""
+        user = cls(username=username, role=role, full_name=full_name, active=True)
+        user.set_password(password)
+        try:
+            with db.atomic():
+                if is_regency() and cls.by_login(username):  # no village: the index cannot tell
+                    return None
+                user.save()
+        except IntegrityError:
+            return None
+        return user
 
     @classmethod
     def by_login(cls, login):

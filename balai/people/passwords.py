@@ -22,6 +22,7 @@ TOO_SHORT = f"Kata sandi paling sedikit {PASSWORD_MIN} huruf atau angka."
 TOO_COMMON = ("Kata sandi ini terlalu umum: orang lain mudah menebaknya. Pilih yang lain, "
               "misalnya gabungan tiga kata yang mudah Anda ingat tetapi tidak ada hubungannya.")
 HOLDS_OWN_NAME = ("Kata sandi tidak boleh memuat NIK atau nama pengguna Anda. Pilih yang lain.")
+DIFFERENT_AGAIN = "Kedua kata sandi tidak sama. Ketik ulang."  # the password typed twice
 HOLDS_VILLAGE = "Kata sandi tidak boleh memuat nama desa. Pilih yang lain."
 
 

@@ -92,6 +92,7 @@ def make_objects(app):
         "cert_id": SignerCertificate.get().id,
         "upload_id": upload.upload_id,
         "figure": "permohonan",
+        "village_id": 1,
         "day_id": day_off.id,
         "import_id": staged_import(app, User.by_login("operator")),
         "version": 0,  # a draft letter's preview images: none for these two (at no step)

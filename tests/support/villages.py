@@ -45,7 +45,7 @@ def host_first_village(host=HOST_A):
 def second_village(app):
     """Give village 1 its host and add Mekarjaya, seeded; returns Mekarjaya's id."""
     host_first_village()
-    village, _ = add_village("Desa Mekarjaya", HOST_B, from_template=True)
+    village, *_ = add_village("Desa Mekarjaya", HOST_B, from_template=True)
     with village_context(village.id):
         seed.seed_demo(documents(app), app.config["PASSWORD_HASH_METHOD"])
         Village.update(name="Desa Mekarjaya").where(Village.id == village.id).execute()
@@ -57,7 +57,7 @@ def founded_village(app, host=HOST_B):
     Kades signs with a key of their own from Mekarjaya's own CA. Returns Mekarjaya's id."""
     host_first_village()
     store = documents(app)
-    village, _ = add_village(MEKARJAYA, host, from_template=True, store=store,
+    village, *_ = add_village(MEKARJAYA, host, from_template=True, store=store,
                              ca_passphrase=MEKARJAYA_CA_PASSPHRASE)
     password_hash = seed.demo_password_hash(app.config["PASSWORD_HASH_METHOD"])
     with village_context(village.id):

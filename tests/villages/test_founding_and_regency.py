@@ -31,6 +31,7 @@ def test_add_village_copies_the_letter_types_and_makes_its_own_ca(app, db):
     assert result.exit_code == 0, result.output
     village = Village.get(Village.host == "cibeureum.desa.test")
     assert "Desa Cibeureum" in result.output and "jenis surat disalin" in result.output
+    assert "Masih perlu:" in result.output and "signing-setup" not in result.output  # CA made
     assert village.sender_name == "Desa Cibeureum"
     with village_context(1):
         template = sorted(LetterType.select().tuples().execute(), key=lambda row: row[0])
@@ -42,6 +43,18 @@ def test_add_village_copies_the_letter_types_and_makes_its_own_ca(app, db):
     assert template
     again = cli(app, "add-village", "--name", "Lain", "--host", "cibeureum.desa.test")
     assert again.exit_code != 0 and "sudah dipakai" in again.output
+
+
+@pytest.mark.parametrize("host, message", [
+    ("https://cibeureum.desa.test", "Tulis nama host saja"),
+    ("cibeureum.desa.test:8080", "Tulis nama host saja"),
+    ("cibe reum.desa.test", "Tulis nama host saja"),
+    (REGENCY, "alamat kantor kabupaten"),
+])
+def test_add_village_refuses_a_host_by_the_regency_forms_rule(app, db, host, message):
+    result = cli(app, "add-village", "--name", "Desa Cibeureum", "--host", host)
+    assert result.exit_code != 0 and message in result.output
+    assert not Village.select().where(Village.name == "Desa Cibeureum").exists()
 
 
 def test_with_several_villages_a_command_asks_which(app, db):

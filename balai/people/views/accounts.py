@@ -3,11 +3,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 
-from balai.people.forms import official_form
+from balai.people.forms import USERNAME_TAKEN, official_form
 from balai.people.models import OFFICIAL_ROLES, ROLES, User
 from balai.people.second_factor import SecondFactor
 from balai.web.access import operator_only
-from balai.web.forms import save_unless_taken
 
 bp = operator_only(Blueprint("accounts", __name__, url_prefix="/operator/akun"))
 OFFICIAL_ROLE_LABELS = {role: ROLES[role] for role in OFFICIAL_ROLES}
@@ -57,13 +56,10 @@ def create_official():
         return render_template("operator/official_form.html", errors={}, form={},
                                roles_official=OFFICIAL_ROLE_LABELS)
     errors, values = official_form(request.form)
-    user = User(active=True)
-    if not errors:
-        user.set_password(values.pop("password"))
-        if not save_unless_taken(user, values):
-            errors["username"] = "Nama pengguna ini sudah dipakai. Pilih nama lain."
+    if not errors and User.add_official(**values) is None:
+        errors["username"] = USERNAME_TAKEN
     if errors:
         return render_template("operator/official_form.html", errors=errors, form=request.form,
                                roles_official=OFFICIAL_ROLE_LABELS), 422
-    flash(f"Akun {user.username} sudah dibuat.", "success")
+    flash(f"Akun {values['username']} sudah dibuat.", "success")
     return redirect(url_for("accounts.index"), 303)

@@ -10,7 +10,7 @@ from balai.db import db
 from balai.people import devices
 from balai.people.models import LoginFailure, Person, User, check_nobodys_password
 from balai.people.nik import kk_error, nik_error
-from balai.people.passwords import password_error
+from balai.people.passwords import DIFFERENT_AGAIN, password_error
 from balai.people.second_factor import ASKED_ROLES, SecondFactor
 from balai.people.sessions import TOKEN_KEY, LoginSession
 from balai.web.forms import parse_date
@@ -193,7 +193,7 @@ def registration_errors(form):
     if message := password_error(form.get("password", ""), (form.get("nik") or "").strip()):
         errors["password"] = message
     elif form.get("password") != form.get("password2"):
-        errors["password2"] = "Kedua kata sandi tidak sama. Ketik ulang."
+        errors["password2"] = DIFFERENT_AGAIN
     return errors, birth_date
 
 
