@@ -39,7 +39,6 @@ from balai.regency import views as regency
 from balai.signing import views as signing
 from balai.signing.models import signs_as_kades
 from balai.villages import hosts
-from balai.villages.context import NoVillageChosen
 from balai.villages.models import Village
 from balai.villages.wall import wall_moves, wall_setting
 from balai.web import errors, filters, health
@@ -229,7 +228,7 @@ def register_hooks(app):
 
     @app.context_processor
     def layout_context():
-        return {"village": village_or_none(), "inbox_roles": INBOX_ROLES,
+        return {"village": Village.current_or_none(), "inbox_roles": INBOX_ROLES,
                 "figures_roles": FIGURES_ROLES,
                 "password_rule": passwords.RULE,
                 "signs_as_kades": signs_as_kades,
@@ -247,14 +246,6 @@ def register_hooks(app):
             response.vary.add("HX-Request")
         cache_policy(response)
         return response
-
-
-def village_or_none():
-    """The page's village; none on the regency office's host or an unknown one."""
-    try:
-        return Village.current()
-    except NoVillageChosen:
-        return None
 
 
 def cache_policy(response):

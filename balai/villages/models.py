@@ -54,6 +54,14 @@ class Village(BaseModel):
         return village
 
     @classmethod
+    def current_or_none(cls):
+        """The current village's profile; None on the regency office's host (no village)."""
+        try:
+            return cls.current()
+        except NoVillageChosen:
+            return None
+
+    @classmethod
     def _fresh_profile(cls, village_id):
         stamp, data = cls._cached.get(village_id, (None, None))
         fresh = change_stamp()  # read before the row: a commit in between is read again next time

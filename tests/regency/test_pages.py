@@ -112,3 +112,13 @@ def test_no_name_nik_or_note_on_any_regency_page_or_csv(kabupaten, db):
         for secret in (NAME, "Zulkarnaen", NIK, NIK[:10], NOTE):
             assert secret not in text, (url, secret)
 
+
+
+@pytest.mark.parametrize("page", ["/kabupaten/", "/kabupaten/angka", "/kabupaten/desa/baru"])
+def test_every_link_on_the_regency_host_leads_to_a_page_it_serves(kabupaten, db, page):
+    html = kabupaten.get(page).get_data(as_text=True)
+    assert "Kantor Kabupaten" in html and ", Kec. ," not in html
+    links = set(re.findall(r'href="(/[^"#?]*)', html)) - {"/masuk"}
+    assert "/kabupaten/angka" in links
+    for link in links:
+        assert kabupaten.get(link).status_code in (200, 302), link

@@ -38,10 +38,11 @@ def add_icons(state):
 
 @bp.route("/manifest.webmanifest")
 def manifest():
-    village = Village.current()
+    village = Village.current_or_none()  # none on the regency office's host
+    name = village.name if village else "Kantor Kabupaten"
     data = {
-        "name": f"{village.name} · Balai",
-        "short_name": village.name.removeprefix("Desa ").strip() or "Balai",
+        "name": f"{name} · Balai",
+        "short_name": name.removeprefix("Desa ").strip() or "Balai",
         "lang": "id",
         "start_url": url_for("home.index"),
         "scope": "/",
