@@ -27,7 +27,7 @@ from balai.move.ids import DOCUMENT_IDS, id_lookup, rewritten
 from balai.move.whole import (
     MoveError,
     batches,
-    put_checked,
+    copy_checked,
     report,
     source_version,
     using,
@@ -141,7 +141,6 @@ def copy_documents(source, target, old, new, maps, echo):
     """The village's documents into the new village's folders of the target store (a folder
     named by a row's id renamed with it), then those kept by name alone (imports, pieces of
     uploads), each read back and checked."""
-    sent = kept = 0
     moves = []
     for folder in (UPLOADS, LETTERS, KEYS, PREVIEWS):
         mine, theirs = village_folder(folder, old), village_folder(folder, new)
@@ -155,14 +154,7 @@ def copy_documents(source, target, old, new, maps, echo):
         named = [batch.file_key for batch in PopulationImport.select(PopulationImport.file_key)]
         named += [key for upload in PartialUpload.select(PartialUpload.upload_id)
                   for key, _ in source.listing(f"{PIECES}/{upload.upload_id}.")]
-    moves += [(key, key) for key in named]
-    for key, new_key in moves:
-        if put_checked(target, new_key, source.get(key)):
-            sent += 1
-        else:
-            kept += 1
-    echo(f"Berkas dokumen: {sent} disalin ke {target!r} dan diperiksa (ukuran dan SHA-256), "
-         f"{kept} sudah ada di sana dengan isi yang sama.")
+    copy_checked(source, target, moves + [(key, key) for key in named], echo)
 
 
 def compare(target, old, new):

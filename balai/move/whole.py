@@ -40,16 +40,21 @@ def move_documents(source, target, echo):
     if repr(source) == repr(target):
         echo(f"Berkas dokumen sudah di {target!r}.")
         return target
+    copy_checked(source, target, [(key, key) for folder in SWEPT
+                                  for key, _ in source.listing(f"{folder}/")], echo)
+    return target
+
+
+def copy_checked(source, target, moves, echo):
+    """Each (key in source, key in target) of moves copied and checked; says how many."""
     sent = kept = 0
-    for folder in SWEPT:
-        for key, _ in source.listing(f"{folder}/"):
-            if put_checked(target, key, source.get(key)):
-                sent += 1
-            else:
-                kept += 1
+    for key, new_key in moves:
+        if put_checked(target, new_key, source.get(key)):
+            sent += 1
+        else:
+            kept += 1
     echo(f"Berkas dokumen: {sent} disalin ke {target!r} dan diperiksa (ukuran dan SHA-256), "
          f"{kept} sudah ada di sana dengan isi yang sama.")
-    return target
 
 
 def put_checked(store, key, data):
