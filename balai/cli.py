@@ -10,6 +10,7 @@ import click
 from balai.backup import register as register_backup
 from balai.db import db
 from balai.demo import bulk, seed
+from balai.demo import villages as bulk_villages
 from balai.founding import cli as founding_cli
 from balai.migrate import register as register_migrate
 from balai.move import register as register_move
@@ -25,6 +26,31 @@ from balai.villages.context import regency_context, village_context
 from balai.web.access import OFFICIAL_ROLES
 
 REGENCY_ROLE = "kabupaten"
+
+
+def seed_one_village(residents, letters):
+    with db.connection_context():
+        seed.seed_letter_types()
+        if residents:
+            click.echo(f"Warga massal: {bulk.seed_residents(residents)}")
+        try:
+            if letters:
+                click.echo(f"Permohonan massal: {bulk.seed_letters(letters)}")
+        except ValueError as error:
+            raise click.ClickException(str(error))
+
+
+def seed_villages(count, residents, letters):
+    """Fill `count` villages, one transaction each, printing each as it is done."""
+    with db.connection_context():
+        ids = bulk_villages.villages(count)
+    for number, village_id in enumerate(ids, 1):
+        started = time.monotonic()
+        with db.connection_context():
+            holds = bulk_villages.fill(village_id, residents, letters)
+        line = ("sudah terisi" if holds is None else
+                f"{holds[0]} warga, {holds[1]} surat ({time.monotonic() - started:.0f} detik)")
+        click.echo(f"Desa {number}/{count} (nomor {village_id}): {line}")
 
 
 def register(app):
@@ -52,22 +78,32 @@ def register(app):
             click.echo(f"  Kata sandi tanda tangan Kepala Desa (demo): {passphrase}")
 
     @app.cli.command("seed-bulk")
-    @village_option
     @click.option("--residents", default=0, help="Berapa warga (dengan akun) yang ditambahkan.")
     @click.option("--letters", default=0, help="Berapa permohonan surat yang ditambahkan.")
-    def seed_bulk(residents, letters):
-        """Add a large made-up population and years of letters, for load tests."""
+    @click.option("--villages", "village_count", type=click.IntRange(1), help=(
+        "Isi sekian desa: desa 1 dan desa uji 2..N (desa-uji-002.desa.test, ...), dibuat bila "
+        "belum ada. Bisa dijalankan ulang: desa yang sudah penuh dilewati."))
+    @click.option("--residents-per-village", type=click.IntRange(0), default=5000,
+                  help="Dengan --villages: warga massal tiap desa.")
+    @click.option("--letters-per-village", type=click.IntRange(0),
+                  help="Dengan --villages: surat massal tiap desa (bawaan: warga x 10 / 3).")
+    @click.option("--village", "village_reference", metavar="ID|HOST",
+                  help="Tanpa --villages: desa yang diisi (nomor atau host).")
+    def seed_bulk(residents, letters, village_count, residents_per_village, letters_per_village,
+                  village_reference):
+        """Add a large made-up population and years of letters, for load tests: to one village
+        (--residents, --letters), or many villages filled up to the same numbers (--villages)."""
         create_tables()
         started = time.monotonic()
+        if village_count:
+            if letters_per_village is None:
+                letters_per_village = bulk_villages.letters_per_village(residents_per_village)
+            seed_villages(village_count, residents_per_village, letters_per_village)
+        else:
+            with village_context(chosen_village(village_reference)):
+                seed_one_village(residents, letters)
         with db.connection_context():
-            seed.seed_letter_types()
-            if residents:
-                click.echo(f"Warga massal: {bulk.seed_residents(residents)}")
-            try:
-                if letters:
-                    click.echo(f"Permohonan massal: {bulk.seed_letters(letters)}")
-            except ValueError as error:
-                raise click.ClickException(str(error))
+            bulk.analyze()
         click.echo(f"Selesai dalam {time.monotonic() - started:.0f} detik.")
 
     @app.cli.command("run-pending")

@@ -71,7 +71,7 @@ def person_rows(start, count, rng):
 
 def seed_residents(count):
     """Add count residents, each with an active account; returns how many there are in all."""
-    start = Person.select().where(Person.nik.startswith(NIK_PREFIX)).count()
+    start = bulk_residents()
     rng = random.Random(start)
     insert(Person, [Person.nik, Person.kk_number, Person.name, Person.birth_place,
                     Person.birth_date, Person.sex, Person.address, Person.rt, Person.rw,
@@ -132,7 +132,7 @@ def event_rows(letters):
 
 def seed_letters(count):
     """Add count letter requests spread over the last years, from bulk residents."""
-    start = LetterRequest.select().where(LetterRequest.form_key.startswith("bulk")).count()
+    start = bulk_letters()
     accounts = list(User.select(User.person, User.id).join(Person)
                     .where(Person.nik.startswith(NIK_PREFIX)).tuples())
     if not accounts:
@@ -146,9 +146,23 @@ def seed_letters(count):
                            LetterRequest.number, LetterRequest.issued_at],
            letter_rows(start, count, accounts, types, rng))
     seed_events(f"bulk{start:09d}")
-    if db.engine == "postgresql":  # the planner's statistics now, not when autovacuum gets to it
-        db.execute_sql("ANALYZE")
     return start + count
+
+
+def analyze():
+    """The planner's statistics of the new rows now, not when autovacuum gets to them."""
+    if db.engine == "postgresql":
+        db.execute_sql("ANALYZE")
+
+
+def bulk_residents():
+    """How many bulk residents the current village has."""
+    return Person.select().where(Person.nik.startswith(NIK_PREFIX)).count()
+
+
+def bulk_letters():
+    """How many bulk letters the current village has."""
+    return LetterRequest.select().where(LetterRequest.form_key.startswith("bulk")).count()
 
 
 def seed_events(first_key):
