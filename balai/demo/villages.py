@@ -42,8 +42,8 @@ def villages(count):
     for number in range(2, count + 1):
         village = Village.get_or_none(Village.host == HOST.format(number))
         if village is None:
-            village, _ = add_village(f"Desa Uji {number:03d}", HOST.format(number),
-                                     from_template=True)
+            village, *_ = add_village(f"Desa Uji {number:03d}", HOST.format(number),
+                                      from_template=True)
         ids.append(village.id)
     return ids
 

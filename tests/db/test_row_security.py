@@ -148,7 +148,7 @@ def test_the_wall_is_built_once_and_shows_in_the_schema_snapshot(parcels):
         assert schema_sql(db) == before
     assert 'ALTER TABLE "parcel" FORCE ROW LEVEL SECURITY;' in before
     assert ('CREATE POLICY "across" ON "parcel" AS PERMISSIVE FOR SELECT TO balai_across '
-            "USING ((CURRENT_USER = 'balai_across'::name));") in before
+            "USING (( SELECT (CURRENT_USER = 'balai_across'::name)));") in before
     assert "village" not in {line.split('"')[1] for line in before.splitlines()
                              if line.startswith("ALTER TABLE") and "ROW LEVEL" in line}
 
@@ -164,3 +164,20 @@ def test_migrate_walls_every_table_that_gains_a_village_key(parcels):
     assert result.exit_code == 0, result.output
     with village_context(2):
         assert db.execute_sql("SELECT name FROM plot").fetchall() == [("blok",)]
+
+
+def test_a_wall_built_by_an_older_version_is_built_again(parcels):
+    """Policies of an older version (no mark) are written again by the next migrate: each
+    setting read once per statement, in a scalar subquery."""
+    with as_owner():
+        db.execute_sql("ALTER POLICY across ON parcel USING (CURRENT_USER = 'balai_across'); "
+                       "COMMENT ON POLICY across ON parcel IS NULL")
+        with db.atomic():
+            db.build_wall()
+        policies = dict(db.execute_sql("SELECT policyname, qual FROM pg_policies "
+                                       "WHERE tablename = 'parcel'").fetchall())
+    assert all("( SELECT" in qual for qual in policies.values()), policies
+    with village_context(2):
+        assert names() == ["tambak"]
+    with across_villages():
+        assert names() == ["kebun", "sawah", "tambak"]
