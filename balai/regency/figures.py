@@ -32,25 +32,33 @@ class Counts(NamedTuple):
 def gather(period):
     """The period's counts, each summed by the database (a few hundred rows at most)."""
     first, last = period.months[0], period.months[-1]
-
-    def sums(*by):
-        """{(*by): Counter of the letter columns}."""
-        found = {}
-        for row in tally.letter_sums(first, last, *by):
-            found[row[:len(by)]] = Counter(dict(zip(tally.LETTER_COLUMNS, row[len(by):])))
-        return found
     names = LetterType.names_by_slug()
     by_type = defaultdict(Counter)
-    for (month, slug), found in sums("month", "letter_type").items():
+    for (month, slug), found in sums(first, last, "month", "letter_type").items():
         by_type[names.get(slug, slug)][month] += found["filed"]
-    villages = {village: found for (village,), found in sums("village").items()}
-    for village, residents in tally.active_sums(first, last, "village"):
-        villages.setdefault(village, Counter())["active"] = residents
     steps = defaultdict(Counter)
     for step, bucket, decisions in tally.step_buckets(first, last):
         steps[step][bucket] += decisions
-    return Counts(by_type, {month: found for (month,), found in sums("month").items()},
-                  villages, steps, Counter(dict(tally.active_sums(first, last, "month"))))
+    return Counts(by_type, {month: found for (month,), found in sums(first, last, "month").items()},
+                  village_totals(period), steps,
+                  Counter(dict(tally.active_sums(first, last, "month"))))
+
+
+def sums(first, last, *by):
+    """{(*by): Counter of the letter columns} over the months from first to last."""
+    found = {}
+    for row in tally.letter_sums(first, last, *by):
+        found[row[:len(by)]] = Counter(dict(zip(tally.LETTER_COLUMNS, row[len(by):])))
+    return found
+
+
+def village_totals(period):
+    """{village id: Counter(filed, returned, rejected, issued, active)} of the period."""
+    first, last = period.months[0], period.months[-1]
+    villages = {village: found for (village,), found in sums(first, last, "village").items()}
+    for village, residents in tally.active_sums(first, last, "village"):
+        villages.setdefault(village, Counter())["active"] = residents
+    return villages
 
 
 def per_month(period, counts):
@@ -155,7 +163,3 @@ def figures(period):
             step_times(period, counts), returned_or_rejected(period, counts),
             issued_and_active(period, counts)]
 
-
-def village_totals(period):
-    """{village id: Counter(filed, returned, rejected, issued, active)} of the period."""
-    return gather(period).villages
