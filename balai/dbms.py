@@ -265,20 +265,6 @@ class PostgresVillageDatabase(PooledPostgresqlDatabase):
         self.execute_sql(f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM "{staged}"; '
                          f'DROP TABLE "{staged}"')
 
-    def new_ids(self, model, count):
-        """`count` fresh ids from the sequence of the model's key, in increasing order."""
-        return [new for (new,) in self.execute_sql(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s) "
-            "ORDER BY 1", (f'"{model._meta.table_name}"', model._meta.primary_key.column_name,
-                           count))]
-
-    def sequence_past(self, model, largest):
-        """The sequence of the model's key past `largest` (never moved back)."""
-        self.execute_sql(
-            "SELECT setval(s, GREATEST(%s, COALESCE(pg_sequence_last_value(s), 1))) "
-            "FROM (SELECT pg_get_serial_sequence(%s, %s)::regclass AS s) AS sequence",
-            (largest, f'"{model._meta.table_name}"', model._meta.primary_key.column_name))
-
     def describe(self):
         """The URL without its password (for messages and logs)."""
         return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", self.database)

@@ -117,7 +117,7 @@ def copy_rows(target, old, new):
     """Every village table's rows of village `old` (the source, the app's database) into the
     target as village `new`'s, new ids taken first for every table (an id kept without a
     foreign key may name a row of a table copied later); returns the ids' map."""
-    maps = {model: dict(zip(keys_of(model, None, old), target.new_ids(model, count)))
+    maps = {model: dict(zip(keys_of(model, None, old), new_ids(target, model, count)))
             for model in NUMBERED if (count := model.select().count())}
     new_id = id_lookup(maps)
     for model in COPIED:
@@ -125,7 +125,7 @@ def copy_rows(target, old, new):
         for batch in batches(model, None, condition(model, old)):
             target.copy_rows(model, fields, [copied(model, row, new_id, new) for row in batch])
     for model, ids in maps.items():
-        target.sequence_past(model, max(ids.values()))
+        sequence_past(target, model, max(ids.values()))
     return maps
 
 
@@ -214,3 +214,20 @@ def condition(model, village_id):
 
 def field_names(model):
     return [field.name for field in model._meta.sorted_fields]
+
+
+def new_ids(target, model, count):
+    """`count` fresh ids from the sequence of the model's key in target (PostgreSQL), in
+    increasing order."""
+    return [new for (new,) in target.execute_sql(
+        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s) "
+        "ORDER BY 1", (f'"{model._meta.table_name}"', model._meta.primary_key.column_name,
+                       count))]
+
+
+def sequence_past(target, model, largest):
+    """The sequence of the model's key in target past `largest` (never moved back)."""
+    target.execute_sql(
+        "SELECT setval(s, GREATEST(%s, COALESCE(pg_sequence_last_value(s), 1))) "
+        "FROM (SELECT pg_get_serial_sequence(%s, %s)::regclass AS s) AS sequence",
+        (largest, f'"{model._meta.table_name}"', model._meta.primary_key.column_name))

@@ -6,8 +6,9 @@
 - The target gets today's schema through balai.migrate, the version the source is at (a source
   that is not migrated yet is refused: migrate it first).
 - In one transaction on the target, every table's rows in foreign-key order, read in batches and
-  sent with COPY, with their primary keys; each table's sequence set past its largest id. The news search table is
-  a table like the others here: its rows fill the target's own kind of index (balai.dbms).
+  sent with COPY, with their primary keys; each table's sequence set past its largest id. The
+  news search table is a table like the others here: its rows fill the target's own kind of
+  index (balai.dbms).
 - Then every row of every table, all its columns, is read from both and compared; the counts
   per table are printed. Any difference is an error.
 
