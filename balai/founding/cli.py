@@ -14,14 +14,17 @@ def register(app):
                   help="Salin jenis surat kabupaten dari desa templat (desa pertama).")
     @click.option("--ca-passphrase", help="Kata sandi CA tanda tangan desa baru (bila diisi, CA "
                                           "dibuat sekarang).")
-    def add_village_command(name, host, from_template, ca_passphrase):
+    @click.option("--first-host", help="Host desa yang selama ini berjalan sendiri tanpa host "
+                                       "(menjawab di host mana pun); wajib bila ada.")
+    def add_village_command(name, host, from_template, ca_passphrase, first_host):
         """Add a village to this installation, on its own host."""
         with db.connection_context():
             try:
                 _, made, to_do = add_village(name, host, from_template, documents(app),
-                                             ca_passphrase)
+                                             ca_passphrase, first_host)
             except FoundingError as error:
-                raise click.ClickException(str(error))
+                hint = " Beri dengan --first-host HOST." if "first_host" in error.errors else ""
+                raise click.ClickException(f"{error}{hint}")
         for heading, lines in (("Desa baru dibuat:", made), ("Masih perlu:", to_do)):
             click.echo(heading)
             for line in lines:

@@ -54,23 +54,46 @@ def host_error(host):
     return None
 
 
+def first_host_error(hostless, first_host, host):
+    """What is wrong with the host given to the village that had none, or None."""
+    if not first_host:
+        return (f"{hostless.name} belum punya alamat web sendiri: dengan dua desa, tiap desa "
+                f"hanya menjawab di alamatnya sendiri. Isi alamat web {hostless.name} dulu.")
+    if first_host == host:
+        return "Alamat web dua desa harus berbeda."
+    return host_error(first_host)
+
+
 def regency_host():
     """The regency office's own host (REGENCY_HOST), lowercased; '' when there is none."""
     return (current_app.config.get("REGENCY_HOST") or "").lower() if has_app_context() else ""
 
 
-def add_village(name, host, from_template=False, store=None, ca_passphrase=None):
+def add_village(name, host, from_template=False, store=None, ca_passphrase=None,
+                first_host=None):
     """Add the village and return (village, what was made, what remains to do: lines in Bahasa
     Indonesia). With a document store and a CA passphrase its signing CA is made now; else the
-    village's officials make it with `signing-setup`."""
+    village's officials make it with `signing-setup`. A village that ran alone may have no host
+    (it answered on any): `first_host` is then its own, given in the same transaction, for
+    with two villages each answers on its own host alone."""
     name, host = (name or "").strip(), (host or "").strip().lower()
-    if errors := founding_errors(name, host):
+    first_host = (first_host or "").strip().lower()
+    errors = founding_errors(name, host)
+    hostless = Village.get_or_none(Village.host.is_null())
+    if hostless is not None and (message := first_host_error(hostless, first_host, host)):
+        errors["first_host"] = message
+    if errors:
         raise FoundingError(errors)
     try:
         with db.atomic():
+            if hostless is not None:
+                hostless.host = first_host
+                hostless.save()
             village, made = found(name, host, from_template)
     except IntegrityError:  # the host's unique index: another village has it
         raise FoundingError({"host": f"Host {host} sudah dipakai desa lain. Pilih host lain."})
+    if hostless is not None:
+        made.insert(0, f"{hostless.name} kini menjawab di https://{first_host} saja")
     to_do = [(f"Arahkan DNS {host} ke server ini dan pasang sertifikat HTTPS-nya (bila belum "
               "tercakup sertifikat wildcard)."),
              (f"Buat akun operator desa: Tambah operator di halaman kabupaten, atau `flask --app "

@@ -4,7 +4,7 @@ from balai.people.forms import official_form
 from balai.people.passwords import DIFFERENT_AGAIN
 from balai.web.forms import in_order, text
 
-VILLAGE_ORDER = ("name", "host")
+VILLAGE_ORDER = ("first_host", "name", "host")
 OPERATOR_ORDER = ("username", "full_name", "password", "password2")
 
 
@@ -12,7 +12,8 @@ def village_form(form):
     """The new village's name and host as typed, and whether to copy the template's letter
     types; their rules are add_village's (balai.founding.village)."""
     return {"name": text(form, "name"), "host": text(form, "host"),
-            "from_template": bool(form.get("from_template"))}
+            "from_template": bool(form.get("from_template")),
+            "first_host": text(form, "first_host")}
 
 
 def operator_form(form):

@@ -38,13 +38,15 @@ def index():
 
 @bp.route("/desa/baru", methods=["GET", "POST"])
 def new_village():
+    with across_villages():
+        hostless = Village.get_or_none(Village.host.is_null())  # it ran alone, on any host
     if request.method == "GET":
-        return render_template("regency/village_form.html", errors={},
+        return render_template("regency/village_form.html", errors={}, hostless=hostless,
                                form={"from_template": "1"})
     try:
         _, made, to_do = add_village(**village_form(request.form))
     except FoundingError as error:
-        return render_template("regency/village_form.html", form=request.form,
+        return render_template("regency/village_form.html", form=request.form, hostless=hostless,
                                errors=in_order(error.errors, VILLAGE_ORDER)), 422
     flash(f"Desa baru dibuat: {'; '.join(made)}.", "success")
     flash(f"Masih perlu: {' '.join(to_do)}", "info")

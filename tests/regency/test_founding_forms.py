@@ -52,6 +52,22 @@ def letter_type_slugs(village_id):
         return {letter_type.slug for letter_type in LetterType.select()}
 
 
+def test_the_village_that_ran_alone_gets_its_host_in_the_same_form(app, kabupaten, db):
+    page = kabupaten.get(NEW_VILLAGE).get_data(as_text=True)
+    assert 'name="first_host"' in page and "Alamat web Desa Sukamaju" in page
+    refused = kabupaten.post(NEW_VILLAGE, data=village())
+    assert refused.status_code == 422
+    assert "Desa Sukamaju belum punya alamat web sendiri" in refused.get_data(as_text=True)
+    assert Village.select().count() == 1
+    same = kabupaten.post(NEW_VILLAGE, data=village(first_host=HOST))
+    assert same.status_code == 422 and "harus berbeda" in same.get_data(as_text=True)
+    added = kabupaten.post(NEW_VILLAGE, data=village(first_host=HOST_A))
+    assert added.status_code == 303
+    assert Village.get_by_id(1).host == HOST_A
+    assert client_on(app, HOST_A).get("/").status_code == 200
+    assert 'name="first_host"' not in kabupaten.get(NEW_VILLAGE).get_data(as_text=True)
+
+
 def test_the_form_offers_the_template_letter_types_by_default(regency):
     page = regency.get(NEW_VILLAGE).get_data(as_text=True)
     assert 'name="from_template" value="1" checked' in page and 'name="csrf_token"' in page

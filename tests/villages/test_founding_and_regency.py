@@ -27,7 +27,8 @@ def cli(app, *args, input=None):
 
 def test_add_village_copies_the_letter_types_and_makes_its_own_ca(app, db):
     result = cli(app, "add-village", "--name", "Desa Cibeureum", "--host", "Cibeureum.Desa.Test",
-                 "--from-template", "--ca-passphrase", "ca-cibeureum-2026")
+                 "--from-template", "--ca-passphrase", "ca-cibeureum-2026",
+                 "--first-host", "sukamaju.desa.test")
     assert result.exit_code == 0, result.output
     village = Village.get(Village.host == "cibeureum.desa.test")
     assert "Desa Cibeureum" in result.output and "jenis surat disalin" in result.output
@@ -57,8 +58,28 @@ def test_add_village_refuses_a_host_by_the_regency_forms_rule(app, db, host, mes
     assert not Village.select().where(Village.name == "Desa Cibeureum").exists()
 
 
+def test_the_village_that_ran_alone_is_given_its_host_with_the_second(app, db):
+    """Village 1 answered on any host; with two villages each answers on its own alone, so the
+    second is added only with village 1's host, in the same transaction."""
+    refused = cli(app, "add-village", "--name", "Desa B", "--host", "b.desa.test")
+    assert refused.exit_code != 0 and "--first-host" in refused.output
+    assert "Desa Sukamaju belum punya alamat web sendiri" in refused.output
+    same = cli(app, "add-village", "--name", "Desa B", "--host", "b.desa.test",
+               "--first-host", "b.desa.test")
+    assert same.exit_code != 0 and "harus berbeda" in same.output
+    assert Village.select().count() == 1 and Village.get_by_id(1).host is None
+    added = cli(app, "add-village", "--name", "Desa B", "--host", "b.desa.test",
+                "--first-host", "Sukamaju.Desa.Test")
+    assert added.exit_code == 0, added.output
+    assert "Desa Sukamaju kini menjawab di https://sukamaju.desa.test saja" in added.output
+    assert Village.get_by_id(1).host == "sukamaju.desa.test"
+    assert client_on(app, "sukamaju.desa.test").get("/").status_code == 200
+    assert client_on(app, "lain.desa.test").get("/").status_code == 404
+
+
 def test_with_several_villages_a_command_asks_which(app, db):
-    assert cli(app, "add-village", "--name", "Desa B", "--host", "b.desa.test").exit_code == 0
+    assert cli(app, "add-village", "--name", "Desa B", "--host", "b.desa.test",
+               "--first-host", "sukamaju.desa.test").exit_code == 0
     made = cli(app, "create-user", "--username", "opb", "--role", "operator", "--name", "Op B",
                "--password", "Kunci-rahasia-B-2026")
     assert made.exit_code != 0 and "--village" in made.output
